@@ -1,0 +1,73 @@
+#ifndef BACKLOGMC_CALENDAR_H
+#define BACKLOGMC_CALENDAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A date is a count of days since 1970-01-01 in the proleptic Gregorian calendar. */
+typedef int32_t bmc_date;
+
+bmc_date bmc_date_from_ymd(int year, int month, int day);
+void bmc_date_to_ymd(bmc_date d, int *year, int *month, int *day);
+/* Strict "YYYY-MM-DD" with a real calendar day; returns 0 on success, -1 otherwise. */
+int bmc_date_parse(const char *iso, bmc_date *out);
+/* Writes "YYYY-MM-DD" and a terminating NUL into buf (at least 11 bytes). */
+void bmc_date_format(bmc_date d, char *buf);
+/* 0 = Monday ... 6 = Sunday. */
+int bmc_date_weekday(bmc_date d);
+bool bmc_is_leap_year(int year);
+int bmc_days_in_month(int year, int month);
+/* Adds months, clamping the day to the end of the target month (2026-08-31 + 1 -> 2026-09-30). */
+bmc_date bmc_date_add_months(bmc_date d, int months);
+/* Easter Sunday by the Gregorian computus (anonymous Gregorian algorithm). */
+bmc_date bmc_easter_sunday(int year);
+
+/* Rules for the public holidays a working-day calendar skips; combine as a bit set. */
+enum bmc_holiday_rule {
+    BMC_HOL_NEW_YEAR = 1u << 0,       /* 1 January */
+    BMC_HOL_GOOD_FRIDAY = 1u << 1,    /* Easter - 2 */
+    BMC_HOL_EASTER_MONDAY = 1u << 2,  /* Easter + 1 */
+    BMC_HOL_KINGS_DAY = 1u << 3,      /* 27 April, 26 April when the 27th is a Sunday */
+    BMC_HOL_LIBERATION_DAY = 1u << 4, /* 5 May */
+    BMC_HOL_ASCENSION = 1u << 5,      /* Easter + 39 */
+    BMC_HOL_WHIT_MONDAY = 1u << 6,    /* Easter + 50 */
+    BMC_HOL_CHRISTMAS = 1u << 7,      /* 25 December */
+    BMC_HOL_BOXING_DAY = 1u << 8,     /* 26 December */
+};
+/* Names used in configs: new_year, good_friday, easter_monday, kings_day, liberation_day,
+ * ascension, whit_monday, christmas, boxing_day. Returns 0 and sets *rule, or -1. */
+int bmc_holiday_rule_from_name(const char *name, unsigned *rule);
+const char *bmc_holiday_rule_name(unsigned rule);
+bool bmc_is_rule_holiday(unsigned rules, bmc_date d);
+
+/* The simulated period, day 0 = start, with working days and month bookkeeping
+ * precomputed once so the daily loop only reads arrays. */
+typedef struct bmc_calendar bmc_calendar;
+
+/* extra: further non-working dates (need not be sorted, may fall outside the period).
+ * Returns NULL when end < start or out of memory. */
+bmc_calendar *bmc_calendar_create(bmc_date start, bmc_date end_inclusive, unsigned rules,
+                                  const bmc_date *extra, size_t n_extra);
+void bmc_calendar_free(bmc_calendar *cal);
+
+int bmc_calendar_days(const bmc_calendar *cal);
+bmc_date bmc_calendar_start(const bmc_calendar *cal);
+bmc_date bmc_calendar_date(const bmc_calendar *cal, int day);
+/* Day index of a date (may be negative or >= days when outside the period). */
+int bmc_calendar_day_of(const bmc_calendar *cal, bmc_date d);
+const uint8_t *bmc_calendar_working(const bmc_calendar *cal); /* [days], 1 = working day */
+/* Month index of each day, 0 = the month containing the start date. */
+const int32_t *bmc_calendar_month_index(const bmc_calendar *cal); /* [days] */
+int bmc_calendar_months(const bmc_calendar *cal);              /* months touched by the period */
+/* Calendar month 1..12 of month index m, and the first date of that month. */
+int bmc_calendar_month_of_year(const bmc_calendar *cal, int m);
+bmc_date bmc_calendar_month_first(const bmc_calendar *cal, int m);
+/* 1 on the last day of a calendar month (and not otherwise). */
+bool bmc_calendar_is_month_end(const bmc_calendar *cal, int day);
+/* Working days in a calendar year under this calendar's rules (the whole year, also the
+ * parts outside the simulated period). */
+int bmc_calendar_working_days_in_year(const bmc_calendar *cal, int year);
+int bmc_calendar_working_days_total(const bmc_calendar *cal);
+
+#endif

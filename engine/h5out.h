@@ -1,0 +1,41 @@
+#ifndef BACKLOGMC_H5OUT_H
+#define BACKLOGMC_H5OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "calendar.h"
+#include "results.h"
+#include "status.h"
+
+/* The results file (schema in docs/output.md). Written under a temporary name next to the
+ * final path and renamed only by h5out_commit after every scenario arrived, so a failed or
+ * interrupted run never leaves a file that looks complete. */
+
+#define BMC_H5_FORMAT "backlogmc-results"
+#define BMC_H5_SCHEMA_VERSION 1
+
+typedef struct bmc_run_meta {
+    const char *config_name;  /* e.g. "configs/baseline.yaml" */
+    const char *config_text;  /* resolved YAML */
+    uint64_t seed;
+    int64_t n_scenarios;
+    bool deterministic;
+    const bmc_calendar *cal;  /* day 0 date, working days, month starts */
+    bmc_date target_date;
+    bmc_date pact_date;
+} bmc_run_meta;
+
+typedef struct bmc_h5out bmc_h5out;
+
+int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_meta *meta,
+                   bmc_h5out **out, bmc_err *err);
+/* Blocks must arrive in scenario order without gaps. */
+int bmc_h5out_append(bmc_h5out *h, const bmc_result_block *b, bmc_err *err);
+/* Checks that all n_scenarios arrived, closes every handle, renames to the final path and
+ * frees h (also on failure, in which case the temporary file is removed). */
+int bmc_h5out_commit(bmc_h5out *h, bmc_err *err);
+/* Closes, removes the temporary file, frees h. NULL is fine. */
+void bmc_h5out_abort(bmc_h5out *h);
+
+#endif

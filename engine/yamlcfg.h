@@ -1,0 +1,106 @@
+#ifndef BACKLOGMC_YAMLCFG_H
+#define BACKLOGMC_YAMLCFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "calendar.h"
+#include "status.h"
+
+/* Typed, validated reading of a YAML configuration (libfyaml underneath).
+ *
+ * Every error message has the form
+ *     FILE:LINE:COL: KEY.PATH: what is wrong
+ * where FILE:LINE:COL points at the offending value (or at the mapping when a required key is
+ * missing) and KEY.PATH is the dotted path from the root, sequence items as name[i].
+ * Values set on the command line with --set report "--set KEY.PATH=VALUE" as their file.
+ *
+ * A reader consumes keys with cfg_get_* and calls cfg_finish() on each mapping it read:
+ * any key that was not consumed is then an "unknown key" error, so typos never pass
+ * silently.
+ *
+ * Inheritance: a top-level key `base: other.yaml` (path relative to the file) loads that file
+ * first and merges this file over it: mappings merge key by key, any other value replaces.
+ * Chains are allowed; cycles are an error. Error positions point into the file that holds
+ * the value. */
+
+typedef struct bmc_cfg bmc_cfg;
+
+/* A mapping being read. Plain value type; valid while its bmc_cfg lives. */
+typedef struct cfg_map {
+    bmc_cfg *cfg;
+    void *node;      /* struct fy_node *, NULL when an optional mapping is absent */
+    char path[256];  /* dotted key path of this mapping, "" for the root */
+} cfg_map;
+
+int cfg_load_file(const char *path, bmc_cfg **out, bmc_err *err);
+/* For tests: parse text as if it were a file called name (base: resolved relative to cwd). */
+int cfg_load_string(const char *name, const char *text, bmc_cfg **out, bmc_err *err);
+void cfg_free(bmc_cfg *cfg);
+
+/* Applies one "key.path=value" override (value parsed as a YAML flow value, so numbers,
+ * dates, strings, [lists] and {maps} all work). The key path must exist in the document,
+ * except that the last component may be new inside an existing mapping (it is then checked
+ * as unknown-or-not by the reader like any key). Sequence items are addressed as name[i].
+ * Malformed assignments are BMC_EUSAGE; values are validated later by the reader. */
+int cfg_apply_set(bmc_cfg *cfg, const char *assignment, bmc_err *err);
+
+/* The resolved document (after base: merging and --set) as YAML text, malloc'd;
+ * NULL when out of memory. */
+char *cfg_emit(const bmc_cfg *cfg);
+/* The file name the root document was loaded from. */
+const char *cfg_file_name(const bmc_cfg *cfg);
+
+cfg_map cfg_root(bmc_cfg *cfg);
+bool cfg_has(const cfg_map *m, const char *key);
+
+/* Nested mapping. Absent and !required: *out has node NULL and reading from it returns the
+ * defaults (cfg_get_* with required=true on an absent map is an error at the parent). */
+int cfg_get_map(cfg_map *m, const char *key, bool required, cfg_map *out, bmc_err *err);
+
+/* Scalars. When the key is absent and !required, *out = def. Numbers are checked against
+ * [lo, hi] (inclusive); ints must be whole numbers. */
+int cfg_get_double(cfg_map *m, const char *key, bool required, double def, double lo, double hi,
+                   double *out, bmc_err *err);
+int cfg_get_int(cfg_map *m, const char *key, bool required, long long def, long long lo,
+                long long hi, long long *out, bmc_err *err);
+int cfg_get_bool(cfg_map *m, const char *key, bool required, bool def, bool *out, bmc_err *err);
+/* *out points into the document (valid while cfg lives); def may be NULL. */
+int cfg_get_string(cfg_map *m, const char *key, bool required, const char *def,
+                   const char **out, bmc_err *err);
+int cfg_get_date(cfg_map *m, const char *key, bool required, bmc_date def, bmc_date *out,
+                 bmc_err *err);
+/* One of names[0..n-1]; *out is its index. */
+int cfg_get_enum(cfg_map *m, const char *key, bool required, const char *const *names, int n,
+                 int def, int *out, bmc_err *err);
+
+/* Sequences. cfg_get_seq consumes key and returns its length (0 when absent and !required);
+ * items are then read with the functions below, index 0..len-1. */
+int cfg_get_seq(cfg_map *m, const char *key, bool required, int min_len, int max_len, int *len,
+                bmc_err *err);
+int cfg_seq_map(cfg_map *m, const char *key, int i, cfg_map *out, bmc_err *err);
+int cfg_seq_double(cfg_map *m, const char *key, int i, double lo, double hi, double *out,
+                   bmc_err *err);
+int cfg_seq_string(cfg_map *m, const char *key, int i, const char **out, bmc_err *err);
+int cfg_seq_date(cfg_map *m, const char *key, int i, bmc_date *out, bmc_err *err);
+/* Item i of the sequence is itself a sequence [date, number] (schedule points). */
+int cfg_seq_date_value(cfg_map *m, const char *key, int i, double lo, double hi, bmc_date *date,
+                       double *value, bmc_err *err);
+
+/* Errors on the first key of m that was not consumed. Absent maps pass. */
+int cfg_finish(cfg_map *m, bmc_err *err);
+
+/* An error located at key of m (at m itself when key is NULL or absent), for checks that
+ * span several keys (shares that do not sum to 1, dates out of order). Returns code. */
+int cfg_fail_at(const cfg_map *m, const char *key, int code, bmc_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Same, located at item i of the sequence under key. */
+int cfg_fail_at_item(const cfg_map *m, const char *key, int i, int code, bmc_err *err,
+                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Is the value under key a mapping (as opposed to a scalar or sequence)? */
+bool cfg_is_map(const cfg_map *m, const char *key);
+/* Is the value under key a scalar? */
+bool cfg_is_scalar(const cfg_map *m, const char *key);
+
+#endif
