@@ -1,1 +1,272 @@
-/* placeholder: being written */
+#include "cli.h"
+
+#include <errno.h>
+#include <gsl/gsl_errno.h>
+#include <hdf5.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backlogmc_version.h"
+#include "model.h"
+#include "params.h"
+#include "projection.h"
+#include "run.h"
+#include "yamlcfg.h"
+
+#define MAX_SETS 256
+
+static const char USAGE[] =
+    "usage: backlogmc run CONFIG [options]   simulate the scenarios, write an HDF5 file\n"
+    "       backlogmc check CONFIG [--set K=V ...]\n"
+    "                                        validate, print the parameters and the central\n"
+    "                                        projection\n"
+    "       backlogmc version                version and git commit\n"
+    "       backlogmc --help                 this text\n"
+    "\n"
+    "run options:\n"
+    "  --scenarios N       number of scenarios (default: run.scenarios of the config)\n"
+    "  --seed S            master seed (default: run.seed of the config)\n"
+    "  --out FILE          output file (default: results/<config name>.h5)\n"
+    "  --set KEY.PATH=V    override any config key, validated like the file (repeatable)\n"
+    "  --threads T         OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
+    "  --trajectories      also write monthly trajectories per scenario (large)\n"
+    "  --check-invariants  verify the conservation laws every simulated day (slower)\n"
+    "  --quiet             no progress lines on stderr\n"
+    "\n"
+    "exit codes: 0 success, 1 internal error or out of memory, 2 bad command line,\n"
+    "            3 configuration error, 4 input/output error, 5 stopped by a signal\n";
+
+typedef struct cli_args {
+    const char *command;
+    const char *config;
+    const char *out;
+    const char *sets[MAX_SETS];
+    int n_sets;
+    long long scenarios; /* -1 = from config */
+    long long seed;      /* -1 = from config */
+    int threads;
+    bool trajectories, check_invariants, quiet, help;
+} cli_args;
+
+static int exit_code(int status)
+{
+    switch (status) {
+    case BMC_OK: return 0;
+    case BMC_EUSAGE: return 2;
+    case BMC_ECONFIG: return 3;
+    case BMC_EIO: return 4;
+    case BMC_EINTERRUPTED: return 5;
+    default: return 1;
+    }
+}
+
+static int parse_count(const char *opt, const char *text, long long lo, long long hi,
+                       long long *out, bmc_err *err)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text ? text : "", &end, 10);
+    if (!text || *text == '\0' || *end != '\0' || errno || v < lo || v > hi)
+        return bmc_fail(err, BMC_EUSAGE, "%s needs a whole number in [%lld, %lld], got \"%s\"",
+                        opt, lo, hi, text ? text : "");
+    *out = v;
+    return BMC_OK;
+}
+
+static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
+{
+    memset(a, 0, sizeof *a);
+    a->scenarios = a->seed = -1;
+    int i = 1;
+    if (argc < 2)
+        return bmc_fail(err, BMC_EUSAGE, "no command given (try backlogmc --help)");
+    a->command = argv[i++];
+    if (!strcmp(a->command, "--help") || !strcmp(a->command, "-h") ||
+        !strcmp(a->command, "help")) {
+        a->help = true;
+        return BMC_OK;
+    }
+    if (!strcmp(a->command, "version") || !strcmp(a->command, "--version"))
+        return argc == 2 ? BMC_OK : bmc_fail(err, BMC_EUSAGE, "version takes no arguments");
+    if (strcmp(a->command, "run") && strcmp(a->command, "check"))
+        return bmc_fail(err, BMC_EUSAGE, "unknown command \"%s\" (try backlogmc --help)",
+                        a->command);
+    bool is_run = !strcmp(a->command, "run");
+    for (; i < argc; i++) {
+        const char *o = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        long long v;
+        int rc = BMC_OK;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            a->help = true;
+            return BMC_OK;
+        } else if (!strcmp(o, "--set")) {
+            if (!val)
+                return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
+            if (a->n_sets == MAX_SETS)
+                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SETS);
+            a->sets[a->n_sets++] = val;
+            i++;
+        } else if (is_run && !strcmp(o, "--scenarios")) {
+            rc = parse_count(o, val, 1, 1000000000000LL, &a->scenarios, err);
+            i++;
+        } else if (is_run && !strcmp(o, "--seed")) {
+            rc = parse_count(o, val, 0, 9007199254740991LL, &a->seed, err);
+            i++;
+        } else if (is_run && !strcmp(o, "--threads")) {
+            rc = parse_count(o, val, 1, 4096, &v, err);
+            a->threads = (int)v;
+            i++;
+        } else if (is_run && !strcmp(o, "--out")) {
+            if (!val || !*val)
+                return bmc_fail(err, BMC_EUSAGE, "--out needs a file name");
+            a->out = val;
+            i++;
+        } else if (is_run && !strcmp(o, "--trajectories")) {
+            a->trajectories = true;
+        } else if (is_run && !strcmp(o, "--check-invariants")) {
+            a->check_invariants = true;
+        } else if (is_run && !strcmp(o, "--quiet")) {
+            a->quiet = true;
+        } else if (o[0] == '-' && o[1] != '\0') {
+            return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for %s (try --help)", o,
+                            a->command);
+        } else if (!a->config) {
+            a->config = o;
+        } else {
+            return bmc_fail(err, BMC_EUSAGE, "unexpected argument \"%s\"", o);
+        }
+        if (rc != BMC_OK)
+            return rc;
+    }
+    if (!a->config)
+        return bmc_fail(err, BMC_EUSAGE, "%s needs a CONFIG file", a->command);
+    return BMC_OK;
+}
+
+/* Loads the config with the --set overrides and resolves the parameters. */
+static int load_config(const cli_args *a, bmc_cfg **cfg, bmc_params *p, bmc_err *err)
+{
+    int rc = cfg_load_file(a->config, cfg, err);
+    for (int i = 0; rc == BMC_OK && i < a->n_sets; i++)
+        rc = cfg_apply_set(*cfg, a->sets[i], err);
+    if (rc == BMC_OK)
+        rc = bmc_params_load(*cfg, p, err);
+    return rc;
+}
+
+/* results/<config file name without directory and extension>.h5 */
+static void default_out(const char *config, char *buf, size_t n)
+{
+    const char *base = strrchr(config, '/');
+    base = base ? base + 1 : config;
+    size_t len = strcspn(base, ".");
+    snprintf(buf, n, "results/%.*s.h5", (int)len, base);
+}
+
+static void print_summary(const bmc_model *m, const bmc_run_summary *s, const char *out,
+                          FILE *to)
+{
+    char median[11] = "", target[11];
+    bmc_date_format(m->p.target_date, target);
+    if (s->median_day >= 0)
+        bmc_date_format(bmc_calendar_date(m->cal, s->median_day), median);
+    fprintf(to, "wrote %s: %lld scenarios in %.2f s (%.0f scenarios/s on %d threads)\n", out,
+            (long long)s->scenarios, s->seconds, s->scenarios / (s->seconds > 0 ? s->seconds : 1),
+            s->threads);
+    fprintf(to, "median completion of the old cases: %s\n",
+            s->median_day >= 0 ? median : "beyond the horizon");
+    fprintf(to, "P(all old cases decided by %s) = %.3f; completed by the horizon in %.1f %%\n",
+            target, (double)s->by_target / (double)s->scenarios,
+            100.0 * (double)s->completed / (double)s->scenarios);
+}
+
+static int command_run(const cli_args *a, FILE *out, bmc_err *err)
+{
+    bmc_cfg *cfg = NULL;
+    bmc_params p;
+    bmc_model *m = NULL;
+    char *text = NULL;
+    char out_path[4096];
+    int rc = load_config(a, &cfg, &p, err);
+    if (rc == BMC_OK) {
+        if (a->scenarios > 0)
+            p.scenarios = a->scenarios;
+        if (a->seed >= 0)
+            p.seed = (uint64_t)a->seed;
+        rc = bmc_model_create(&p, &m, err);
+    }
+    if (rc == BMC_OK && !(text = cfg_emit(cfg)))
+        rc = bmc_fail(err, BMC_ENOMEM, "out of memory writing the resolved config");
+    if (rc == BMC_OK) {
+        if (a->out)
+            snprintf(out_path, sizeof out_path, "%s", a->out);
+        else
+            default_out(a->config, out_path, sizeof out_path);
+        bmc_run_options o = {
+            .scenarios = p.scenarios,
+            .seed = p.seed,
+            .out_path = out_path,
+            .threads = a->threads,
+            .trajectories = a->trajectories,
+            .check_invariants = a->check_invariants,
+            .quiet = a->quiet,
+            .config_name = a->config,
+            .config_text = text,
+        };
+        bmc_run_summary s;
+        rc = bmc_run(m, &o, &s, err);
+        if (rc == BMC_OK)
+            print_summary(m, &s, out_path, out);
+    }
+    free(text);
+    bmc_model_free(m);
+    cfg_free(cfg);
+    return rc;
+}
+
+static int command_check(const cli_args *a, FILE *out, bmc_err *err)
+{
+    bmc_cfg *cfg = NULL;
+    bmc_params p;
+    bmc_model *m = NULL;
+    int rc = load_config(a, &cfg, &p, err);
+    if (rc == BMC_OK) {
+        fprintf(out, "%s: configuration is valid\n\n", a->config);
+        bmc_params_print(&p, out);
+        fprintf(out, "\n");
+        p.deterministic = true;
+        rc = bmc_model_create(&p, &m, err);
+    }
+    bmc_projection pr;
+    if (rc == BMC_OK)
+        rc = bmc_projection_run(m, &pr, err);
+    if (rc == BMC_OK)
+        bmc_projection_print(m, &pr, out);
+    bmc_model_free(m);
+    cfg_free(cfg);
+    return rc;
+}
+
+int bmc_cli_main(int argc, char **argv, FILE *out, FILE *errout)
+{
+    bmc_err err = {{0}};
+    cli_args a;
+    /* GSL's default handler aborts; every GSL call we make checks its own arguments */
+    gsl_set_error_handler_off();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int rc = parse_args(argc, argv, &a, &err);
+    if (rc == BMC_OK && a.help) {
+        fputs(USAGE, out);
+        return 0;
+    }
+    if (rc == BMC_OK && (!strcmp(a.command, "version") || !strcmp(a.command, "--version"))) {
+        fprintf(out, "backlogmc %s (git %s)\n", BACKLOGMC_VERSION, BACKLOGMC_GIT_COMMIT);
+        return 0;
+    }
+    if (rc == BMC_OK)
+        rc = !strcmp(a.command, "run") ? command_run(&a, out, &err) : command_check(&a, out, &err);
+    if (rc != BMC_OK)
+        fprintf(errout, "backlogmc: %s\n", err.msg);
+    return exit_code(rc);
+}

@@ -49,6 +49,9 @@ int cfg_get_dist(cfg_map *m, const char *key, bool required, double def, double 
 
 double bmc_dist_sample(const bmc_dist *d, gsl_rng *r);
 double bmc_dist_mean(const bmc_dist *d);
+/* The u-quantile (0 < u < 1), by the inverse CDF: one uniform per draw, so scenario-level
+ * parameters keep their stream positions and variants stay coupled (common random numbers). */
+double bmc_dist_quantile(const bmc_dist *d, double u);
 bool bmc_dist_is_fixed(const bmc_dist *d);
 /* Short human description, e.g. "lognormal(median 25000, sdlog 0.25)". */
 void bmc_dist_describe(const bmc_dist *d, char *buf, size_t n);

@@ -1,1 +1,1026 @@
-/* placeholder: being written */
+/* The HDF5 results file; the layout is documented for readers in docs/output.md. */
+/* fallocate(2) for the reservation before the final flush (see reserve_for_flush) */
+#define _GNU_SOURCE
+
+#include "h5out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "backlogmc_version.h"
+
+#define DAY_UNITS "days since day0; -1 = not reached by the horizon"
+#define SCEN_CHUNK_ROWS 4096
+#define TRAJ_CHUNK_ROWS 256
+/* Under the chunk cache set in dataset_access(), so a chunk that a block fills only partly
+ * stays in memory until the next block completes it instead of being compressed twice. */
+#define TRAJ_CHUNK_MAX_BYTES (1u << 20)
+#define DEFLATE_LEVEL 4
+/* headroom over the estimate in reserve_for_flush */
+#define FLUSH_MARGIN_BYTES (UINT64_C(1) << 20)
+
+/* Per-scenario columns of bmc_result_block, one dataset each under /scenarios. */
+enum scen_field {
+    SC_COMPLETION_DAY,
+    SC_P90_DAY,
+    SC_P95_DAY,
+    SC_P99_DAY,
+    SC_TRIAGE_DAYS,
+    SC_FIRST_TRIAGE_DAY,
+    SC_DECIDED_SHARE_AT_TARGET,
+    SC_NEW_ON_TIME_SHARE,
+    SC_GRANT_RATE,
+    SC_GRANT_RATE_Q_MIN,
+    SC_GRANT_RATE_Q_MAX,
+    SC_COUNT
+};
+
+static const struct {
+    const char *name;
+    bool is_int; /* int32, else float64 */
+    const char *units;
+} scen_fields[SC_COUNT] = {
+    [SC_COMPLETION_DAY] = {"completion_day", true, DAY_UNITS},
+    [SC_P90_DAY] = {"p90_day", true, DAY_UNITS},
+    [SC_P95_DAY] = {"p95_day", true, DAY_UNITS},
+    [SC_P99_DAY] = {"p99_day", true, DAY_UNITS},
+    [SC_TRIAGE_DAYS] = {"triage_days", true, "days (simulated days with triage on)"},
+    [SC_FIRST_TRIAGE_DAY] = {"first_triage_day", true, DAY_UNITS},
+    [SC_DECIDED_SHARE_AT_TARGET] = {"decided_share_at_target", false, "fraction (0..1)"},
+    [SC_NEW_ON_TIME_SHARE] = {"new_on_time_share", false,
+                              "fraction (0..1); NaN = no new case settled"},
+    [SC_GRANT_RATE] = {"grant_rate", false, "fraction (0..1); NaN = no first decision"},
+    [SC_GRANT_RATE_Q_MIN] = {"grant_rate_q_min", false,
+                             "fraction (0..1); NaN = no quarter with first decisions"},
+    [SC_GRANT_RATE_Q_MAX] = {"grant_rate_q_max", false,
+                             "fraction (0..1); NaN = no quarter with first decisions"},
+};
+
+static const void *scen_column(const bmc_result_block *b, enum scen_field f)
+{
+    switch (f) {
+    case SC_COMPLETION_DAY: return b->completion_day;
+    case SC_P90_DAY: return b->p90_day;
+    case SC_P95_DAY: return b->p95_day;
+    case SC_P99_DAY: return b->p99_day;
+    case SC_TRIAGE_DAYS: return b->triage_days;
+    case SC_FIRST_TRIAGE_DAY: return b->first_triage_day;
+    case SC_DECIDED_SHARE_AT_TARGET: return b->decided_share_at_target;
+    case SC_NEW_ON_TIME_SHARE: return b->new_on_time_share;
+    case SC_GRANT_RATE: return b->grant_rate;
+    case SC_GRANT_RATE_Q_MIN: return b->grant_rate_q_min;
+    case SC_GRANT_RATE_Q_MAX: return b->grant_rate_q_max;
+    case SC_COUNT: break;
+    }
+    return NULL;
+}
+
+/* Slots of the datasets that append fills, in one array so cleanup treats them alike. */
+enum {
+    DS_SCEN = 0,                             /* SC_COUNT columns */
+    DS_CAT_COMPLETION = SC_COUNT,
+    DS_PARAM,                                /* BMC_MAX_PARAMS */
+    DS_TRAJ = DS_PARAM + BMC_MAX_PARAMS,     /* BMC_TRAJ_COUNT */
+    DS_TRAJ_CAT = DS_TRAJ + BMC_TRAJ_COUNT,  /* BMC_TRAJ_CAT_COUNT */
+    DS_COUNT = DS_TRAJ_CAT + BMC_TRAJ_CAT_COUNT
+};
+
+struct bmc_h5out {
+    char *final_path;
+    char *tmp_path;
+    bmc_layout layout; /* a copy: the caller's may go away before commit */
+    int64_t n_scenarios;
+    int64_t rows;      /* scenarios written so far */
+    bool failed;       /* a write failed: the file must not be committed */
+    hid_t file;
+    hid_t ds[DS_COUNT]; /* open from open to commit, so append only writes */
+};
+
+/* ---- HDF5 error handling ---------------------------------------------------------------- */
+
+/* Where an HDF5 failure is reported: the path named in messages, the caller's err, and the
+ * reason HDF5 gave. HDF5 prints its whole error stack to stderr by default; each public call
+ * installs record_error instead, which prints nothing and keeps the innermost reason of the
+ * first failure, and restores the caller's handler on the way out. Recording at the moment
+ * of failure matters: every later HDF5 call (the cleanup) clears the stack. */
+typedef struct ectx {
+    const char *path;
+    bmc_err *err;
+    char detail[256];
+    H5E_auto2_t saved_func;
+    void *saved_data;
+} ectx;
+
+static herr_t innermost_error(unsigned n, const H5E_error2_t *e, void *data)
+{
+    if (n == 0 && e->desc)
+        snprintf(data, sizeof ((ectx *)NULL)->detail, "%s", e->desc);
+    return 0;
+}
+
+static herr_t record_error(hid_t stack, void *data)
+{
+    ectx *e = data;
+    if (!e->detail[0])
+        H5Ewalk2(stack, H5E_WALK_UPWARD, innermost_error, e->detail);
+    return 0;
+}
+
+static void ectx_begin(ectx *e, const char *path, bmc_err *err)
+{
+    e->path = path;
+    e->err = err;
+    e->detail[0] = '\0';
+    H5Eget_auto2(H5E_DEFAULT, &e->saved_func, &e->saved_data);
+    H5Eset_auto2(H5E_DEFAULT, record_error, e);
+}
+
+static void ectx_end(ectx *e)
+{
+    H5Eset_auto2(H5E_DEFAULT, e->saved_func, e->saved_data);
+}
+
+/* BMC_EIO with "path: cannot <what> (HDF5: reason)" on one line. */
+static int h5_fail(ectx *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int h5_fail(ectx *e, const char *fmt, ...)
+{
+    char what[192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    for (char *c = e->detail; *c; c++)
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    int rc;
+    if (e->detail[0])
+        rc = bmc_fail(e->err, BMC_EIO, "%s: cannot %s (HDF5: %s)", e->path, what, e->detail);
+    else
+        rc = bmc_fail(e->err, BMC_EIO, "%s: cannot %s (HDF5 error)", e->path, what);
+    e->detail[0] = '\0';
+    return rc;
+}
+
+/* Cleanup closes; ids that were never opened are negative. */
+static void close_type(hid_t id) { if (id >= 0) H5Tclose(id); }
+static void close_space(hid_t id) { if (id >= 0) H5Sclose(id); }
+static void close_attr(hid_t id) { if (id >= 0) H5Aclose(id); }
+static void close_plist(hid_t id) { if (id >= 0) H5Pclose(id); }
+static void close_group(hid_t id) { if (id >= 0) H5Gclose(id); }
+
+static herr_t close_dataset(hid_t *id)
+{
+    herr_t rc = 0;
+    if (*id >= 0)
+        rc = H5Dclose(*id);
+    *id = H5I_INVALID_HID;
+    return rc;
+}
+
+/* ---- types and attributes ----------------------------------------------------------------- */
+
+/* Scalar text: variable-length UTF-8, which h5py returns as str. */
+static hid_t vlen_string_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0)
+        return t;
+    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+/* Arrays of names and dates: fixed length, NUL-padded (no terminator when full). */
+static hid_t fixed_string_type(size_t len)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0)
+        return t;
+    if (H5Tset_size(t, len) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0
+        || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+/* A scalar attribute of file type ftype written from memory type mtype. */
+static int attr_scalar(ectx *e, hid_t obj, const char *name, hid_t ftype, hid_t mtype,
+                       const void *value)
+{
+    hid_t s = H5I_INVALID_HID, a = H5I_INVALID_HID;
+    int rc = BMC_OK;
+    if ((s = H5Screate(H5S_SCALAR)) < 0
+        || (a = H5Acreate2(obj, name, ftype, s, H5P_DEFAULT, H5P_DEFAULT)) < 0
+        || H5Awrite(a, mtype, value) < 0)
+        rc = h5_fail(e, "write attribute %s", name);
+    close_attr(a);
+    close_space(s);
+    return rc;
+}
+
+static int attr_string(ectx *e, hid_t obj, const char *name, const char *value)
+{
+    hid_t t = vlen_string_type();
+    if (t < 0)
+        return h5_fail(e, "create a string type");
+    const char *v = value ? value : "";
+    int rc = attr_scalar(e, obj, name, t, t, &v);
+    H5Tclose(t);
+    return rc;
+}
+
+static int attr_date(ectx *e, hid_t obj, const char *name, bmc_date d)
+{
+    char iso[16];
+    bmc_date_format(d, iso);
+    return attr_string(e, obj, name, iso);
+}
+
+/* n names of up to BMC_NAME_LEN - 1 characters each, packed into fixed-length strings as
+ * long as the longest (at least 1: HDF5 has no zero-length fixed strings). */
+typedef struct packed_names {
+    char *buf;
+    size_t len;
+} packed_names;
+
+static int pack_names(const char (*names)[BMC_NAME_LEN], int n, packed_names *out)
+{
+    size_t len = 1;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(names[i]);
+        if (l > len)
+            len = l;
+    }
+    out->len = len;
+    out->buf = calloc(n > 0 ? (size_t)n : 1, len);
+    if (!out->buf)
+        return -1;
+    for (int i = 0; i < n; i++)
+        memcpy(out->buf + (size_t)i * len, names[i], strlen(names[i]));
+    return 0;
+}
+
+/* The category names as an attribute, so a [.., n_categories] dataset explains itself. */
+static int attr_categories(ectx *e, hid_t obj, const bmc_layout *l)
+{
+    packed_names p;
+    if (pack_names(l->category_names, l->n_categories, &p) < 0)
+        return bmc_fail(e->err, BMC_ENOMEM, "%s: out of memory for category names", e->path);
+    hsize_t dims[1] = {(hsize_t)l->n_categories};
+    hid_t t = H5I_INVALID_HID, s = H5I_INVALID_HID, a = H5I_INVALID_HID;
+    int rc = BMC_OK;
+    if ((t = fixed_string_type(p.len)) < 0 || (s = H5Screate_simple(1, dims, NULL)) < 0
+        || (a = H5Acreate2(obj, "categories", t, s, H5P_DEFAULT, H5P_DEFAULT)) < 0
+        || H5Awrite(a, t, p.buf) < 0)
+        rc = h5_fail(e, "write attribute categories");
+    close_attr(a);
+    close_space(s);
+    close_type(t);
+    free(p.buf);
+    return rc;
+}
+
+/* ---- datasets ------------------------------------------------------------------------------ */
+
+static hid_t create_group(hid_t loc, const char *name)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    if (gcpl < 0)
+        return gcpl;
+    hid_t g = H5I_INVALID_HID;
+    /* no modification times: the same run must give the same bytes */
+    if (H5Pset_obj_track_times(gcpl, 0) >= 0)
+        g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    return g;
+}
+
+static hsize_t min_hsize(hsize_t a, hsize_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Creation properties: no times; chunked, shuffled and deflated when chunk is given and the
+ * dataset is not empty (HDF5 cannot chunk a zero-length dimension of fixed size). */
+static hid_t dataset_create_plist(int rank, const hsize_t *dims, const hsize_t *chunk)
+{
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (dcpl < 0)
+        return dcpl;
+    bool empty = false;
+    for (int i = 0; i < rank; i++)
+        empty = empty || dims[i] == 0;
+    if (H5Pset_obj_track_times(dcpl, 0) < 0
+        || (chunk && !empty
+            && (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0
+                || H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0))) {
+        H5Pclose(dcpl);
+        return H5I_INVALID_HID;
+    }
+    return dcpl;
+}
+
+/* A chunk cache of at least two chunks: a block boundary can leave one chunk half done
+ * while the next is being started. */
+static hid_t dataset_access_plist(int rank, const hsize_t *chunk, size_t elem_size)
+{
+    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    if (dapl < 0 || !chunk)
+        return dapl;
+    size_t bytes = elem_size;
+    for (int i = 0; i < rank; i++)
+        bytes *= (size_t)chunk[i];
+    size_t cache = 2 * bytes > (1u << 20) ? 2 * bytes : (1u << 20);
+    if (H5Pset_chunk_cache(dapl, 521, cache, 0.75) < 0) {
+        H5Pclose(dapl);
+        return H5I_INVALID_HID;
+    }
+    return dapl;
+}
+
+/* Creates loc/name with the given shape, chunked when chunk is given; the caller closes the
+ * returned id. */
+static hid_t create_dataset(hid_t loc, const char *name, hid_t ftype, int rank,
+                            const hsize_t *dims, const hsize_t *chunk)
+{
+    hid_t s = H5Screate_simple(rank, dims, NULL);
+    hid_t dcpl = dataset_create_plist(rank, dims, chunk);
+    hid_t dapl = dataset_access_plist(rank, chunk, H5Tget_size(ftype));
+    hid_t d = H5I_INVALID_HID;
+    if (s >= 0 && dcpl >= 0 && dapl >= 0)
+        d = H5Dcreate2(loc, name, ftype, s, H5P_DEFAULT, dcpl, dapl);
+    close_plist(dapl);
+    close_plist(dcpl);
+    close_space(s);
+    return d;
+}
+
+/* Writes a dataset that is complete at open (calendar, names) in one go, contiguous. */
+static int write_whole(ectx *e, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                       hsize_t n, const void *buf)
+{
+    hid_t d = create_dataset(loc, name, ftype, 1, &n, NULL);
+    int rc = BMC_OK;
+    if (d < 0 || (n > 0 && H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0))
+        rc = h5_fail(e, "write dataset %s", name);
+    close_dataset(&d);
+    return rc;
+}
+
+static int write_names(ectx *e, hid_t loc, const char *name,
+                       const char (*names)[BMC_NAME_LEN], int n)
+{
+    packed_names p;
+    if (pack_names(names, n, &p) < 0)
+        return bmc_fail(e->err, BMC_ENOMEM, "%s: out of memory for %s", e->path, name);
+    hid_t t = fixed_string_type(p.len);
+    int rc = t < 0 ? h5_fail(e, "create a string type")
+                   : write_whole(e, loc, name, t, t, (hsize_t)n, p.buf);
+    close_type(t);
+    free(p.buf);
+    return rc;
+}
+
+/* ---- the fixed parts, written at open ------------------------------------------------------ */
+
+static int write_root_attributes(ectx *e, hid_t file, const bmc_run_meta *m)
+{
+    char created[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || !strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(created, sizeof created, "unknown");
+    int32_t schema = BMC_H5_SCHEMA_VERSION;
+    int32_t deterministic = m->deterministic ? 1 : 0;
+    int rc;
+    if ((rc = attr_string(e, file, "format", BMC_H5_FORMAT))
+        || (rc = attr_scalar(e, file, "schema_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
+                             &schema))
+        || (rc = attr_string(e, file, "engine_version", BACKLOGMC_VERSION))
+        || (rc = attr_string(e, file, "git_commit", BACKLOGMC_GIT_COMMIT))
+        || (rc = attr_string(e, file, "created", created))
+        || (rc = attr_string(e, file, "config_name", m->config_name))
+        || (rc = attr_scalar(e, file, "master_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                             &m->seed))
+        || (rc = attr_scalar(e, file, "n_scenarios", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                             &m->n_scenarios))
+        || (rc = attr_scalar(e, file, "deterministic", H5T_STD_I32LE, H5T_NATIVE_INT32,
+                             &deterministic))
+        || (rc = attr_date(e, file, "day0", bmc_calendar_start(m->cal)))
+        || (rc = attr_date(e, file, "target_date", m->target_date))
+        || (rc = attr_date(e, file, "pact_date", m->pact_date)))
+        return rc;
+    return BMC_OK;
+}
+
+static int write_config(ectx *e, hid_t file, const bmc_run_meta *m)
+{
+    hid_t g = create_group(file, "config");
+    hid_t t = vlen_string_type();
+    hid_t s = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    const char *text = m->config_text ? m->config_text : "";
+    int rc = BMC_OK;
+    if (g < 0 || t < 0 || (s = H5Screate(H5S_SCALAR)) < 0
+        || (d = H5Dcreate2(g, "text", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0
+        || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0)
+        rc = h5_fail(e, "write /config/text");
+    close_dataset(&d);
+    close_space(s);
+    close_type(t);
+    close_group(g);
+    return rc;
+}
+
+/* ISO dates packed as fixed 10-character strings. */
+static int write_dates(ectx *e, hid_t loc, const char *name, const bmc_date *dates, int n)
+{
+    char *buf = calloc(n > 0 ? (size_t)n : 1, 10);
+    if (!buf)
+        return bmc_fail(e->err, BMC_ENOMEM, "%s: out of memory for %s", e->path, name);
+    for (int i = 0; i < n; i++) {
+        char iso[16];
+        bmc_date_format(dates[i], iso);
+        memcpy(buf + (size_t)i * 10, iso, 10);
+    }
+    hid_t t = fixed_string_type(10);
+    int rc = t < 0 ? h5_fail(e, "create a string type")
+                   : write_whole(e, loc, name, t, t, (hsize_t)n, buf);
+    close_type(t);
+    free(buf);
+    return rc;
+}
+
+static int write_calendar_datasets(ectx *e, hid_t g, const bmc_calendar *cal, int n_months)
+{
+    int days = bmc_calendar_days(cal);
+    int n = days > n_months ? days : n_months;
+    bmc_date *dates = malloc((n > 0 ? (size_t)n : 1) * sizeof *dates);
+    if (!dates)
+        return bmc_fail(e->err, BMC_ENOMEM, "%s: out of memory for the calendar", e->path);
+    for (int d = 0; d < days; d++)
+        dates[d] = bmc_calendar_date(cal, d);
+    int rc = write_dates(e, g, "dates", dates, days);
+    if (!rc)
+        rc = write_whole(e, g, "working", H5T_STD_U8LE, H5T_NATIVE_UINT8, (hsize_t)days,
+                         bmc_calendar_working(cal));
+    /* one entry per trajectory month, from the month that holds day 0 */
+    bmc_date first = bmc_calendar_month_first(cal, 0);
+    for (int m = 0; m < n_months; m++)
+        dates[m] = bmc_date_add_months(first, m);
+    if (!rc)
+        rc = write_dates(e, g, "month_first", dates, n_months);
+    free(dates);
+    return rc;
+}
+
+static int write_calendar(ectx *e, hid_t file, const bmc_calendar *cal, int n_months)
+{
+    hid_t g = create_group(file, "calendar");
+    if (g < 0)
+        return h5_fail(e, "create group /calendar");
+    int rc = attr_date(e, g, "day0", bmc_calendar_start(cal));
+    if (!rc)
+        rc = write_calendar_datasets(e, g, cal, n_months);
+    H5Gclose(g);
+    return rc;
+}
+
+static int write_categories(ectx *e, hid_t file, const bmc_layout *l)
+{
+    hid_t g = create_group(file, "categories");
+    if (g < 0)
+        return h5_fail(e, "create group /categories");
+    int rc = write_names(e, g, "names", l->category_names, l->n_categories);
+    H5Gclose(g);
+    return rc;
+}
+
+/* ---- the per-scenario datasets, created at full size and filled by append ------------------ */
+
+static int create_scenario_datasets(ectx *e, bmc_h5out *h, hid_t g)
+{
+    hsize_t n = (hsize_t)h->n_scenarios;
+    hsize_t ncat = (hsize_t)h->layout.n_categories;
+    hsize_t dims[2] = {n, ncat};
+    hsize_t chunk[2] = {min_hsize(SCEN_CHUNK_ROWS, n), ncat};
+    int rc = BMC_OK;
+    for (int f = 0; f < SC_COUNT && !rc; f++) {
+        hid_t ftype = scen_fields[f].is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE;
+        h->ds[DS_SCEN + f] = create_dataset(g, scen_fields[f].name, ftype, 1, dims, chunk);
+        if (h->ds[DS_SCEN + f] < 0)
+            rc = h5_fail(e, "create dataset /scenarios/%s", scen_fields[f].name);
+        else
+            rc = attr_string(e, h->ds[DS_SCEN + f], "units", scen_fields[f].units);
+    }
+    if (rc)
+        return rc;
+    h->ds[DS_CAT_COMPLETION] = create_dataset(g, "category_completion_day", H5T_STD_I32LE, 2,
+                                              dims, chunk);
+    if (h->ds[DS_CAT_COMPLETION] < 0)
+        return h5_fail(e, "create dataset /scenarios/category_completion_day");
+    rc = attr_string(e, h->ds[DS_CAT_COMPLETION], "units", DAY_UNITS);
+    if (!rc)
+        rc = attr_categories(e, h->ds[DS_CAT_COMPLETION], &h->layout);
+    return rc;
+}
+
+static int create_param_datasets(ectx *e, bmc_h5out *h, hid_t scenarios)
+{
+    hid_t g = create_group(scenarios, "params");
+    if (g < 0)
+        return h5_fail(e, "create group /scenarios/params");
+    hsize_t dims[1] = {(hsize_t)h->n_scenarios};
+    hsize_t chunk[1] = {min_hsize(SCEN_CHUNK_ROWS, dims[0])};
+    int rc = BMC_OK;
+    for (int p = 0; p < h->layout.n_params && !rc; p++) {
+        const char *name = h->layout.param_names[p];
+        h->ds[DS_PARAM + p] = create_dataset(g, name, H5T_IEEE_F64LE, 1, dims, chunk);
+        if (h->ds[DS_PARAM + p] < 0)
+            rc = h5_fail(e, "create dataset /scenarios/params/%s", name);
+    }
+    H5Gclose(g);
+    return rc;
+}
+
+static int create_scenarios(ectx *e, bmc_h5out *h)
+{
+    hid_t g = create_group(h->file, "scenarios");
+    if (g < 0)
+        return h5_fail(e, "create group /scenarios");
+    int rc = create_scenario_datasets(e, h, g);
+    if (!rc)
+        rc = create_param_datasets(e, h, g);
+    H5Gclose(g);
+    return rc;
+}
+
+/* Rows per trajectory chunk: TRAJ_CHUNK_ROWS, fewer when rows are long (always >= 1). */
+static hsize_t traj_chunk_rows(hsize_t n, size_t row_bytes)
+{
+    hsize_t rows = min_hsize(TRAJ_CHUNK_ROWS, n);
+    if (row_bytes > 0)
+        rows = min_hsize(rows, TRAJ_CHUNK_MAX_BYTES / row_bytes);
+    return rows > 0 ? rows : 1;
+}
+
+static int create_trajectories(ectx *e, bmc_h5out *h)
+{
+    hid_t g = create_group(h->file, "trajectories");
+    if (g < 0)
+        return h5_fail(e, "create group /trajectories");
+    hsize_t n = (hsize_t)h->n_scenarios;
+    hsize_t nm = (hsize_t)h->layout.n_months, nc = (hsize_t)h->layout.n_categories;
+    hsize_t dims[3] = {n, nm, nc};
+    int rc = BMC_OK;
+    hsize_t chunk[3] = {traj_chunk_rows(n, nm * sizeof(double)), nm, nc};
+    for (int f = 0; f < BMC_TRAJ_COUNT && !rc; f++) {
+        const char *name = bmc_traj_name(f);
+        h->ds[DS_TRAJ + f] = create_dataset(g, name, H5T_IEEE_F64LE, 2, dims, chunk);
+        if (h->ds[DS_TRAJ + f] < 0)
+            rc = h5_fail(e, "create dataset /trajectories/%s", name);
+    }
+    chunk[0] = traj_chunk_rows(n, nm * nc * sizeof(double));
+    for (int f = 0; f < BMC_TRAJ_CAT_COUNT && !rc; f++) {
+        const char *name = bmc_traj_cat_name(f);
+        h->ds[DS_TRAJ_CAT + f] = create_dataset(g, name, H5T_IEEE_F64LE, 3, dims, chunk);
+        if (h->ds[DS_TRAJ_CAT + f] < 0)
+            rc = h5_fail(e, "create dataset /trajectories/%s", name);
+        else
+            rc = attr_categories(e, h->ds[DS_TRAJ_CAT + f], &h->layout);
+    }
+    H5Gclose(g);
+    return rc;
+}
+
+/* ---- lifetime ------------------------------------------------------------------------------ */
+
+static void close_datasets(bmc_h5out *h)
+{
+    for (int i = 0; i < DS_COUNT; i++)
+        close_dataset(&h->ds[i]);
+}
+
+/* Closes whatever is open, removes the temporary file, frees h: the one exit of every
+ * failure. HDF5 1.10 cannot survive a close whose final flush fails (HDFFV-11052: the file is
+ * freed but its id stays, and the library crashes at exit), and a full disk makes that flush
+ * fail. The content is being discarded, so the file is emptied first, which gives the flush
+ * its room back. */
+static void discard(bmc_h5out *h)
+{
+    if (!h)
+        return;
+    if (h->file >= 0 && h->tmp_path) {
+        int fd = open(h->tmp_path, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            (void)!ftruncate(fd, 0);
+            close(fd);
+        }
+    }
+    close_datasets(h);
+    if (h->file >= 0)
+        H5Fclose(h->file);
+    if (h->tmp_path)
+        unlink(h->tmp_path);
+    free(h->final_path);
+    free(h->tmp_path);
+    free(h);
+}
+
+static bmc_h5out *h5out_new(const char *path, const bmc_layout *layout, int64_t n_scenarios)
+{
+    bmc_h5out *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->file = H5I_INVALID_HID;
+    for (int i = 0; i < DS_COUNT; i++)
+        h->ds[i] = H5I_INVALID_HID;
+    h->layout = *layout;
+    h->n_scenarios = n_scenarios;
+    size_t len = strlen(path);
+    h->final_path = malloc(len + 1);
+    h->tmp_path = malloc(len + 32);
+    if (!h->final_path || !h->tmp_path) {
+        free(h->final_path);
+        free(h->tmp_path);
+        free(h);
+        return NULL;
+    }
+    memcpy(h->final_path, path, len + 1);
+    /* same directory as the final file, so that rename(2) is atomic */
+    snprintf(h->tmp_path, len + 32, "%s.tmp-%ld", path, (long)getpid());
+    return h;
+}
+
+static bool name_terminated(const char *name)
+{
+    return memchr(name, '\0', BMC_NAME_LEN) != NULL;
+}
+
+/* Parameter names become link names under /scenarios/params: a '/' would make groups. */
+static int check_layout(const bmc_layout *l, bmc_err *err)
+{
+    if (l->n_categories < 0 || l->n_categories > BMC_MAX_CATEGORIES || l->n_params < 0
+        || l->n_params > BMC_MAX_PARAMS || l->n_months < 0)
+        return bmc_fail(err, BMC_EINTERNAL,
+                        "results layout out of range: %d categories, %d parameters, %d months",
+                        l->n_categories, l->n_params, l->n_months);
+    for (int c = 0; c < l->n_categories; c++)
+        if (!name_terminated(l->category_names[c]))
+            return bmc_fail(err, BMC_EINTERNAL, "category name %d is not terminated", c);
+    for (int p = 0; p < l->n_params; p++) {
+        const char *name = l->param_names[p];
+        if (!name_terminated(name))
+            return bmc_fail(err, BMC_EINTERNAL, "parameter name %d is not terminated", p);
+        if (!name[0] || strchr(name, '/') || !strcmp(name, "."))
+            return bmc_fail(err, BMC_ECONFIG,
+                            "parameter name '%s' cannot name an HDF5 dataset (empty, '.' or "
+                            "containing '/')", name);
+        for (int q = 0; q < p; q++)
+            if (!strcmp(name, l->param_names[q]))
+                return bmc_fail(err, BMC_ECONFIG, "parameter name '%s' appears twice", name);
+    }
+    return BMC_OK;
+}
+
+/* Creates the temporary file with open(2) first, for an errno-based message that names the
+ * path, and so that a leftover file of the same name is never clobbered. */
+static int create_tmp_file(const bmc_h5out *h, bmc_err *err)
+{
+    /* commit renames over the final path: never over a directory or a device such as
+     * /dev/null, only over an earlier results file */
+    struct stat st;
+    if (stat(h->final_path, &st) == 0 && !S_ISREG(st.st_mode))
+        return bmc_fail(err, BMC_EIO, "cannot write results to %s: %s", h->final_path,
+                        S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file");
+    int fd = open(h->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return bmc_fail(err, BMC_EIO, "cannot create results file %s (temporary %s): %s",
+                        h->final_path, h->tmp_path, strerror(errno));
+    close(fd);
+    return BMC_OK;
+}
+
+static int open_hdf5(ectx *e, bmc_h5out *h)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    /* strong close: H5Fclose releases the file even if a handle was missed, so the
+     * temporary file can always be removed */
+    if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
+        h->file = H5Fcreate(h->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    int rc = h->file < 0 ? h5_fail(e, "create the HDF5 file") : BMC_OK;
+    close_plist(fapl);
+    return rc;
+}
+
+static int write_layout(ectx *e, bmc_h5out *h, const bmc_run_meta *meta)
+{
+    int rc;
+    if ((rc = write_root_attributes(e, h->file, meta)) || (rc = write_config(e, h->file, meta))
+        || (rc = write_calendar(e, h->file, meta->cal, h->layout.n_months))
+        || (rc = write_categories(e, h->file, &h->layout)) || (rc = create_scenarios(e, h)))
+        return rc;
+    if (h->layout.trajectories)
+        rc = create_trajectories(e, h);
+    return rc;
+}
+
+int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_meta *meta,
+                   bmc_h5out **out, bmc_err *err)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !path[0] || !layout || !meta || !meta->cal || !out)
+        return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_open: missing argument");
+    if (meta->n_scenarios < 0)
+        return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_open: %lld scenarios",
+                        (long long)meta->n_scenarios);
+    int rc = check_layout(layout, err);
+    if (rc)
+        return rc;
+    bmc_h5out *h = h5out_new(path, layout, meta->n_scenarios);
+    if (!h)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory opening %s", path);
+    rc = create_tmp_file(h, err);
+    if (rc) {
+        free(h->tmp_path); /* not ours to unlink: creating it failed */
+        h->tmp_path = NULL;
+        discard(h);
+        return rc;
+    }
+    ectx e;
+    ectx_begin(&e, h->tmp_path, err);
+    rc = open_hdf5(&e, h);
+    if (!rc)
+        rc = write_layout(&e, h, meta);
+    if (rc)
+        discard(h);
+    else
+        *out = h;
+    ectx_end(&e);
+    return rc;
+}
+
+/* ---- append -------------------------------------------------------------------------------- */
+
+/* Writes rows [first, first + count) of ds, every trailing dimension in full, from buf laid
+ * out as mem selects (H5I_INVALID_HID: count rows packed contiguously). */
+static herr_t write_rows(hid_t ds, hid_t mtype, hid_t mem, int64_t first, hsize_t count,
+                         const void *buf)
+{
+    hid_t fs = H5Dget_space(ds);
+    int rank = fs < 0 ? -1 : H5Sget_simple_extent_ndims(fs);
+    hsize_t dims[3], start[3] = {0, 0, 0}, cnt[3];
+    herr_t rc = -1;
+    if (rank >= 1 && rank <= 3 && H5Sget_simple_extent_dims(fs, dims, NULL) >= 0) {
+        hsize_t elems = count;
+        start[0] = (hsize_t)first;
+        cnt[0] = count;
+        for (int i = 1; i < rank; i++) {
+            cnt[i] = dims[i];
+            elems *= dims[i];
+        }
+        if (elems == 0) {
+            rc = 0; /* a dimension of size zero: nothing to write */
+        } else if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL) >= 0) {
+            hid_t ms = mem >= 0 ? mem : H5Screate_simple(1, &elems, NULL);
+            if (ms >= 0)
+                rc = H5Dwrite(ds, mtype, ms, fs, H5P_DEFAULT, buf);
+            if (ms != mem)
+                close_space(ms);
+        }
+    }
+    close_space(fs);
+    return rc;
+}
+
+/* Column p of the block's [count][n_params] parameter matrix, without a copy. */
+static herr_t write_param(const bmc_h5out *h, const bmc_result_block *b, int p)
+{
+    hsize_t mdims[2] = {(hsize_t)b->count, (hsize_t)h->layout.n_params};
+    hsize_t start[2] = {0, (hsize_t)p}, cnt[2] = {(hsize_t)b->count, 1};
+    hid_t ms = H5Screate_simple(2, mdims, NULL);
+    herr_t rc = -1;
+    if (ms >= 0 && H5Sselect_hyperslab(ms, H5S_SELECT_SET, start, NULL, cnt, NULL) >= 0)
+        rc = write_rows(h->ds[DS_PARAM + p], H5T_NATIVE_DOUBLE, ms, h->rows, (hsize_t)b->count,
+                        b->params);
+    close_space(ms);
+    return rc;
+}
+
+static int write_block(ectx *e, bmc_h5out *h, const bmc_result_block *b)
+{
+    hsize_t n = (hsize_t)b->count;
+    for (int f = 0; f < SC_COUNT; f++) {
+        hid_t mtype = scen_fields[f].is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE;
+        if (write_rows(h->ds[DS_SCEN + f], mtype, H5I_INVALID_HID, h->rows, n, scen_column(b, f))
+            < 0)
+            return h5_fail(e, "write /scenarios/%s", scen_fields[f].name);
+    }
+    if (write_rows(h->ds[DS_CAT_COMPLETION], H5T_NATIVE_INT32, H5I_INVALID_HID, h->rows, n,
+                   b->category_completion_day) < 0)
+        return h5_fail(e, "write /scenarios/category_completion_day");
+    for (int p = 0; p < h->layout.n_params; p++)
+        if (write_param(h, b, p) < 0)
+            return h5_fail(e, "write /scenarios/params/%s", h->layout.param_names[p]);
+    if (!h->layout.trajectories)
+        return BMC_OK;
+    for (int f = 0; f < BMC_TRAJ_COUNT; f++)
+        if (write_rows(h->ds[DS_TRAJ + f], H5T_NATIVE_DOUBLE, H5I_INVALID_HID, h->rows, n,
+                       b->traj[f]) < 0)
+            return h5_fail(e, "write /trajectories/%s", bmc_traj_name(f));
+    for (int f = 0; f < BMC_TRAJ_CAT_COUNT; f++)
+        if (write_rows(h->ds[DS_TRAJ_CAT + f], H5T_NATIVE_DOUBLE, H5I_INVALID_HID, h->rows, n,
+                       b->traj_cat[f]) < 0)
+            return h5_fail(e, "write /trajectories/%s", bmc_traj_cat_name(f));
+    return BMC_OK;
+}
+
+static int check_block(const bmc_h5out *h, const bmc_result_block *b, bmc_err *err)
+{
+    const bmc_layout *l = b->layout, *hl = &h->layout;
+    if (!l || l->n_categories != hl->n_categories || l->n_params != hl->n_params
+        || l->n_months != hl->n_months || l->trajectories != hl->trajectories)
+        return bmc_fail(err, BMC_EINTERNAL, "%s: result block layout differs from the file's",
+                        h->final_path);
+    if (b->count < 0 || b->count > b->capacity)
+        return bmc_fail(err, BMC_EINTERNAL, "%s: result block holds %d of %d scenarios",
+                        h->final_path, b->count, b->capacity);
+    if (b->first_scenario != h->rows)
+        return bmc_fail(err, BMC_EINTERNAL,
+                        "%s: blocks out of order: expected scenario %lld, got %lld",
+                        h->final_path, (long long)h->rows, (long long)b->first_scenario);
+    if (b->count > h->n_scenarios - h->rows)
+        return bmc_fail(err, BMC_EINTERNAL, "%s: %lld scenarios exceed the %lld announced",
+                        h->final_path, (long long)(h->rows + b->count),
+                        (long long)h->n_scenarios);
+    return BMC_OK;
+}
+
+int bmc_h5out_append(bmc_h5out *h, const bmc_result_block *b, bmc_err *err)
+{
+    if (!h || !b)
+        return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_append: missing argument");
+    if (h->failed)
+        return bmc_fail(err, BMC_EIO, "%s: an earlier write failed", h->final_path);
+    int rc = check_block(h, b, err);
+    if (rc || b->count == 0)
+        return rc;
+    ectx e;
+    ectx_begin(&e, h->tmp_path, err);
+    rc = write_block(&e, h, b);
+    ectx_end(&e);
+    if (rc)
+        h->failed = true;
+    else
+        h->rows += b->count;
+    return rc;
+}
+
+/* ---- commit and abort ---------------------------------------------------------------------- */
+
+/* Uncompressed bytes of one chunk of ds; 0 when it is not chunked. */
+static size_t chunk_bytes(hid_t ds)
+{
+    hid_t dcpl = H5Dget_create_plist(ds), t = H5Dget_type(ds);
+    hsize_t dims[3];
+    int rank = 0;
+    if (dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED)
+        rank = H5Pget_chunk(dcpl, 3, dims);
+    size_t bytes = rank > 0 && t >= 0 ? H5Tget_size(t) : 0;
+    for (int i = 0; i < rank; i++)
+        bytes *= (size_t)dims[i];
+    close_type(t);
+    close_plist(dcpl);
+    return bytes;
+}
+
+/* HDF5 1.10 does not recover from a failed metadata flush: the cache is left half-flushed,
+ * every later flush and the close fail too, and the failed close leaves a dangling file id
+ * that crashes the library at exit (HDFFV-11052). A full disk or quota is the usual cause, so
+ * the blocks the final flush can need are reserved first: every hole below the end of the file
+ * (fallocate mode 0 fills them) plus room past it for the cached chunks (two per dataset, at
+ * most) and the cached metadata. Without the room, commit fails here, before anything was
+ * flushed, and discard can still close the file. Filesystems without fallocate skip this. */
+static int reserve_for_flush(ectx *e, bmc_h5out *h)
+{
+#ifdef FALLOC_FL_KEEP_SIZE
+    hsize_t size = 0;
+    size_t mdc_max = 0, mdc_min_clean = 0, mdc_cur = 0;
+    int mdc_entries = 0;
+    if (H5Fget_filesize(h->file, &size) < 0
+        || H5Fget_mdc_size(h->file, &mdc_max, &mdc_min_clean, &mdc_cur, &mdc_entries) < 0)
+        return h5_fail(e, "query the file size");
+    uint64_t need = size + mdc_cur + FLUSH_MARGIN_BYTES;
+    for (int i = 0; i < DS_COUNT; i++)
+        if (h->ds[i] >= 0)
+            need += 2 * (uint64_t)chunk_bytes(h->ds[i]);
+    int fd = open(h->tmp_path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return bmc_fail(e->err, BMC_EIO, "cannot reopen %s: %s", h->tmp_path, strerror(errno));
+    int rc = fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)need);
+    int saved = errno;
+    close(fd);
+    if (rc < 0 && saved != EOPNOTSUPP && saved != ENOSYS)
+        return bmc_fail(e->err, BMC_EIO, "%s: not written: cannot reserve %.1f MiB to finish "
+                        "it: %s", h->final_path, (double)need / (1 << 20), strerror(saved));
+#else
+    (void)e;
+    (void)h;
+#endif
+    return BMC_OK;
+}
+
+/* Everything goes to disk and every id is released before the rename, so the file under the
+ * final name is complete the moment it appears. The explicit flush fails more gracefully
+ * than a close that has to flush. */
+static int close_file(ectx *e, bmc_h5out *h)
+{
+    int rc = reserve_for_flush(e, h);
+    if (rc)
+        return rc;
+    if (H5Fflush(h->file, H5F_SCOPE_LOCAL) < 0)
+        return h5_fail(e, "flush");
+    close_datasets(h);
+    ssize_t open_ids = H5Fget_obj_count(h->file, H5F_OBJ_ALL);
+    if (open_ids != 1)
+        return bmc_fail(e->err, BMC_EINTERNAL, "%s: %zd HDF5 ids still open before close",
+                        e->path, open_ids);
+    herr_t closed = H5Fclose(h->file);
+    h->file = H5I_INVALID_HID;
+    if (closed < 0)
+        return h5_fail(e, "close");
+    return BMC_OK;
+}
+
+/* Gives back what reserve_for_flush held past the end of the file (a truncate to the same
+ * size frees blocks preallocated past it), then fsyncs: after a crash the final name must not
+ * point at unwritten blocks. */
+static int trim_and_sync(const char *path, bmc_err *err)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return bmc_fail(err, BMC_EIO, "cannot reopen %s: %s", path, strerror(errno));
+    struct stat st;
+    int rc = fstat(fd, &st);
+    if (rc == 0)
+        rc = ftruncate(fd, st.st_size);
+    if (rc == 0)
+        rc = fsync(fd);
+    int saved = errno;
+    close(fd);
+    if (rc < 0)
+        return bmc_fail(err, BMC_EIO, "cannot sync %s: %s", path, strerror(saved));
+    return BMC_OK;
+}
+
+int bmc_h5out_commit(bmc_h5out *h, bmc_err *err)
+{
+    if (!h)
+        return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_commit: no file");
+    ectx e;
+    ectx_begin(&e, h->tmp_path, err);
+    int rc = BMC_OK;
+    if (h->failed)
+        rc = bmc_fail(err, BMC_EIO, "%s: not written: an earlier write failed", h->final_path);
+    else if (h->rows != h->n_scenarios)
+        rc = bmc_fail(err, BMC_EINTERNAL, "%s: not written: %lld of %lld scenarios arrived",
+                      h->final_path, (long long)h->rows, (long long)h->n_scenarios);
+    if (!rc)
+        rc = close_file(&e, h);
+    if (!rc)
+        rc = trim_and_sync(h->tmp_path, err);
+    if (!rc && rename(h->tmp_path, h->final_path) < 0)
+        rc = bmc_fail(err, BMC_EIO, "cannot rename %s to %s: %s", h->tmp_path, h->final_path,
+                      strerror(errno));
+    if (rc) {
+        discard(h);
+    } else {
+        free(h->final_path);
+        free(h->tmp_path);
+        free(h);
+    }
+    ectx_end(&e);
+    return rc;
+}
+
+void bmc_h5out_abort(bmc_h5out *h)
+{
+    if (!h)
+        return;
+    ectx e;
+    ectx_begin(&e, h->tmp_path, NULL);
+    discard(h);
+    ectx_end(&e);
+}

@@ -1,1 +1,164 @@
-/* placeholder: being written */
+#include "allocation.h"
+
+#include "draws.h"
+#include "production.h"
+#include "staff.h"
+
+/* Flows of one working day, added to the month's trajectory row at the end. */
+typedef struct day_flows {
+    double grants, rejections, hearings, new_decisions, new_on_time, used;
+    double old_decisions[BMC_MAX_CATEGORIES];
+} day_flows;
+
+static double *traj_at(bmc_result_block *b, int f, int row, int month)
+{
+    return &b->traj[f][(size_t)row * b->layout->n_months + month];
+}
+
+static void decide_old(bmc_sim *s, int c, int t, double d, day_flows *f)
+{
+    if (d <= 0)
+        return;
+    const bmc_category_params *k = &s->m->p.cat[c];
+    bmc_old_category *o = &s->old[c];
+    o->ready -= d;
+    o->decided += d;
+    double g = draw_binomial(s->rng[BMC_STREAM_OUTCOMES], s->det, d, o->grant_rate);
+    f->grants += g;
+    f->rejections += d - g;
+    f->old_decisions[c] += d;
+    bool approach = t >= s->m->approach_day[c];
+    f->hearings += d * (approach ? k->approach.hearing_share : k->regular.hearing_share);
+}
+
+static double work_of(const bmc_sim *s, int c, int t)
+{
+    return t >= s->m->approach_day[c] ? s->old[c].work_approach : s->old[c].work_regular;
+}
+
+/* Step 1: priority categories in config order, each taking what it can use. */
+static double serve_priority(bmc_sim *s, int t, double X, day_flows *f)
+{
+    gsl_rng *r = s->rng[BMC_STREAM_PRODUCTION];
+    for (int c = 0; c < s->m->p.n_categories && X > 0; c++) {
+        if (!s->m->p.cat[c].priority || s->old[c].ready <= 0)
+            continue;
+        bmc_produced pr = bmc_produce(r, s->det, s->old[c].ready, X, work_of(s, c, t));
+        decide_old(s, c, t, pr.decisions, f);
+        f->used += pr.used;
+        X = pr.leftover;
+    }
+    return X;
+}
+
+/* Step 3: new cases, the track with the earliest deadline among its ready cases first. */
+static double serve_new(bmc_sim *s, int t, double X, day_flows *f)
+{
+    const bmc_params *p = &s->m->p;
+    gsl_rng *r = s->rng[BMC_STREAM_PRODUCTION];
+    unsigned served = 0;
+    while (X > 0) {
+        int best = -1, best_deadline = 0;
+        for (int k = 0; k < p->n_tracks; k++) {
+            if (served & (1u << k) || s->track[k].ready <= 0)
+                continue;
+            int dl = bmc_track_queue_earliest_deadline(&s->track[k]);
+            if (best < 0 || dl < best_deadline) {
+                best = k;
+                best_deadline = dl;
+            }
+        }
+        if (best < 0)
+            break;
+        served |= 1u << best;
+        bmc_track_queue *q = &s->track[best];
+        bmc_produced pr = bmc_produce(r, s->det, q->ready, X, q->work);
+        if (pr.decisions > 0) {
+            f->new_on_time += bmc_track_queue_decide(q, t, pr.decisions);
+            f->new_decisions += pr.decisions;
+            double g = draw_binomial(s->rng[BMC_STREAM_OUTCOMES], s->det, pr.decisions,
+                                     s->new_grant_rate);
+            f->grants += g;
+            f->rejections += pr.decisions - g;
+        }
+        f->used += pr.used;
+        X = pr.leftover;
+    }
+    return X;
+}
+
+/* Plan shares: until the plan cycle exists, proportional to what remains per category. */
+static double plan_weight(const bmc_sim *s, int c)
+{
+    return s->old[c].waiting + s->old[c].ready;
+}
+
+/* Step 4: the other old categories by plan shares renormalised over those with ready cases;
+ * the leftover of categories whose queue emptied is split once more the same way. */
+static void serve_plan(bmc_sim *s, int t, double X, day_flows *f)
+{
+    const bmc_params *p = &s->m->p;
+    gsl_rng *r = s->rng[BMC_STREAM_PRODUCTION];
+    for (int round = 0; round < 2 && X > 0; round++) {
+        double wsum = 0;
+        double weight[BMC_MAX_CATEGORIES];
+        for (int c = 0; c < p->n_categories; c++) {
+            weight[c] = (!p->cat[c].priority && s->old[c].ready > 0) ? plan_weight(s, c) : 0;
+            wsum += weight[c];
+        }
+        if (wsum <= 0)
+            return;
+        double leftover = 0;
+        for (int c = 0; c < p->n_categories; c++) {
+            if (weight[c] <= 0)
+                continue;
+            double Xc = X * weight[c] / wsum;
+            bmc_produced pr = bmc_produce(r, s->det, s->old[c].ready, Xc, work_of(s, c, t));
+            decide_old(s, c, t, pr.decisions, f);
+            f->used += pr.used;
+            leftover += pr.leftover;
+        }
+        X = leftover;
+    }
+}
+
+static void record_flows(bmc_sim *s, int t, double offered, const day_flows *f,
+                         bmc_result_block *b, int row)
+{
+    double first = f->grants + f->rejections;
+    s->tot.grants += f->grants;
+    s->tot.first_decisions += first;
+    s->tot.new_decided += f->new_decisions;
+    s->tot.new_on_time += f->new_on_time;
+    s->tot.officer_days_offered += offered;
+    s->tot.officer_days_used += f->used;
+    s->tot.working_days += 1;
+    s->q_grants += f->grants;
+    s->q_decisions += first;
+    if (!b->layout->trajectories)
+        return;
+    int mo = s->m->month_index[t];
+    *traj_at(b, BMC_TRAJ_GRANTS, row, mo) += f->grants;
+    *traj_at(b, BMC_TRAJ_REJECTIONS, row, mo) += f->rejections;
+    *traj_at(b, BMC_TRAJ_HEARINGS, row, mo) += f->hearings;
+    *traj_at(b, BMC_TRAJ_NEW_DECISIONS, row, mo) += f->new_decisions;
+    *traj_at(b, BMC_TRAJ_NEW_ON_TIME, row, mo) += f->new_on_time;
+    *traj_at(b, BMC_TRAJ_OFFICER_DAYS_OFFERED, row, mo) += offered;
+    *traj_at(b, BMC_TRAJ_OFFICER_DAYS_USED, row, mo) += f->used;
+    int nc = b->layout->n_categories, nm = b->layout->n_months;
+    double *dec = b->traj_cat[BMC_TRAJ_OLD_DECISIONS] + ((size_t)row * nm + mo) * nc;
+    for (int c = 0; c < nc; c++)
+        dec[c] += f->old_decisions[c];
+}
+
+void bmc_allocate_day(bmc_sim *s, int t, bmc_result_block *b, int row)
+{
+    day_flows f = {0};
+    double offered =
+        bmc_staff_capacity(s->m, t, s->fte_factor, s->rng[BMC_STREAM_STAFF], s->det);
+    double X = serve_priority(s, t, offered, &f);
+    if (t >= s->m->pact_day)
+        X = serve_new(s, t, X, &f);
+    serve_plan(s, t, X, &f);
+    record_flows(s, t, offered, &f, b, row);
+}

@@ -1,1 +1,354 @@
-/* placeholder: being written */
+#include "params.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Shares that should sum to 1 may carry rounding from a spreadsheet; anything further off
+ * is a mistake in the config. */
+#define SHARE_SUM_TOL 1e-6
+#define SEASONALITY_MEAN_TOL 1e-3
+
+#define TRY(call)                                                                          \
+    do {                                                                                   \
+        int rc_ = (call);                                                                  \
+        if (rc_ != BMC_OK)                                                                 \
+            return rc_;                                                                    \
+    } while (0)
+
+static int load_time(cfg_map *root, bmc_params *p, bmc_err *err)
+{
+    cfg_map t;
+    TRY(cfg_get_map(root, "time", true, &t, err));
+    TRY(cfg_get_date(&t, "start_date", true, 0, &p->start_date, err));
+    TRY(cfg_get_date(&t, "horizon_date", true, 0, &p->horizon_date, err));
+    TRY(cfg_get_date(&t, "pact_date", true, 0, &p->pact_date, err));
+    TRY(cfg_get_date(&t, "target_date", true, 0, &p->target_date, err));
+    if (p->horizon_date <= p->start_date)
+        return cfg_fail_at(&t, "horizon_date", BMC_ECONFIG, err,
+                           "horizon_date must be after start_date");
+    if (p->pact_date < p->start_date || p->pact_date > p->horizon_date)
+        return cfg_fail_at(&t, "pact_date", BMC_ECONFIG, err,
+                           "pact_date must lie between start_date and horizon_date");
+    if (p->target_date < p->pact_date || p->target_date > p->horizon_date)
+        return cfg_fail_at(&t, "target_date", BMC_ECONFIG, err,
+                           "target_date must lie between pact_date and horizon_date");
+
+    int n = 0;
+    p->holiday_rules = 0;
+    TRY(cfg_get_seq(&t, "holidays", true, 0, 32, &n, err));
+    for (int i = 0; i < n; i++) {
+        const char *name;
+        unsigned rule;
+        TRY(cfg_seq_string(&t, "holidays", i, &name, err));
+        if (bmc_holiday_rule_from_name(name, &rule) != 0)
+            return cfg_fail_at_item(&t, "holidays", i, BMC_ECONFIG, err,
+                                    "unknown holiday \"%s\" (known: new_year, good_friday, "
+                                    "easter_monday, kings_day, liberation_day, ascension, "
+                                    "whit_monday, christmas, boxing_day)",
+                                    name);
+        p->holiday_rules |= rule;
+    }
+    TRY(cfg_get_seq(&t, "extra_holidays", false, 0, BMC_MAX_HOLIDAYS, &n, err));
+    p->n_extra_holidays = n;
+    for (int i = 0; i < n; i++)
+        TRY(cfg_seq_date(&t, "extra_holidays", i, &p->extra_holidays[i], err));
+    return cfg_finish(&t, err);
+}
+
+static int load_run(cfg_map *root, bmc_params *p, bmc_err *err)
+{
+    cfg_map r;
+    long long seed, scenarios;
+    TRY(cfg_get_map(root, "run", true, &r, err));
+    TRY(cfg_get_int(&r, "scenarios", true, 0, 1, 1000000000000LL, &scenarios, err));
+    TRY(cfg_get_int(&r, "seed", true, 0, 0, 9007199254740991LL, &seed, err));
+    TRY(cfg_get_bool(&r, "deterministic", false, false, &p->deterministic, err));
+    p->scenarios = scenarios;
+    p->seed = (uint64_t)seed;
+    return cfg_finish(&r, err);
+}
+
+static int load_staff(cfg_map *root, bmc_params *p, bmc_err *err)
+{
+    cfg_map s;
+    TRY(cfg_get_map(root, "staff", true, &s, err));
+    TRY(cfg_get_schedule(&s, "fte", true, 0, 0, 1e6, &p->fte, err));
+    TRY(cfg_get_dist(&s, "fte_factor", false, 1.0, 0, 10, &p->fte_factor, err));
+    TRY(cfg_get_double(&s, "availability", true, 0, 1e-6, 1, &p->availability, err));
+    /* 0 means no daily variation: a_t is the mean every day */
+    TRY(cfg_get_double(&s, "availability_concentration", true, 0, 0, 1e9,
+                       &p->availability_concentration, err));
+    return cfg_finish(&s, err);
+}
+
+static int load_track(cfg_map *tracks_parent, int i, bmc_track_params *t, bmc_err *err)
+{
+    cfg_map m;
+    const char *name;
+    long long deadline, lead;
+    TRY(cfg_seq_map(tracks_parent, "tracks", i, &m, err));
+    TRY(cfg_get_string(&m, "name", true, NULL, &name, err));
+    if (strlen(name) == 0 || strlen(name) >= sizeof t->name)
+        return cfg_fail_at(&m, "name", BMC_ECONFIG, err, "name must have 1 to %zu characters",
+                           sizeof t->name - 1);
+    snprintf(t->name, sizeof t->name, "%s", name);
+    TRY(cfg_get_double(&m, "share", true, 0, 0, 1, &t->share, err));
+    TRY(cfg_get_int(&m, "deadline_days", true, 0, 1, 3650, &deadline, err));
+    TRY(cfg_get_int(&m, "lead_days", true, 0, 0, 3650, &lead, err));
+    TRY(cfg_get_double(&m, "work", true, 0, 1e-6, 1000, &t->work, err));
+    t->deadline_days = (int)deadline;
+    t->lead_days = (int)lead;
+    return cfg_finish(&m, err);
+}
+
+static int load_intake(cfg_map *root, bmc_params *p, bmc_err *err)
+{
+    cfg_map in, dev, surge;
+    int n;
+    TRY(cfg_get_map(root, "intake", true, &in, err));
+    TRY(cfg_get_dist(&in, "annual_level", true, 0, 0, 1e7, &p->annual_level, err));
+
+    TRY(cfg_get_seq(&in, "seasonality", true, 12, 12, &n, err));
+    double sum = 0;
+    for (int i = 0; i < 12; i++) {
+        TRY(cfg_seq_double(&in, "seasonality", i, 0, 12, &p->seasonality[i], err));
+        sum += p->seasonality[i];
+    }
+    if (fabs(sum / 12 - 1) > SEASONALITY_MEAN_TOL)
+        return cfg_fail_at(&in, "seasonality", BMC_ECONFIG, err,
+                           "the 12 monthly factors must have mean 1 (within %g), their mean is %.6f",
+                           SEASONALITY_MEAN_TOL, sum / 12);
+    for (int i = 0; i < 12; i++) /* remove the rounding so the annual level is exact */
+        p->seasonality[i] *= 12 / sum;
+
+    TRY(cfg_get_map(&in, "deviation", true, &dev, err));
+    TRY(cfg_get_double(&dev, "phi", true, 0, 0, 0.999, &p->deviation_phi, err));
+    TRY(cfg_get_double(&dev, "sigma", true, 0, 0, 2, &p->deviation_sigma, err));
+    TRY(cfg_finish(&dev, err));
+
+    if (cfg_is_scalar(&in, "negbin_size")) {
+        static const char *const poisson[] = {"poisson"};
+        int which;
+        /* "poisson" is k = infinity; otherwise a positive number */
+        if (cfg_get_enum(&in, "negbin_size", true, poisson, 1, 0, &which, NULL) == BMC_OK) {
+            p->negbin_size = 0;
+        } else {
+            TRY(cfg_get_double(&in, "negbin_size", true, 0, 1e-6, 1e9, &p->negbin_size, err));
+        }
+    } else {
+        TRY(cfg_get_double(&in, "negbin_size", true, 0, 1e-6, 1e9, &p->negbin_size, err));
+    }
+
+    TRY(cfg_get_map(&in, "surge", false, &surge, err));
+    TRY(cfg_get_double(&surge, "probability", false, 0, 0, 1, &p->surge_probability, err));
+    TRY(cfg_get_dist(&surge, "multiplier", p->surge_probability > 0, 1, 0, 100,
+                     &p->surge_multiplier, err));
+    TRY(cfg_get_dist(&surge, "months", p->surge_probability > 0, 1, 1, 120, &p->surge_months,
+                     err));
+    TRY(cfg_finish(&surge, err));
+
+    TRY(cfg_get_dist(&in, "grant_rate", true, 0, 0, 1, &p->new_grant_rate, err));
+
+    TRY(cfg_get_seq(&in, "tracks", true, 1, BMC_MAX_TRACKS, &p->n_tracks, err));
+    double share_sum = 0;
+    for (int i = 0; i < p->n_tracks; i++) {
+        TRY(load_track(&in, i, &p->track[i], err));
+        share_sum += p->track[i].share;
+        for (int j = 0; j < i; j++)
+            if (strcmp(p->track[j].name, p->track[i].name) == 0)
+                return cfg_fail_at_item(&in, "tracks", i, BMC_ECONFIG, err,
+                                        "track name \"%s\" is used twice", p->track[i].name);
+    }
+    if (fabs(share_sum - 1) > SHARE_SUM_TOL)
+        return cfg_fail_at(&in, "tracks", BMC_ECONFIG, err,
+                           "track shares must sum to 1, they sum to %.9g", share_sum);
+    return cfg_finish(&in, err);
+}
+
+static int load_rates(cfg_map *cat, const char *key, bool approach, bmc_rates *r,
+                      bmc_category_params *c, bmc_err *err)
+{
+    cfg_map m;
+    TRY(cfg_get_map(cat, key, true, &m, err));
+    TRY(cfg_get_double(&m, "hearing_share", true, 0, 0, 1, &r->hearing_share, err));
+    /* a stage without hearings (category B in the approach) needs no hearing rate */
+    TRY(cfg_get_double(&m, "hearings_per_day", r->hearing_share > 0, 1, 1e-6, 1000,
+                       &r->hearings_per_day, err));
+    TRY(cfg_get_double(&m, "decisions_per_day", true, 0, 1e-6, 1000, &r->decisions_per_day, err));
+    if (approach) {
+        TRY(cfg_get_dist(&m, "hearings_factor", false, 1, 1e-3, 100,
+                         &c->approach_hearings_factor, err));
+        TRY(cfg_get_dist(&m, "decisions_factor", false, 1, 1e-3, 100,
+                         &c->approach_decisions_factor, err));
+    }
+    return cfg_finish(&m, err);
+}
+
+static int load_category(cfg_map *parent, int i, bmc_category_params *c, bool *has_intake_share,
+                         bmc_err *err)
+{
+    cfg_map m;
+    const char *name;
+    TRY(cfg_seq_map(parent, "categories", i, &m, err));
+    TRY(cfg_get_string(&m, "name", true, NULL, &name, err));
+    /* names become HDF5 dataset names such as "A.grant_rate" */
+    if (strlen(name) == 0 || strlen(name) > 24 || strpbrk(name, "/. ") != NULL)
+        return cfg_fail_at(&m, "name", BMC_ECONFIG, err,
+                           "a category name has 1 to 24 characters and no '/', '.' or space");
+    snprintf(c->name, sizeof c->name, "%s", name);
+    long long initial;
+    TRY(cfg_get_int(&m, "initial", true, 0, 0, 100000000, &initial, err));
+    c->initial = (double)initial;
+    *has_intake_share = cfg_has(&m, "intake_share");
+    TRY(cfg_get_double(&m, "intake_share", false, 0, 0, 1, &c->intake_share, err));
+    TRY(cfg_get_bool(&m, "priority", false, false, &c->priority, err));
+    TRY(cfg_get_dist(&m, "grant_rate", true, 0, 0, 1, &c->grant_rate, err));
+
+    /* approach_start: a date, or "never" for the regular process throughout */
+    static const char *const never[] = {"never"};
+    int which;
+    if (cfg_get_enum(&m, "approach_start", true, never, 1, 0, &which, NULL) == BMC_OK) {
+        c->has_approach = false;
+    } else {
+        TRY(cfg_get_date(&m, "approach_start", true, 0, &c->approach_start, err));
+        c->has_approach = true;
+    }
+    c->approach_hearings_factor = bmc_dist_fixed(1);
+    c->approach_decisions_factor = bmc_dist_fixed(1);
+    TRY(load_rates(&m, "regular", false, &c->regular, c, err));
+    if (c->has_approach)
+        TRY(load_rates(&m, "approach", true, &c->approach, c, err));
+    else if (cfg_has(&m, "approach"))
+        return cfg_fail_at(&m, "approach", BMC_ECONFIG, err,
+                           "approach rates given but approach_start is never");
+    else
+        c->approach = c->regular;
+    return cfg_finish(&m, err);
+}
+
+static int load_old_cases(cfg_map *root, bmc_params *p, bmc_err *err)
+{
+    cfg_map o;
+    TRY(cfg_get_map(root, "old_cases", true, &o, err));
+    TRY(cfg_get_seq(&o, "categories", true, 1, BMC_MAX_CATEGORIES, &p->n_categories, err));
+    int n_with_share = 0;
+    double initial_sum = 0, share_sum = 0;
+    for (int i = 0; i < p->n_categories; i++) {
+        bool has_share;
+        bmc_category_params *c = &p->cat[i];
+        TRY(load_category(&o, i, c, &has_share, err));
+        n_with_share += has_share;
+        initial_sum += c->initial;
+        share_sum += c->intake_share;
+        for (int j = 0; j < i; j++)
+            if (strcmp(p->cat[j].name, c->name) == 0)
+                return cfg_fail_at_item(&o, "categories", i, BMC_ECONFIG, err,
+                                        "category name \"%s\" is used twice", c->name);
+        if (c->has_approach && (c->approach_start < p->start_date ||
+                                c->approach_start > p->horizon_date))
+            return cfg_fail_at_item(&o, "categories", i, BMC_ECONFIG, err,
+                                    "approach_start of %s lies outside start_date..horizon_date",
+                                    c->name);
+    }
+    if (n_with_share != 0 && n_with_share != p->n_categories)
+        return cfg_fail_at(&o, "categories", BMC_ECONFIG, err,
+                           "intake_share is given for %d of %d categories: give it for all "
+                           "(old_intake_mix) or for none (then the initial shares are used)",
+                           n_with_share, p->n_categories);
+    if (n_with_share == 0) {
+        if (initial_sum <= 0)
+            return cfg_fail_at(&o, "categories", BMC_ECONFIG, err,
+                               "no old cases at all and no intake_share: nothing to split "
+                               "pre-Pact arrivals by");
+        for (int i = 0; i < p->n_categories; i++)
+            p->cat[i].intake_share = p->cat[i].initial / initial_sum;
+    } else if (fabs(share_sum - 1) > SHARE_SUM_TOL) {
+        return cfg_fail_at(&o, "categories", BMC_ECONFIG, err,
+                           "intake_share over the categories must sum to 1, it sums to %.9g",
+                           share_sum);
+    }
+    return cfg_finish(&o, err);
+}
+
+int bmc_params_load(bmc_cfg *cfg, bmc_params *p, bmc_err *err)
+{
+    memset(p, 0, sizeof *p);
+    cfg_map root = cfg_root(cfg);
+    TRY(load_time(&root, p, err));
+    TRY(load_run(&root, p, err));
+    TRY(load_staff(&root, p, err));
+    TRY(load_intake(&root, p, err));
+    TRY(load_old_cases(&root, p, err));
+    return cfg_finish(&root, err);
+}
+
+static void print_dist(FILE *out, const char *label, const bmc_dist *d)
+{
+    char buf[160];
+    bmc_dist_describe(d, buf, sizeof buf);
+    fprintf(out, "  %-34s %s\n", label, buf);
+}
+
+static void print_rates(FILE *out, const char *stage, const bmc_rates *r)
+{
+    fprintf(out, "    %-9s hearings/day %-6g decisions/day %-6g hearing share %g\n", stage,
+            r->hearings_per_day, r->decisions_per_day, r->hearing_share);
+}
+
+void bmc_params_print(const bmc_params *p, FILE *out)
+{
+    char a[11], b[11], c[11], d[11];
+    bmc_date_format(p->start_date, a);
+    bmc_date_format(p->horizon_date, b);
+    bmc_date_format(p->pact_date, c);
+    bmc_date_format(p->target_date, d);
+    fprintf(out, "time\n  period %s .. %s, pact %s, target %s\n", a, b, c, d);
+    fprintf(out, "  holidays:");
+    for (unsigned bit = 1; bit <= BMC_HOL_BOXING_DAY; bit <<= 1)
+        if (p->holiday_rules & bit)
+            fprintf(out, " %s", bmc_holiday_rule_name(bit));
+    fprintf(out, " (+%d extra dates)\n", p->n_extra_holidays);
+    fprintf(out, "run\n  scenarios %lld, seed %llu%s\n", (long long)p->scenarios,
+            (unsigned long long)p->seed, p->deterministic ? ", deterministic" : "");
+    fprintf(out, "staff\n  fte schedule (%s):", p->fte.linear ? "linear" : "step");
+    for (int i = 0; i < p->fte.n; i++) {
+        bmc_date_format(p->fte.date[i], a);
+        fprintf(out, " %s=%g", p->fte.n == 1 ? "all" : a, p->fte.value[i]);
+    }
+    fprintf(out, "\n");
+    print_dist(out, "fte factor", &p->fte_factor);
+    fprintf(out, "  availability Beta mean %g, concentration %g\n", p->availability,
+            p->availability_concentration);
+    fprintf(out, "intake\n");
+    print_dist(out, "annual level", &p->annual_level);
+    fprintf(out, "  seasonality");
+    for (int i = 0; i < 12; i++)
+        fprintf(out, " %.3f", p->seasonality[i]);
+    fprintf(out, "\n  monthly deviation phi %g sigma %g; daily %s", p->deviation_phi,
+            p->deviation_sigma, p->negbin_size > 0 ? "negative binomial" : "Poisson");
+    if (p->negbin_size > 0)
+        fprintf(out, " size %g", p->negbin_size);
+    fprintf(out, "\n  surges: %s\n", p->surge_probability > 0 ? "on" : "off");
+    print_dist(out, "new-case grant rate", &p->new_grant_rate);
+    for (int i = 0; i < p->n_tracks; i++) {
+        const bmc_track_params *t = &p->track[i];
+        fprintf(out, "  track %-12s share %.3f deadline %d d, lead %d d, work %g officer-days\n",
+                t->name, t->share, t->deadline_days, t->lead_days, t->work);
+    }
+    fprintf(out, "old cases\n");
+    for (int i = 0; i < p->n_categories; i++) {
+        const bmc_category_params *k = &p->cat[i];
+        if (k->has_approach)
+            bmc_date_format(k->approach_start, a);
+        fprintf(out, "  %-6s initial %-6.0f intake share %.4f%s approach %s\n", k->name,
+                k->initial, k->intake_share, k->priority ? " priority," : "",
+                k->has_approach ? a : "never");
+        print_rates(out, "regular", &k->regular);
+        if (k->has_approach) {
+            print_rates(out, "approach", &k->approach);
+            print_dist(out, "  hearings factor", &k->approach_hearings_factor);
+            print_dist(out, "  decisions factor", &k->approach_decisions_factor);
+        }
+        print_dist(out, "  grant rate", &k->grant_rate);
+    }
+}

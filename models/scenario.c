@@ -1,1 +1,309 @@
-/* placeholder: being written */
+#include "scenario.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "allocation.h"
+#include "production.h"
+#include "sim_state.h"
+#include "draws.h"
+#include "intake.h"
+#include "rng.h"
+#include "staff.h"
+
+int bmc_sim_create(const bmc_model *m, bmc_sim **out, bmc_err *err)
+{
+    *out = NULL;
+    bmc_sim *s = calloc(1, sizeof *s);
+    if (!s)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory for a scenario workspace");
+    s->m = m;
+    for (int k = 0; k < BMC_STREAM_COUNT; k++)
+        if (!(s->rng[k] = bmc_stream_alloc()))
+            goto oom;
+    for (int k = 0; k < m->p.n_tracks; k++) {
+        if (bmc_track_queue_init(&s->track[k], &m->p.track[k], m->ndays) != BMC_OK)
+            goto oom;
+        s->n_tracks_ready = k + 1;
+    }
+    *out = s;
+    return BMC_OK;
+oom:
+    bmc_sim_free(s);
+    return bmc_fail(err, BMC_ENOMEM, "out of memory for a scenario workspace");
+}
+
+void bmc_sim_free(bmc_sim *s)
+{
+    if (!s)
+        return;
+    for (int k = 0; k < BMC_STREAM_COUNT; k++)
+        if (s->rng[k])
+            gsl_rng_free(s->rng[k]);
+    for (int k = 0; k < s->n_tracks_ready; k++)
+        bmc_track_queue_release(&s->track[k]);
+    free(s);
+}
+
+/* Scenario-level parameters: slot i takes the i-th uniform of the parameters stream
+ * (MODEL.md section 10), fixed or not, so positions never shift. */
+static void sample_parameters(bmc_sim *s)
+{
+    const bmc_model *m = s->m;
+    gsl_rng *r = s->rng[BMC_STREAM_PARAMETERS];
+    for (int i = 0; i < m->n_slots; i++) {
+        double u = gsl_rng_uniform_pos(r);
+        const bmc_dist *d = m->slot_dist[i];
+        if (!d)
+            s->param[i] = 0;
+        else
+            s->param[i] = s->det ? bmc_dist_mean(d) : bmc_dist_quantile(d, u);
+    }
+}
+
+static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
+{
+    const bmc_model *m = s->m;
+    const bmc_params *p = &m->p;
+    s->det = p->deterministic;
+    for (int k = 0; k < BMC_STREAM_COUNT; k++)
+        bmc_stream_key(s->rng[k], seed, (uint64_t)scenario, (enum bmc_purpose)k);
+    sample_parameters(s);
+
+    for (int c = 0; c < p->n_categories; c++) {
+        const bmc_category_params *k = &p->cat[c];
+        bmc_old_category *o = &s->old[c];
+        memset(o, 0, sizeof *o);
+        o->ready = k->initial;
+        o->grant_rate = s->param[BMC_P_CATEGORY(c, BMC_PC_GRANT_RATE)];
+        o->work_regular = bmc_work_content(k->regular.hearing_share, k->regular.hearings_per_day,
+                                           k->regular.decisions_per_day);
+        double hf = s->param[BMC_P_CATEGORY(c, BMC_PC_HEARINGS_FACTOR)];
+        double df = s->param[BMC_P_CATEGORY(c, BMC_PC_DECISIONS_FACTOR)];
+        o->work_approach = bmc_work_content(k->approach.hearing_share,
+                                            k->approach.hearings_per_day * hf,
+                                            k->approach.decisions_per_day * df);
+        o->completion_day = -1;
+    }
+    for (int k = 0; k < p->n_tracks; k++)
+        bmc_track_queue_reset(&s->track[k]);
+    bmc_intake_begin(&s->intake, s->param[BMC_P_ANNUAL_LEVEL]);
+    memset(&s->tot, 0, sizeof s->tot);
+    s->tot.old_total = m->old_initial_total;
+    s->new_grant_rate = s->param[BMC_P_NEW_GRANT_RATE];
+    s->fte_factor = s->param[BMC_P_FTE_FACTOR];
+    s->completion_day = s->p90_day = s->p95_day = s->p99_day = -1;
+    s->share_at_target = NAN;
+    s->q_grants = s->q_decisions = 0;
+    s->q_min = INFINITY;
+    s->q_max = -INFINITY;
+}
+
+static void arrivals(bmc_sim *s, int t)
+{
+    const bmc_model *m = s->m;
+    const bmc_params *p = &m->p;
+    gsl_rng *r = s->rng[BMC_STREAM_INTAKE];
+    double mu = bmc_intake_mean(&s->intake, m, t, r, s->det);
+    double n = bmc_intake_draw(m, mu, r, s->det);
+    if (n <= 0)
+        return;
+    double split[BMC_MAX_CATEGORIES > BMC_MAX_TRACKS ? BMC_MAX_CATEGORIES : BMC_MAX_TRACKS];
+    if (t < m->pact_day) {
+        /* lodged before the Pact: old cases, split by old_intake_mix */
+        double mix[BMC_MAX_CATEGORIES];
+        for (int c = 0; c < p->n_categories; c++)
+            mix[c] = p->cat[c].intake_share;
+        draw_multinomial(r, s->det, n, p->n_categories, mix, split);
+        for (int c = 0; c < p->n_categories; c++)
+            s->old[c].ready += split[c];
+        s->tot.old_total += n;
+    } else {
+        double shares[BMC_MAX_TRACKS];
+        for (int k = 0; k < p->n_tracks; k++)
+            shares[k] = p->track[k].share;
+        draw_multinomial(r, s->det, n, p->n_tracks, shares, split);
+        for (int k = 0; k < p->n_tracks; k++)
+            bmc_track_queue_arrive(&s->track[k], t, split[k]);
+        s->tot.new_arrivals += n;
+        s->month_new_arrivals += n;
+    }
+}
+
+/* Completion and the 90/95/99 % days count only once every old case exists, i.e. from the
+ * last day before the Pact date on. */
+static void track_progress(bmc_sim *s, int t)
+{
+    const bmc_model *m = s->m;
+    if (t + 1 < m->pact_day)
+        return;
+    const double dust = s->det ? 1e-6 : 0;
+    double open = 0;
+    for (int c = 0; c < m->p.n_categories; c++) {
+        bmc_old_category *o = &s->old[c];
+        double oc = o->waiting + o->ready;
+        open += oc;
+        if (o->completion_day < 0 && oc <= dust)
+            o->completion_day = t;
+    }
+    double total = s->tot.old_total;
+    double done = total > 0 ? (total - open) / total : 1;
+    if (s->p90_day < 0 && done >= 0.90 - 1e-12)
+        s->p90_day = t;
+    if (s->p95_day < 0 && done >= 0.95 - 1e-12)
+        s->p95_day = t;
+    if (s->p99_day < 0 && done >= 0.99 - 1e-12)
+        s->p99_day = t;
+    if (s->completion_day < 0 && open <= dust)
+        s->completion_day = t;
+    if (t == m->target_day)
+        s->share_at_target = done;
+}
+
+static void close_quarter(bmc_sim *s)
+{
+    if (s->q_decisions > 0) {
+        double g = s->q_grants / s->q_decisions;
+        if (g < s->q_min)
+            s->q_min = g;
+        if (g > s->q_max)
+            s->q_max = g;
+    }
+    s->q_grants = s->q_decisions = 0;
+}
+
+static void record_month(bmc_sim *s, bmc_result_block *b, int row, int t)
+{
+    const bmc_model *m = s->m;
+    if (!b->layout->trajectories)
+        return;
+    int nm = b->layout->n_months, nc = b->layout->n_categories;
+    int mo = m->month_index[t];
+    double *cat_open = b->traj_cat[BMC_TRAJ_OLD_OPEN] + ((size_t)row * nm + mo) * nc;
+    for (int c = 0; c < nc; c++)
+        cat_open[c] = s->old[c].waiting + s->old[c].ready;
+    double new_open = 0;
+    for (int k = 0; k < m->p.n_tracks; k++)
+        new_open += s->track[k].open_total;
+    b->traj[BMC_TRAJ_NEW_OPEN][(size_t)row * nm + mo] = new_open;
+    b->traj[BMC_TRAJ_NEW_ARRIVALS][(size_t)row * nm + mo] = s->month_new_arrivals;
+    b->traj[BMC_TRAJ_TRIAGE][(size_t)row * nm + mo] = 0;
+}
+
+static int check_invariants(const bmc_sim *s, int t, bmc_err *err)
+{
+    const bmc_model *m = s->m;
+    /* exact in stochastic mode (counts are whole numbers held exactly in doubles) */
+    double tol = s->det ? 1e-6 * (1 + s->tot.old_total + s->tot.new_arrivals) : 0;
+    double open = 0, decided = 0, closed = 0;
+    for (int c = 0; c < m->p.n_categories; c++) {
+        const bmc_old_category *o = &s->old[c];
+        if (o->waiting < -tol || o->ready < -tol || o->decided < -tol || o->closed < -tol)
+            return bmc_fail(err, BMC_EINTERNAL, "day %d: negative count in category %s", t,
+                            m->p.cat[c].name);
+        open += o->waiting + o->ready;
+        decided += o->decided;
+        closed += o->closed;
+    }
+    if (fabs(s->tot.old_total - (decided + closed + open)) > tol)
+        return bmc_fail(err, BMC_EINTERNAL,
+                        "day %d: old cases not conserved: %.17g in, %.17g decided + %.17g "
+                        "closed + %.17g open",
+                        t, s->tot.old_total, decided, closed, open);
+    double new_open = 0;
+    for (int k = 0; k < m->p.n_tracks; k++) {
+        const bmc_track_queue *q = &s->track[k];
+        if (q->open_total < -tol || q->ready < -tol || q->ready > q->open_total + tol)
+            return bmc_fail(err, BMC_EINTERNAL, "day %d: track %s has inconsistent counts", t,
+                            m->p.track[k].name);
+        new_open += q->open_total;
+    }
+    if (fabs(s->tot.new_arrivals - (s->tot.new_decided + new_open)) > tol)
+        return bmc_fail(err, BMC_EINTERNAL,
+                        "day %d: new cases not conserved: %.17g arrived, %.17g decided + %.17g "
+                        "open",
+                        t, s->tot.new_arrivals, s->tot.new_decided, new_open);
+    if (s->tot.officer_days_used > s->tot.officer_days_offered * (1 + 1e-12) + 1e-9)
+        return bmc_fail(err, BMC_EINTERNAL, "day %d: officer-days used %.17g > offered %.17g",
+                        t, s->tot.officer_days_used, s->tot.officer_days_offered);
+    return BMC_OK;
+}
+
+static void write_row(bmc_sim *s, bmc_result_block *b, int row)
+{
+    const bmc_model *m = s->m;
+    const bmc_layout *L = b->layout;
+    b->completion_day[row] = s->completion_day;
+    b->p90_day[row] = s->p90_day;
+    b->p95_day[row] = s->p95_day;
+    b->p99_day[row] = s->p99_day;
+    b->decided_share_at_target[row] = s->share_at_target;
+    double late_open = 0;
+    for (int k = 0; k < m->p.n_tracks; k++)
+        late_open += bmc_track_queue_open_late(&s->track[k], m->ndays - 1);
+    double settled = s->tot.new_decided + late_open;
+    b->new_on_time_share[row] = settled > 0 ? s->tot.new_on_time / settled : NAN;
+    b->triage_days[row] = 0;
+    b->first_triage_day[row] = -1;
+    b->grant_rate[row] =
+        s->tot.first_decisions > 0 ? s->tot.grants / s->tot.first_decisions : NAN;
+    b->grant_rate_q_min[row] = isfinite(s->q_min) ? s->q_min : NAN;
+    b->grant_rate_q_max[row] = isfinite(s->q_max) ? s->q_max : NAN;
+    for (int c = 0; c < L->n_categories; c++)
+        b->category_completion_day[(size_t)row * L->n_categories + c] = s->old[c].completion_day;
+    int col = 0;
+    for (int i = 0; i < m->n_slots; i++)
+        if (m->slot_dist[i] && !bmc_dist_is_fixed(m->slot_dist[i]))
+            b->params[(size_t)row * L->n_params + col++] = s->param[i];
+}
+
+int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check, bmc_result_block *b,
+                int row, bmc_err *err)
+{
+    const bmc_model *m = s->m;
+    begin_scenario(s, seed, scenario);
+    if (b->layout->trajectories) {
+        size_t nm = (size_t)b->layout->n_months, nc = (size_t)b->layout->n_categories;
+        for (int f = 0; f < BMC_TRAJ_COUNT; f++)
+            memset(b->traj[f] + row * nm, 0, nm * sizeof(double));
+        for (int f = 0; f < BMC_TRAJ_CAT_COUNT; f++)
+            memset(b->traj_cat[f] + row * nm * nc, 0, nm * nc * sizeof(double));
+    }
+    s->month_new_arrivals = 0;
+    for (int t = 0; t < m->ndays; t++) {
+        arrivals(s, t);
+        for (int k = 0; k < m->p.n_tracks; k++)
+            bmc_track_queue_advance(&s->track[k], t);
+        if (m->working[t])
+            bmc_allocate_day(s, t, b, row);
+        track_progress(s, t);
+        if (check) {
+            int rc = check_invariants(s, t, err);
+            if (rc != BMC_OK)
+                return rc;
+        }
+        if (m->month_end[t]) {
+            record_month(s, b, row, t);
+            s->month_new_arrivals = 0;
+        }
+        if (t == m->ndays - 1 || m->quarter_index[t + 1] != m->quarter_index[t])
+            close_quarter(s);
+    }
+    write_row(s, b, row);
+    return BMC_OK;
+}
+
+void bmc_sim_totals_get(const bmc_sim *s, bmc_sim_totals *out)
+{
+    *out = s->tot;
+    out->old_decided = out->old_closed = out->old_open = 0;
+    for (int c = 0; c < s->m->p.n_categories; c++) {
+        out->old_decided += s->old[c].decided;
+        out->old_closed += s->old[c].closed;
+        out->old_open += s->old[c].waiting + s->old[c].ready;
+    }
+    out->new_open = 0;
+    for (int k = 0; k < s->m->p.n_tracks; k++)
+        out->new_open += s->track[k].open_total;
+}

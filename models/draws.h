@@ -1,0 +1,74 @@
+#ifndef BACKLOGMC_DRAWS_H
+#define BACKLOGMC_DRAWS_H
+
+#include <math.h>
+#include <stdbool.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+/* The model's random draws, each replaced by its expected value in deterministic mode
+ * (MODEL.md section 11: the central projection; counts may then be fractional).
+ * Counts are doubles throughout: they hold exact integers in stochastic mode. */
+
+static inline double draw_poisson(gsl_rng *r, bool det, double mean)
+{
+    if (mean <= 0)
+        return 0;
+    return det ? mean : (double)gsl_ran_poisson(r, mean);
+}
+
+static inline double draw_binomial(gsl_rng *r, bool det, double n, double p)
+{
+    if (n <= 0 || p <= 0)
+        return 0;
+    if (p >= 1)
+        return n;
+    return det ? n * p : (double)gsl_ran_binomial(r, p, (unsigned int)n);
+}
+
+/* Negative binomial with mean mu and size k (k <= 0 means Poisson), as a Poisson-Gamma
+ * mixture: the same law as gsl_ran_negative_binomial without its p = k/(k+mu) round trip. */
+static inline double draw_negbin(gsl_rng *r, bool det, double mu, double k)
+{
+    if (mu <= 0)
+        return 0;
+    if (det)
+        return mu;
+    if (k <= 0)
+        return (double)gsl_ran_poisson(r, mu);
+    return (double)gsl_ran_poisson(r, gsl_ran_gamma(r, k, mu / k));
+}
+
+static inline double draw_beta_mean(gsl_rng *r, bool det, double mean, double concentration)
+{
+    if (det)
+        return mean;
+    return gsl_ran_beta(r, mean * concentration, (1 - mean) * concentration);
+}
+
+static inline double draw_gaussian(gsl_rng *r, bool det)
+{
+    return det ? 0.0 : gsl_ran_gaussian_ziggurat(r, 1.0);
+}
+
+/* Splits n over k classes with probabilities p (summing to 1) into out. */
+static inline void draw_multinomial(gsl_rng *r, bool det, double n, int k, const double *p,
+                                    double *out)
+{
+    double left = n, mass = 1.0;
+    for (int i = 0; i < k; i++) {
+        if (i == k - 1 || left <= 0) {
+            out[i] = (i == k - 1) ? left : 0;
+            continue;
+        }
+        double q = mass > 0 ? p[i] / mass : 0;
+        if (q > 1)
+            q = 1;
+        out[i] = draw_binomial(r, det, left, q);
+        left -= out[i];
+        mass -= p[i];
+    }
+}
+
+#endif

@@ -1,0 +1,55 @@
+#ifndef BACKLOGMC_MODEL_H
+#define BACKLOGMC_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "calendar.h"
+#include "params.h"
+#include "results.h"
+#include "status.h"
+
+/* Everything the scenarios share, computed once from the parameters: the calendar, per-day
+ * tables, and the list of scenario-level parameters. Read-only after creation, so threads
+ * share one model without locks. */
+
+/* Scenario-level parameters in a fixed order: each takes one uniform from the parameters
+ * stream at its own position, so changing one distribution never shifts another's draw. */
+enum {
+    BMC_P_ANNUAL_LEVEL,
+    BMC_P_FTE_FACTOR,
+    BMC_P_NEW_GRANT_RATE,
+    BMC_P_FIRST_CATEGORY
+};
+enum { BMC_PC_GRANT_RATE, BMC_PC_HEARINGS_FACTOR, BMC_PC_DECISIONS_FACTOR, BMC_PC_COUNT };
+#define BMC_P_CATEGORY(c, what) (BMC_P_FIRST_CATEGORY + (c) * BMC_PC_COUNT + (what))
+#define BMC_P_MAX BMC_P_CATEGORY(BMC_MAX_CATEGORIES, 0)
+
+typedef struct bmc_model {
+    bmc_params p;
+    bmc_calendar *cal;
+    int ndays;
+    int nmonths;
+    const uint8_t *working;     /* [ndays] */
+    const int32_t *month_index; /* [ndays] */
+    uint8_t *month_end;         /* [ndays] 1 on the last day of a calendar month */
+    int32_t *quarter_index;     /* [ndays] calendar quarters since the start quarter */
+    int nquarters;
+    double *fte;                /* [ndays] fte schedule before the scenario factor */
+    double *intake_base;        /* [ndays] S[month] / 365.25: daily mean per unit level */
+    int pact_day, target_day;
+    int approach_day[BMC_MAX_CATEGORIES]; /* ndays when the category never switches */
+    double old_initial_total;
+    /* scenario-level parameters */
+    int n_slots;
+    const bmc_dist *slot_dist[BMC_P_MAX];
+    char slot_name[BMC_P_MAX][BMC_NAME_LEN];
+} bmc_model;
+
+int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err);
+void bmc_model_free(bmc_model *m);
+
+/* The output layout: categories, the sampled (non-fixed) parameters, months. */
+void bmc_model_layout(const bmc_model *m, bool trajectories, bmc_layout *out);
+
+#endif

@@ -1,0 +1,92 @@
+#ifndef BACKLOGMC_PARAMS_H
+#define BACKLOGMC_PARAMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "calendar.h"
+#include "dist.h"
+#include "results.h"
+#include "schedule.h"
+#include "status.h"
+#include "yamlcfg.h"
+
+/* Every model parameter, resolved and validated from a configuration (MODEL.md sections
+ * 1-9). Plain data, no pointers: a model can copy it and a variant can override it. */
+
+#define BMC_MAX_TRACKS 8
+#define BMC_MAX_HOLIDAYS 256
+
+/* Work rates of one stage of a category (MODEL.md section 4). */
+typedef struct bmc_rates {
+    double hearings_per_day;  /* hearings one officer completes per working day */
+    double decisions_per_day; /* decisions one officer drafts per working day */
+    double hearing_share;     /* share of cases that need a hearing */
+} bmc_rates;
+
+typedef struct bmc_category_params {
+    char name[BMC_NAME_LEN];
+    double initial;      /* open on start_date */
+    double intake_share; /* share of pre-Pact arrivals (old_intake_mix) */
+    bool priority;       /* served before the plan shares */
+    bool has_approach;
+    bmc_date approach_start;
+    bmc_rates regular;
+    bmc_rates approach;
+    /* scenario-level factors on the approach rates */
+    bmc_dist approach_hearings_factor;
+    bmc_dist approach_decisions_factor;
+    bmc_dist grant_rate;
+} bmc_category_params;
+
+typedef struct bmc_track_params {
+    char name[BMC_NAME_LEN];
+    double share;
+    int deadline_days; /* from lodging */
+    int lead_days;     /* before the case can be decided */
+    double work;       /* officer-days per first decision */
+} bmc_track_params;
+
+typedef struct bmc_params {
+    /* time */
+    bmc_date start_date, horizon_date, pact_date, target_date;
+    unsigned holiday_rules;
+    int n_extra_holidays;
+    bmc_date extra_holidays[BMC_MAX_HOLIDAYS];
+
+    /* run defaults (the command line may override) */
+    uint64_t seed;
+    int64_t scenarios;
+    bool deterministic;
+
+    /* staff (section 4) */
+    bmc_schedule fte;
+    bmc_dist fte_factor;
+    double availability;               /* mean of the daily Beta */
+    double availability_concentration; /* alpha + beta */
+
+    /* new intake (section 5) */
+    bmc_dist annual_level;
+    double seasonality[12];  /* mean exactly 1 after loading */
+    double deviation_phi, deviation_sigma;
+    double negbin_size;      /* 0 means Poisson (k = infinity) */
+    double surge_probability; /* per month; 0 = off */
+    bmc_dist surge_multiplier;
+    bmc_dist surge_months;
+    int n_tracks;
+    bmc_track_params track[BMC_MAX_TRACKS];
+    bmc_dist new_grant_rate;
+
+    /* old cases (sections 2-4) */
+    int n_categories;
+    bmc_category_params cat[BMC_MAX_CATEGORIES];
+} bmc_params;
+
+/* Reads and validates every key; unknown keys and inconsistencies are errors with
+ * file:line:col and key path. */
+int bmc_params_load(bmc_cfg *cfg, bmc_params *p, bmc_err *err);
+/* A readable listing of the resolved parameters (for `backlogmc check`). */
+void bmc_params_print(const bmc_params *p, FILE *out);
+
+#endif

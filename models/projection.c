@@ -1,0 +1,95 @@
+#include "projection.h"
+
+#include <math.h>
+
+#include "production.h"
+#include "scenario.h"
+
+int bmc_projection_run(const bmc_model *m, bmc_projection *out, bmc_err *err)
+{
+    if (!m->p.deterministic)
+        return bmc_fail(err, BMC_EINTERNAL, "the central projection needs a deterministic model");
+    bmc_layout layout;
+    bmc_model_layout(m, true, &layout);
+    bmc_result_block *b = bmc_result_block_alloc(&layout, 1);
+    bmc_sim *sim = NULL;
+    int rc = b ? bmc_sim_create(m, &sim, err)
+               : bmc_fail(err, BMC_ENOMEM, "out of memory for the projection");
+    if (rc == BMC_OK)
+        rc = bmc_sim_run(sim, m->p.seed, 0, true, b, 0, err);
+    if (rc == BMC_OK) {
+        out->completion_day = b->completion_day[0];
+        out->p90_day = b->p90_day[0];
+        out->p95_day = b->p95_day[0];
+        out->p99_day = b->p99_day[0];
+        out->share_at_target = b->decided_share_at_target[0];
+        out->new_on_time_share = b->new_on_time_share[0];
+        int nm = layout.n_months, nc = layout.n_categories;
+        out->old_open_at_horizon = 0;
+        out->old_work_left = 0;
+        const double *last = b->traj_cat[BMC_TRAJ_OLD_OPEN] + (size_t)(nm - 1) * nc;
+        for (int c = 0; c < nc; c++) {
+            const bmc_category_params *k = &m->p.cat[c];
+            const bmc_rates *r = k->has_approach ? &k->approach : &k->regular;
+            out->old_open_at_horizon += last[c];
+            out->old_work_left += last[c] * bmc_work_content(r->hearing_share,
+                                                             r->hearings_per_day,
+                                                             r->decisions_per_day);
+        }
+        /* the last twelve months show the steady state once the transitions are over */
+        double offered = 0;
+        int months = nm < 12 ? nm : 12;
+        for (int mo = nm - months; mo < nm; mo++)
+            offered += b->traj[BMC_TRAJ_OFFICER_DAYS_OFFERED][mo];
+        out->capacity_per_year = offered * 12.0 / months;
+        double work = 0;
+        for (int k = 0; k < m->p.n_tracks; k++)
+            work += m->p.track[k].share * m->p.track[k].work;
+        out->new_demand_per_year = bmc_dist_mean(&m->p.annual_level) * work;
+    }
+    bmc_sim_free(sim);
+    bmc_result_block_free(b);
+    return rc;
+}
+
+static void print_day(const bmc_model *m, const char *label, int day, FILE *out)
+{
+    char buf[11];
+    if (day < 0) {
+        fprintf(out, "  %-34s not reached by the horizon\n", label);
+        return;
+    }
+    bmc_date_format(bmc_calendar_date(m->cal, day), buf);
+    fprintf(out, "  %-34s %s\n", label, buf);
+}
+
+void bmc_projection_print(const bmc_model *m, const bmc_projection *pr, FILE *out)
+{
+    char target[11];
+    bmc_date_format(m->p.target_date, target);
+    fprintf(out, "central projection (every draw at its expected value)\n");
+    print_day(m, "90 % of old cases decided", pr->p90_day, out);
+    print_day(m, "95 % of old cases decided", pr->p95_day, out);
+    print_day(m, "99 % of old cases decided", pr->p99_day, out);
+    print_day(m, "all old cases decided", pr->completion_day, out);
+    fprintf(out, "  %-34s %.1f %%\n", "old cases decided by target", 100 * pr->share_at_target);
+    fprintf(out, "  %-34s %s\n", "target date", target);
+    if (!isnan(pr->new_on_time_share))
+        fprintf(out, "  %-34s %.1f %%\n", "new cases decided on time", 100 * pr->new_on_time_share);
+    fprintf(out, "capacity balance (last 12 months, officer-days a year)\n");
+    fprintf(out, "  %-34s %.0f\n", "offered", pr->capacity_per_year);
+    fprintf(out, "  %-34s %.0f\n", "needed by new intake", pr->new_demand_per_year);
+    double spare = pr->capacity_per_year - pr->new_demand_per_year;
+    fprintf(out, "  %-34s %.0f\n", "left for old cases", spare);
+    if (pr->completion_day >= 0) {
+        fprintf(out, "verdict: the old cases are cleared with this capacity\n");
+    } else if (spare <= 0) {
+        fprintf(out, "verdict: the old cases cannot be cleared: new intake needs all the "
+                     "capacity (%.0f old cases open at the horizon)\n",
+                pr->old_open_at_horizon);
+    } else {
+        fprintf(out, "verdict: %.0f old cases still open at the horizon; at the final spare "
+                     "capacity they need about %.1f more years\n",
+                pr->old_open_at_horizon, pr->old_work_left / spare);
+    }
+}

@@ -1,0 +1,45 @@
+#ifndef BACKLOGMC_SCENARIO_H
+#define BACKLOGMC_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "results.h"
+#include "status.h"
+
+/* One scenario's day-by-day simulation (MODEL.md sections 1-6, 9-11). A bmc_sim is the
+ * workspace of one thread: its arrays and random streams are allocated once and reused for
+ * every scenario that thread runs, so the daily loop never allocates. */
+typedef struct bmc_sim bmc_sim;
+
+int bmc_sim_create(const bmc_model *m, bmc_sim **out, bmc_err *err);
+void bmc_sim_free(bmc_sim *s);
+
+/* Simulates scenario `scenario` of master seed `seed` and fills row `row` of b (b's first
+ * scenario + row need not equal scenario: variants reuse a scenario's streams).
+ * check_invariants verifies MODEL.md section 11 at the end of every day and returns
+ * BMC_EINTERNAL with a message when one fails. */
+int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check_invariants,
+                bmc_result_block *b, int row, bmc_err *err);
+
+/* Totals at the horizon of the last run, for tests and `backlogmc check`. */
+typedef struct bmc_sim_totals {
+    double old_total;   /* initial + pre-Pact arrivals */
+    double old_decided;
+    double old_closed;  /* withdrawn and not re-lodged */
+    double old_open;
+    double new_arrivals;
+    double new_decided;
+    double new_on_time;
+    double new_open;
+    double grants;
+    double first_decisions;
+    double officer_days_offered;
+    double officer_days_used;
+    double working_days;
+} bmc_sim_totals;
+
+void bmc_sim_totals_get(const bmc_sim *s, bmc_sim_totals *out);
+
+#endif

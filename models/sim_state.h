@@ -1,0 +1,47 @@
+#ifndef BACKLOGMC_SIM_STATE_H
+#define BACKLOGMC_SIM_STATE_H
+
+/* The state of one running scenario, shared by the files of the daily loop (scenario.c,
+ * allocation.c) and private to them. */
+
+#include <stdbool.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "intake.h"
+#include "model.h"
+#include "newcases.h"
+#include "rng.h"
+#include "scenario.h"
+
+typedef struct bmc_old_category {
+    double waiting;   /* in the approach, before the voorfase */
+    double ready;     /* can be decided */
+    double decided;
+    double closed;    /* withdrawn and not re-lodged */
+    double grant_rate;
+    double work_regular, work_approach; /* officer-days per first decision */
+    int completion_day;
+} bmc_old_category;
+
+struct bmc_sim {
+    const bmc_model *m;
+    gsl_rng *rng[BMC_STREAM_COUNT];
+    bool det;
+    double param[BMC_P_MAX];
+    double fte_factor;
+    double new_grant_rate;
+
+    bmc_old_category old[BMC_MAX_CATEGORIES];
+    bmc_track_queue track[BMC_MAX_TRACKS];
+    int n_tracks_ready; /* queues initialised, for cleanup */
+    bmc_intake intake;
+    bmc_sim_totals tot;
+
+    int completion_day, p90_day, p95_day, p99_day;
+    double share_at_target;
+    double month_new_arrivals;
+    double q_grants, q_decisions, q_min, q_max; /* quarterly grant rate */
+};
+
+#endif
