@@ -481,10 +481,21 @@ int cfg_apply_set(bmc_cfg *cfg, const char *assignment, bmc_err *err)
     ynode *value;
     TRY(parse_yaml(file, eq + 1, true, &value, err));
 
-    ynode *cur = cfg->root, *parent = NULL;
-    int slot = -1;
+    char *parts[64];
+    int nparts = 0;
     char *save = NULL;
     for (char *part = strtok_r(path, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
+        if (nparts == 64) {
+            ynode_free(value);
+            return bmc_fail(err, BMC_EUSAGE, "--set %s: key path too deep", assignment);
+        }
+        parts[nparts++] = part;
+    }
+    ynode *cur = cfg->root, *parent = NULL;
+    int slot = -1;
+    for (int k = 0; k < nparts; k++) {
+        char *part = parts[k];
+        bool last = k == nparts - 1;
         char *br = strchr(part, '[');
         long index = -1;
         if (br) {
@@ -503,9 +514,6 @@ int cfg_apply_set(bmc_cfg *cfg, const char *assignment, bmc_err *err)
                             assignment, part);
         }
         int i = map_find(cur, part);
-        bool last = strtok_r(NULL, "", &save) == NULL;
-        if (!last) /* strtok_r consumed the rest: put it back */
-            save[-1] = '.';
         if (i < 0) {
             if (last && !br) { /* a new key in an existing mapping: the reader judges it */
                 ynode *key = ynode_new(Y_SCALAR, file, 1, 1);
@@ -534,6 +542,10 @@ int cfg_apply_set(bmc_cfg *cfg, const char *assignment, bmc_err *err)
             slot = (int)index;
             cur = cur->val[index];
         }
+    }
+    if (!parent) {
+        ynode_free(value);
+        return bmc_fail(err, BMC_EUSAGE, "--set %s: empty key path", assignment);
     }
     ynode_free(parent->val[slot]);
     parent->val[slot] = value;

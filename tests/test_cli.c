@@ -69,6 +69,7 @@ static void read_attr_string(hid_t obj, const char *name, char *buf, size_t n)
         char *s = NULL;
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(t));
         assert_true(H5Aread(a, mt, &s) >= 0);
         snprintf(buf, n, "%s", s);
         H5free_memory(s);
