@@ -146,6 +146,7 @@ static void child_path(const cfg_map *m, const char *key, char *out, size_t n)
 
 typedef struct parse_ctx {
     struct fy_parser *fyp;
+    char diag_text[512]; /* libfyaml's first error message */
     const char *file;
     bool from_set;
     bmc_err *err;
@@ -153,12 +154,8 @@ typedef struct parse_ctx {
 
 static int parse_error(parse_ctx *c, const struct fy_mark *mk, const char *what)
 {
-    struct fy_diag *diag = fy_parser_get_diag(c->fyp);
-    void *it = NULL;
-    struct fy_diag_error *e = diag ? fy_diag_errors_iterate(diag, &it) : NULL;
-    if (e)
-        return bmc_fail(c->err, BMC_ECONFIG, "%s:%d:%d: %s", c->file, e->line + 1,
-                        e->column + 1, e->msg);
+    if (c->diag_text[0])
+        return bmc_fail(c->err, BMC_ECONFIG, "%s", c->diag_text);
     if (mk)
         return bmc_fail(c->err, BMC_ECONFIG, "%s:%d:%d: %s", c->file, mk->line + 1,
                         mk->column + 1, what);
@@ -249,18 +246,51 @@ static int parse_node(parse_ctx *c, struct fy_event *ev, ynode **out)
 }
 
 /* Parses one YAML document from a file (text NULL) or a string. */
+/* Keeps the first diagnostic libfyaml formats ("file:line:col: error: message"), trimmed
+ * to one line, instead of letting it print to stderr. */
+static void keep_diag(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)diag;
+    parse_ctx *c = user;
+    if (c->diag_text[0] || len == 0)
+        return;
+    size_t n = strcspn(buf, "\n");
+    if (n > len)
+        n = len;
+    if (n >= sizeof c->diag_text)
+        n = sizeof c->diag_text - 1;
+    memcpy(c->diag_text, buf, n);
+    c->diag_text[n] = '\0';
+}
+
 static int parse_yaml(const char *file, const char *text, bool from_set, ynode **out,
                       bmc_err *err)
 {
-    struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG};
-    parse_ctx c = {.fyp = fy_parser_create(&pcfg), .file = file, .from_set = from_set, .err = err};
+    parse_ctx c = {.file = file, .from_set = from_set, .err = err};
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = keep_diag;
+    dcfg.user = &c;
+    dcfg.colorize = false;
+    dcfg.show_source = true;
+    dcfg.show_position = true;
+    dcfg.show_type = false;
+    dcfg.show_module = false;
+    dcfg.level = FYET_ERROR;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET, .diag = diag};
+    c.fyp = diag ? fy_parser_create(&pcfg) : NULL;
     *out = NULL;
-    if (!c.fyp)
+    if (!c.fyp) {
+        fy_diag_destroy(diag);
         return bmc_fail(err, BMC_ENOMEM, "out of memory creating the YAML parser");
+    }
     int rc = text ? fy_parser_set_string(c.fyp, text, strlen(text))
                   : fy_parser_set_input_file(c.fyp, file);
     if (rc != 0) {
         fy_parser_destroy(c.fyp);
+        fy_diag_destroy(diag);
         return bmc_fail(err, BMC_EIO, "%s: cannot read: %s", file, strerror(errno ? errno : ENOENT));
     }
     ynode *root = NULL;
@@ -293,6 +323,7 @@ static int parse_yaml(const char *file, const char *text, bool from_set, ynode *
             rc = bmc_fail(err, BMC_ECONFIG, "%s: only one YAML document is allowed", file);
     }
     fy_parser_destroy(c.fyp);
+    fy_diag_destroy(diag);
     if (rc != BMC_OK) {
         ynode_free(root);
         return rc;

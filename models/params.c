@@ -234,7 +234,7 @@ static int load_old_cases(cfg_map *root, bmc_params *p, bmc_err *err)
     int n_with_share = 0;
     double initial_sum = 0, share_sum = 0;
     for (int i = 0; i < p->n_categories; i++) {
-        bool has_share;
+        bool has_share = false;
         bmc_category_params *c = &p->cat[i];
         TRY(load_category(&o, i, c, &has_share, err));
         n_with_share += has_share;
