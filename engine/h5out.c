@@ -115,7 +115,7 @@ struct bmc_h5out {
 typedef struct ectx {
     const char *path;
     bmc_err *err;
-    char detail[256];
+    char detail[BMC_ERR_LEN];
     H5E_auto2_t saved_func;
     void *saved_data;
 } ectx;
@@ -149,6 +149,27 @@ static void ectx_end(ectx *e)
     H5Eset_auto2(H5E_DEFAULT, e->saved_func, e->saved_data);
 }
 
+/* HDF5's file-driver messages wrap the one useful part in a timestamp, the file name, a buffer
+ * address and sizes: "file write failed: time = ..., error message = 'No space left on
+ * device', buf = ...". Keep "file write failed: No space left on device"; other messages
+ * stay as they are, on one line. */
+static void compact_detail(char *d)
+{
+    for (char *c = d; *c; c++)
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    static const char key[] = "error message = '";
+    char *colon = strchr(d, ':'), *m = strstr(d, key);
+    if (!colon || !m || colon > m)
+        return;
+    m += sizeof key - 1;
+    char *q = strchr(m, '\'');
+    size_t len = q ? (size_t)(q - m) : strlen(m);
+    memmove(colon + 2, m, len);
+    colon[1] = ' ';
+    colon[2 + len] = '\0';
+}
+
 /* BMC_EIO with "path: cannot <what> (HDF5: reason)" on one line. */
 static int h5_fail(ectx *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int h5_fail(ectx *e, const char *fmt, ...)
@@ -158,9 +179,7 @@ static int h5_fail(ectx *e, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    for (char *c = e->detail; *c; c++)
-        if (*c == '\n' || *c == '\r')
-            *c = ' ';
+    compact_detail(e->detail);
     int rc;
     if (e->detail[0])
         rc = bmc_fail(e->err, BMC_EIO, "%s: cannot %s (HDF5: %s)", e->path, what, e->detail);
