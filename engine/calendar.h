@@ -18,7 +18,7 @@ void bmc_date_format(bmc_date d, char *buf);
 int bmc_date_weekday(bmc_date d);
 bool bmc_is_leap_year(int year);
 int bmc_days_in_month(int year, int month);
-/* Adds months, clamping the day to the end of the target month (2026-08-31 + 1 -> 2026-09-30). */
+/* Adds months, clamping the day to the end of the target month (Aug 31 + 1 month -> Sep 30). */
 bmc_date bmc_date_add_months(bmc_date d, int months);
 /* Easter Sunday by the Gregorian computus (anonymous Gregorian algorithm). */
 bmc_date bmc_easter_sunday(int year);

@@ -6,12 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TRY(call)                                                                          \
-    do {                                                                                   \
-        int rc_ = (call);                                                                  \
-        if (rc_ != BMC_OK)                                                                 \
-            return rc_;                                                                    \
-    } while (0)
+#define TRY BMC_TRY
 
 static const char *const KINDS[] = {"fixed", "uniform", "triangular", "normal", "lognormal",
                                     "beta"};

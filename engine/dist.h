@@ -53,7 +53,7 @@ double bmc_dist_mean(const bmc_dist *d);
  * parameters keep their stream positions and variants stay coupled (common random numbers). */
 double bmc_dist_quantile(const bmc_dist *d, double u);
 bool bmc_dist_is_fixed(const bmc_dist *d);
-/* Short human description, e.g. "lognormal(median 25000, sdlog 0.25)". */
+/* Short human description, e.g. "lognormal(median 100, sdlog 0.5)". */
 void bmc_dist_describe(const bmc_dist *d, char *buf, size_t n);
 
 #endif

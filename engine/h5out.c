@@ -21,8 +21,8 @@
 #define DAY_UNITS "days since day0; -1 = not reached by the horizon"
 #define SCEN_CHUNK_ROWS 4096
 #define TRAJ_CHUNK_ROWS 256
-/* Under the chunk cache set in dataset_access(), so a chunk that a block fills only partly
- * stays in memory until the next block completes it instead of being compressed twice. */
+/* A chunk is what a reader decompresses to get one value, and the writer caches two per
+ * dataset (dataset_access_plist): long trajectory rows get fewer rows per chunk. */
 #define TRAJ_CHUNK_MAX_BYTES (1u << 20)
 #define DEFLATE_LEVEL 4
 /* headroom over the estimate in reserve_for_flush */
@@ -112,10 +112,12 @@ struct bmc_h5out {
  * installs record_error instead, which prints nothing and keeps the innermost reason of the
  * first failure, and restores the caller's handler on the way out. Recording at the moment
  * of failure matters: every later HDF5 call (the cleanup) clears the stack. */
+#define DETAIL_LEN 512
+
 typedef struct ectx {
     const char *path;
     bmc_err *err;
-    char detail[BMC_ERR_LEN];
+    char detail[DETAIL_LEN];
     H5E_auto2_t saved_func;
     void *saved_data;
 } ectx;
@@ -123,7 +125,7 @@ typedef struct ectx {
 static herr_t innermost_error(unsigned n, const H5E_error2_t *e, void *data)
 {
     if (n == 0 && e->desc)
-        snprintf(data, sizeof ((ectx *)NULL)->detail, "%s", e->desc);
+        snprintf(data, DETAIL_LEN, "%s", e->desc);
     return 0;
 }
 

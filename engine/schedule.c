@@ -1,11 +1,6 @@
 #include "schedule.h"
 
-#define TRY(call)                                                                          \
-    do {                                                                                   \
-        int rc_ = (call);                                                                  \
-        if (rc_ != BMC_OK)                                                                 \
-            return rc_;                                                                    \
-    } while (0)
+#define TRY BMC_TRY
 
 int cfg_get_schedule(cfg_map *m, const char *key, bool required, double def, double lo,
                      double hi, bmc_schedule *out, bmc_err *err)

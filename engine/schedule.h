@@ -9,7 +9,7 @@
 
 /* A value that changes over time, given as dated points. In YAML either a plain number
  * (constant) or
- *   {interpolation: linear|step, points: [[2026-04-01, 0], [2027-01-01, 400]]}
+ *   {interpolation: linear|step, points: [[2000-01-01, 0], [2000-07-01, 10]]}
  * Before the first point the first value holds, after the last point the last value.
  * Linear: straight line between neighbouring points. Step: the value of the latest point
  * on or before the date. Dates strictly increasing. */

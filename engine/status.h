@@ -26,4 +26,12 @@ int bmc_fail(bmc_err *err, int code, const char *fmt, ...)
 
 const char *bmc_status_name(int code);
 
+/* Returns the status of call from the enclosing function when it is not BMC_OK. */
+#define BMC_TRY(call)                                                                      \
+    do {                                                                                   \
+        int bmc_try_rc_ = (call);                                                          \
+        if (bmc_try_rc_ != BMC_OK)                                                         \
+            return bmc_try_rc_;                                                            \
+    } while (0)
+
 #endif

@@ -34,12 +34,7 @@ struct bmc_cfg {
     char *name;
 };
 
-#define TRY(call)                                                                          \
-    do {                                                                                   \
-        int rc_ = (call);                                                                  \
-        if (rc_ != BMC_OK)                                                                 \
-            return rc_;                                                                    \
-    } while (0)
+#define TRY BMC_TRY
 
 static void ynode_free(ynode *n)
 {

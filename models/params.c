@@ -8,12 +8,7 @@
 #define SHARE_SUM_TOL 1e-6
 #define SEASONALITY_MEAN_TOL 1e-3
 
-#define TRY(call)                                                                          \
-    do {                                                                                   \
-        int rc_ = (call);                                                                  \
-        if (rc_ != BMC_OK)                                                                 \
-            return rc_;                                                                    \
-    } while (0)
+#define TRY BMC_TRY
 
 static int load_time(cfg_map *root, bmc_params *p, bmc_err *err)
 {
