@@ -28,12 +28,18 @@ typedef struct bmc_run_meta {
 
 typedef struct bmc_h5out bmc_h5out;
 
+/* Creates "<path>.tmp-<pid>" and writes everything known before the first scenario; *out is
+ * NULL on failure. BMC_EIO when the file cannot be created (message names the path), also
+ * when path is a directory or another non-regular file; BMC_ECONFIG for a parameter name
+ * that cannot name a dataset (empty, ".", containing '/', or repeated). */
 int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_meta *meta,
                    bmc_h5out **out, bmc_err *err);
-/* Blocks must arrive in scenario order without gaps. */
+/* Blocks must arrive in scenario order without gaps (else BMC_EINTERNAL, nothing written).
+ * After a failed write (BMC_EIO) the file can only be aborted. */
 int bmc_h5out_append(bmc_h5out *h, const bmc_result_block *b, bmc_err *err);
-/* Checks that all n_scenarios arrived, closes every handle, renames to the final path and
- * frees h (also on failure, in which case the temporary file is removed). */
+/* Checks that all n_scenarios arrived (else BMC_EINTERNAL), closes every handle, renames to
+ * the final path and frees h (also on failure, in which case the temporary file is
+ * removed). */
 int bmc_h5out_commit(bmc_h5out *h, bmc_err *err);
 /* Closes, removes the temporary file, frees h. NULL is fine. */
 void bmc_h5out_abort(bmc_h5out *h);

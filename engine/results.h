@@ -33,6 +33,7 @@ enum bmc_traj_cat {
     BMC_TRAJ_OLD_DECISIONS,      /* first decisions in the month */
     BMC_TRAJ_CAT_COUNT
 };
+/* snake_case names, also the HDF5 dataset names (docs/output.md); NULL out of range. */
 const char *bmc_traj_name(enum bmc_traj f);
 const char *bmc_traj_cat_name(enum bmc_traj_cat f);
 
@@ -65,7 +66,7 @@ typedef struct bmc_result_block {
     double *traj_cat[BMC_TRAJ_CAT_COUNT]; /* [capacity][n_months][n_categories] */
 } bmc_result_block;
 
-/* NULL when out of memory. Arrays are zeroed. */
+/* NULL when out of memory or the layout is out of range. Arrays are zeroed. */
 bmc_result_block *bmc_result_block_alloc(const bmc_layout *layout, int capacity);
 void bmc_result_block_free(bmc_result_block *b);
 /* Sets count = 0 and first_scenario; zeroes the trajectories. */

@@ -29,7 +29,9 @@
 #define SEED UINT64_C(0xDEADBEEFCAFEF00D) /* above INT64_MAX: must survive as unsigned */
 #define DAY_UNITS "days since day0; -1 = not reached by the horizon"
 
-static const char *const config_text = "# baseline\nscenarios: 10\nnaam: \"categorie \xc3\xa9\xc3\xa9n\"\n";
+/* multi-line, with non-ASCII UTF-8, to show the text comes back byte for byte */
+static const char *const config_text =
+    "# baseline\nscenarios: 10\nnaam: \"categorie \xc3\xa9\xc3\xa9n\"\n";
 
 typedef struct fixture {
     char dir[64];
@@ -38,6 +40,31 @@ typedef struct fixture {
     bmc_layout layout;
     bmc_run_meta meta;
 } fixture;
+
+/* Open HDF5 objects of every file, by kind, to check that a path released what it opened.
+ * (HDF5 1.10 has no public count of dataspaces and property lists: H5Inmembers refuses
+ * library types.) */
+typedef struct id_counts {
+    ssize_t n[4];
+} id_counts;
+
+static id_counts count_ids(void)
+{
+    const unsigned kinds[4] = {H5F_OBJ_FILE, H5F_OBJ_GROUP, H5F_OBJ_DATASET, H5F_OBJ_ATTR};
+    id_counts c;
+    for (int i = 0; i < 4; i++) {
+        c.n[i] = H5Fget_obj_count(H5F_OBJ_ALL, kinds[i]);
+        assert_true(c.n[i] >= 0);
+    }
+    return c;
+}
+
+static void assert_no_new_ids(id_counts before)
+{
+    id_counts after = count_ids();
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(after.n[i], before.n[i]);
+}
 
 /* ---- known values: a function of (scenario, field, month, category) ---------------------- */
 
@@ -111,6 +138,7 @@ static void write_file(const fixture *fx, const char *path, int block_size)
 {
     bmc_err err = {""};
     bmc_h5out *h = NULL;
+    id_counts ids = count_ids();
     int rc = bmc_h5out_open(path, &fx->layout, &fx->meta, &h, &err);
     assert_int_equal(rc, BMC_OK);
     assert_non_null(h);
@@ -126,6 +154,7 @@ static void write_file(const fixture *fx, const char *path, int block_size)
     if (rc)
         print_error("%s\n", err.msg);
     assert_int_equal(rc, BMC_OK);
+    assert_no_new_ids(ids);
 }
 
 /* ---- fixture ------------------------------------------------------------------------------ */
@@ -726,6 +755,7 @@ static void test_abort_leaves_nothing(void **state)
     fixture *fx = *state;
     bmc_err err = {""};
     bmc_h5out *h = NULL;
+    id_counts ids = count_ids();
     assert_int_equal(bmc_h5out_open(fx->path, &fx->layout, &fx->meta, &h, &err), BMC_OK);
     bmc_result_block *b = bmc_result_block_alloc(&fx->layout, 4);
     fill_block(b, 0, 4);
@@ -735,6 +765,7 @@ static void test_abort_leaves_nothing(void **state)
     assert_int_equal(count_files(fx->dir, names, 4), 1);
     bmc_h5out_abort(h);
     assert_int_equal(count_files(fx->dir, names, 4), 0);
+    assert_no_new_ids(ids);
     bmc_h5out_abort(NULL);
 }
 
@@ -743,6 +774,7 @@ static void test_unwritable_path(void **state)
     fixture *fx = *state;
     bmc_err err = {""};
     bmc_h5out *h = (bmc_h5out *)fx; /* must be reset to NULL */
+    id_counts ids = count_ids();
     int rc = bmc_h5out_open("/nonexistent-dir/x.h5", &fx->layout, &fx->meta, &h, &err);
     assert_int_equal(rc, BMC_EIO);
     assert_null(h);
@@ -756,6 +788,7 @@ static void test_unwritable_path(void **state)
     assert_non_null(strstr(err.msg, fx->dir));
     char names[4][256];
     assert_int_equal(count_files(fx->dir, names, 4), 0);
+    assert_no_new_ids(ids);
 }
 
 static void test_missing_rows(void **state)
@@ -767,11 +800,18 @@ static void test_missing_rows(void **state)
     bmc_result_block *b = bmc_result_block_alloc(&fx->layout, 4);
     fill_block(b, 0, 4);
     assert_int_equal(bmc_h5out_append(h, b, &err), BMC_OK);
+    id_counts ids = count_ids();
     int rc = bmc_h5out_commit(h, &err);
     assert_int_not_equal(rc, BMC_OK);
     assert_non_null(strstr(err.msg, "4 of 10"));
     char names[4][256];
     assert_int_equal(count_files(fx->dir, names, 4), 0);
+    /* the writer's ids are gone too: its file and the datasets it kept open */
+    id_counts after = count_ids();
+    assert_int_equal(after.n[0], ids.n[0] - 1);
+    assert_int_equal(after.n[1], ids.n[1]);
+    assert_int_equal(after.n[2], ids.n[2] - (12 + N_PARAM + BMC_TRAJ_COUNT + BMC_TRAJ_CAT_COUNT));
+    assert_int_equal(after.n[3], ids.n[3]);
     bmc_result_block_free(b);
 }
 
