@@ -21,6 +21,10 @@ const char *bmc_traj_name(enum bmc_traj f)
     case BMC_TRAJ_OFFICER_DAYS_OFFERED: return "officer_days_offered";
     case BMC_TRAJ_OFFICER_DAYS_USED: return "officer_days_used";
     case BMC_TRAJ_TRIAGE: return "triage";
+    case BMC_TRAJ_WITHDRAWN: return "withdrawn";
+    case BMC_TRAJ_REMAND_DECISIONS: return "remand_decisions";
+    case BMC_TRAJ_NAREIS: return "nareis";
+    case BMC_TRAJ_APPEALS: return "appeals";
     case BMC_TRAJ_COUNT: break;
     }
     return NULL;

@@ -25,6 +25,10 @@ enum bmc_traj {
     BMC_TRAJ_OFFICER_DAYS_OFFERED,
     BMC_TRAJ_OFFICER_DAYS_USED,
     BMC_TRAJ_TRIAGE,             /* 1 when triage was on at month end */
+    BMC_TRAJ_WITHDRAWN,          /* old cases withdrawn and not re-lodged (closed) */
+    BMC_TRAJ_REMAND_DECISIONS,   /* annulled decisions decided again */
+    BMC_TRAJ_NAREIS,             /* expected family-reunification applications */
+    BMC_TRAJ_APPEALS,            /* expected appeals */
     BMC_TRAJ_COUNT
 };
 /* Monthly trajectories with one value per scenario, month and old-case category. */

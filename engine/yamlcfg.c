@@ -340,8 +340,45 @@ static const char *remember(bmc_cfg *cfg, const char *s)
 
 /* ---- base: inheritance ---- */
 
-/* Merges src into dst (both mappings): mappings key by key, anything else replaces.
- * Consumes src. */
+static const char *item_name(const ynode *item)
+{
+    int k = map_find(item, "name");
+    return k >= 0 && item->val[k]->type == Y_SCALAR ? item->val[k]->text : NULL;
+}
+
+/* Lists whose items are all mappings with a name (categories, tracks) merge item by item. */
+static bool named_list(const ynode *n)
+{
+    if (n->type != Y_SEQ)
+        return false;
+    for (int i = 0; i < n->n; i++)
+        if (n->val[i]->type != Y_MAP || !item_name(n->val[i]))
+            return false;
+    return true;
+}
+
+static int merge(ynode *dst, ynode *src);
+
+/* Items of src update the item of dst with the same name, or are appended. Consumes src. */
+static int merge_named(ynode *dst, ynode *src)
+{
+    for (int i = 0; i < src->n; i++) {
+        const char *name = item_name(src->val[i]);
+        int j = 0;
+        while (j < dst->n && strcmp(item_name(dst->val[j]), name) != 0)
+            j++;
+        int rc = j < dst->n ? merge(dst->val[j], src->val[i]) : ynode_push(dst, NULL, src->val[i]);
+        src->val[i] = NULL;
+        if (rc != BMC_OK)
+            return rc;
+    }
+    src->n = 0;
+    ynode_free(src);
+    return BMC_OK;
+}
+
+/* Merges src into dst (both mappings): mappings key by key, named lists item by item,
+ * anything else replaces. Consumes src. */
 static int merge(ynode *dst, ynode *src)
 {
     for (int i = 0; i < src->n; i++) {
@@ -349,8 +386,10 @@ static int merge(ynode *dst, ynode *src)
         if (j < 0) {
             if (ynode_push(dst, src->key[i], src->val[i]) != BMC_OK)
                 return BMC_ENOMEM;
-        } else if (dst->val[j]->type == Y_MAP && src->val[i]->type == Y_MAP) {
-            int rc = merge(dst->val[j], src->val[i]);
+        } else if ((dst->val[j]->type == Y_MAP && src->val[i]->type == Y_MAP) ||
+                   (named_list(dst->val[j]) && named_list(src->val[i]))) {
+            int rc = dst->val[j]->type == Y_MAP ? merge(dst->val[j], src->val[i])
+                                                 : merge_named(dst->val[j], src->val[i]);
             if (rc != BMC_OK)
                 return rc;
             ynode_free(src->key[i]);

@@ -20,7 +20,9 @@
  * silently.
  *
  * Inheritance: a top-level key `base: other.yaml` (path relative to the file) loads that file
- * first and merges this file over it: mappings merge key by key, any other value replaces.
+ * first and merges this file over it: mappings merge key by key; lists whose items all
+ * have a `name` (categories, tracks) merge item by item, matched by name, new names
+ * appended; any other value replaces.
  * Chains are allowed; cycles are an error. Error positions point into the file that holds
  * the value. */
 

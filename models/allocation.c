@@ -6,7 +6,7 @@
 
 /* Flows of one working day, added to the month's trajectory row at the end. */
 typedef struct day_flows {
-    double grants, rejections, hearings, new_decisions, new_on_time, used;
+    double grants, rejections, hearings, new_decisions, new_on_time, used, remand_decisions;
     double old_decisions[BMC_MAX_CATEGORIES];
 } day_flows;
 
@@ -27,6 +27,12 @@ static void decide_old(bmc_sim *s, int c, int t, double d, day_flows *f)
     f->grants += g;
     f->rejections += d - g;
     f->old_decisions[c] += d;
+    /* MODEL.md section 8: a court annuls a rejection with the scenario's probability; it
+     * comes back after the delay (beyond the horizon it is not simulated) */
+    double annulled = draw_binomial(s->rng[BMC_STREAM_REMANDS], s->det, d - g, s->remand_rate);
+    int back = t + s->m->p.remand_delay_days;
+    if (annulled > 0 && back < s->m->ndays)
+        o->remand_due[back] += annulled;
     bool approach = t >= s->m->approach_day[c];
     f->hearings += d * (approach ? k->approach.hearing_share : k->regular.hearing_share);
 }
@@ -47,6 +53,40 @@ static double serve_priority(bmc_sim *s, int t, double X, day_flows *f)
         decide_old(s, c, t, pr.decisions, f);
         f->used += pr.used;
         X = pr.leftover;
+    }
+    return X;
+}
+
+/* Step 2: remanded cases, category by category in config order. */
+static double serve_remands(bmc_sim *s, int t, double X, day_flows *f)
+{
+    gsl_rng *r = s->rng[BMC_STREAM_PRODUCTION];
+    for (int c = 0; c < s->m->p.n_categories && X > 0; c++) {
+        bmc_old_category *o = &s->old[c];
+        if (o->remands <= 0)
+            continue;
+        double w = t >= s->m->approach_day[c] ? o->remand_work_approach : o->remand_work_regular;
+        bmc_produced pr = bmc_produce(r, s->det, o->remands, X, w);
+        o->remands -= pr.decisions;
+        f->remand_decisions += pr.decisions;
+        f->used += pr.used;
+        X = pr.leftover;
+    }
+    return X;
+}
+
+/* Officer-days new intake may use today (MODEL.md section 7). */
+static double new_intake_cap(const bmc_sim *s, int t, double X, double offered)
+{
+    if (!s->triage.on)
+        return X;
+    switch (s->m->p.triage_policy) {
+    case BMC_TRIAGE_CAP_NEW: return X < s->m->triage_cap[t] ? X : s->m->triage_cap[t];
+    case BMC_TRIAGE_SHARE: {
+        double cap = (1 - s->m->p.triage_old_share) * offered;
+        return X < cap ? X : cap;
+    }
+    case BMC_TRIAGE_PROTECT_NEW: break;
     }
     return X;
 }
@@ -87,10 +127,10 @@ static double serve_new(bmc_sim *s, int t, double X, day_flows *f)
     return X;
 }
 
-/* Plan shares: until the plan cycle exists, proportional to what remains per category. */
+/* Plan shares of the current cycle; before the first cycle, the ready counts. */
 static double plan_weight(const bmc_sim *s, int c)
 {
-    return s->old[c].waiting + s->old[c].ready;
+    return s->plan_active ? s->plan_w[c] : s->old[c].ready;
 }
 
 /* Step 4: the other old categories by plan shares renormalised over those with ready cases;
@@ -145,6 +185,9 @@ static void record_flows(bmc_sim *s, int t, double offered, const day_flows *f,
     *traj_at(b, BMC_TRAJ_NEW_ON_TIME, row, mo) += f->new_on_time;
     *traj_at(b, BMC_TRAJ_OFFICER_DAYS_OFFERED, row, mo) += offered;
     *traj_at(b, BMC_TRAJ_OFFICER_DAYS_USED, row, mo) += f->used;
+    *traj_at(b, BMC_TRAJ_REMAND_DECISIONS, row, mo) += f->remand_decisions;
+    *traj_at(b, BMC_TRAJ_NAREIS, row, mo) += f->grants * s->m->p.nareis_per_grant;
+    *traj_at(b, BMC_TRAJ_APPEALS, row, mo) += f->rejections * s->m->p.appeals_per_rejection;
     int nc = b->layout->n_categories, nm = b->layout->n_months;
     double *dec = b->traj_cat[BMC_TRAJ_OLD_DECISIONS] + ((size_t)row * nm + mo) * nc;
     for (int c = 0; c < nc; c++)
@@ -157,8 +200,11 @@ void bmc_allocate_day(bmc_sim *s, int t, bmc_result_block *b, int row)
     double offered =
         bmc_staff_capacity(s->m, t, s->fte_factor, s->rng[BMC_STREAM_STAFF], s->det);
     double X = serve_priority(s, t, offered, &f);
-    if (t >= s->m->pact_day)
-        X = serve_new(s, t, X, &f);
+    X = serve_remands(s, t, X, &f);
+    if (t >= s->m->pact_day) {
+        double for_new = new_intake_cap(s, t, X, offered);
+        X = X - for_new + serve_new(s, t, for_new, &f);
+    }
     serve_plan(s, t, X, &f);
     record_flows(s, t, offered, &f, b, row);
 }

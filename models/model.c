@@ -1,5 +1,6 @@
 #include "model.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ static void build_slots(bmc_model *m)
     add_slot(m, BMC_P_ANNUAL_LEVEL, &p->annual_level, "intake.annual_level");
     add_slot(m, BMC_P_FTE_FACTOR, &p->fte_factor, "staff.fte_factor");
     add_slot(m, BMC_P_NEW_GRANT_RATE, &p->new_grant_rate, "intake.grant_rate");
+    add_slot(m, BMC_P_REMAND_RATE, &p->remand_probability, "remands.probability");
     for (int c = 0; c < p->n_categories; c++) {
         const bmc_category_params *k = &p->cat[c];
         char name[BMC_NAME_LEN];
@@ -30,6 +32,46 @@ static void build_slots(bmc_model *m)
         add_slot(m, BMC_P_CATEGORY(c, BMC_PC_DECISIONS_FACTOR), &k->approach_decisions_factor,
                  name);
     }
+}
+
+/* Voorfase places, plan-cycle starts, the cap_new triage cap and the daily withdrawal
+ * probability: everything per day that does not depend on the scenario. */
+static void build_tables(bmc_model *m)
+{
+    const bmc_params *p = &m->p;
+    bmc_schedule_fill(&p->voorfase_capacity, p->start_date, m->ndays, m->voorfase_slots);
+    for (int t = 0; t < m->ndays; t++)
+        m->voorfase_slots[t] = m->working[t] ? floor(m->voorfase_slots[t]) : 0;
+
+    /* cycles start at the earliest approach start, every cycle_months months */
+    bmc_date first = 0;
+    bool any = false;
+    for (int c = 0; c < p->n_categories; c++)
+        if (p->cat[c].has_approach && (!any || p->cat[c].approach_start < first)) {
+            first = p->cat[c].approach_start;
+            any = true;
+        }
+    for (int k = 0; any; k++) {
+        int day = bmc_calendar_day_of(m->cal, bmc_date_add_months(first, k * p->cycle_months));
+        if (day >= m->ndays)
+            break;
+        if (day >= 0)
+            m->cycle_start[day] = 1;
+    }
+
+    m->new_work_mean = 0;
+    for (int k = 0; k < p->n_tracks; k++)
+        m->new_work_mean += p->track[k].share * p->track[k].work;
+    for (int t = 0; t < m->ndays; t++) {
+        int y, mo, d;
+        bmc_date_to_ymd(p->start_date + t, &y, &mo, &d);
+        if (t == 0 || (mo == 1 && d == 1))
+            m->triage_cap[t] = p->triage_threshold * m->new_work_mean /
+                               bmc_calendar_working_days_in_year(m->cal, y);
+        else
+            m->triage_cap[t] = m->triage_cap[t - 1];
+    }
+    m->withdraw_day_prob = 1 - pow(1 - p->withdrawal_rate, 1 / 365.25);
 }
 
 static int day_of_clamped(const bmc_model *m, bmc_date d)
@@ -62,7 +104,11 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
     m->quarter_index = calloc(n, sizeof *m->quarter_index);
     m->fte = calloc(n, sizeof *m->fte);
     m->intake_base = calloc(n, sizeof *m->intake_base);
-    if (!m->month_end || !m->quarter_index || !m->fte || !m->intake_base) {
+    m->voorfase_slots = calloc(n, sizeof *m->voorfase_slots);
+    m->cycle_start = calloc(n, 1);
+    m->triage_cap = calloc(n, sizeof *m->triage_cap);
+    if (!m->month_end || !m->quarter_index || !m->fte || !m->intake_base ||
+        !m->voorfase_slots || !m->cycle_start || !m->triage_cap) {
         bmc_model_free(m);
         return bmc_fail(err, BMC_ENOMEM, "out of memory building the model");
     }
@@ -85,6 +131,7 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
             p->cat[c].has_approach ? day_of_clamped(m, p->cat[c].approach_start) : m->ndays;
         m->old_initial_total += p->cat[c].initial;
     }
+    build_tables(m);
     build_slots(m);
     *out = m;
     return BMC_OK;
@@ -99,6 +146,9 @@ void bmc_model_free(bmc_model *m)
     free(m->quarter_index);
     free(m->fte);
     free(m->intake_base);
+    free(m->voorfase_slots);
+    free(m->cycle_start);
+    free(m->triage_cap);
     free(m);
 }
 

@@ -19,6 +19,7 @@ enum {
     BMC_P_ANNUAL_LEVEL,
     BMC_P_FTE_FACTOR,
     BMC_P_NEW_GRANT_RATE,
+    BMC_P_REMAND_RATE,
     BMC_P_FIRST_CATEGORY
 };
 enum { BMC_PC_GRANT_RATE, BMC_PC_HEARINGS_FACTOR, BMC_PC_DECISIONS_FACTOR, BMC_PC_COUNT };
@@ -37,6 +38,11 @@ typedef struct bmc_model {
     int nquarters;
     double *fte;                /* [ndays] fte schedule before the scenario factor */
     double *intake_base;        /* [ndays] S[month] / 365.25: daily mean per unit level */
+    double *voorfase_slots;     /* [ndays] floor(V(t)) persons on working days */
+    uint8_t *cycle_start;       /* [ndays] 1 on the first day of a plan cycle */
+    double *triage_cap;         /* [ndays] cap_new officer-days for new intake */
+    double withdraw_day_prob;   /* per open old case per calendar day */
+    double new_work_mean;       /* officer-days per new first decision, over the tracks */
     int pact_day, target_day;
     int approach_day[BMC_MAX_CATEGORIES]; /* ndays when the category never switches */
     double old_initial_total;

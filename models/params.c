@@ -211,15 +211,19 @@ static int load_category(cfg_map *parent, int i, bmc_category_params *c, bool *h
     c->approach_hearings_factor = bmc_dist_fixed(1);
     c->approach_decisions_factor = bmc_dist_fixed(1);
     TRY(load_rates(&m, "regular", false, &c->regular, c, err));
-    if (c->has_approach)
-        TRY(load_rates(&m, "approach", true, &c->approach, c, err));
-    else if (cfg_has(&m, "approach"))
-        return cfg_fail_at(&m, "approach", BMC_ECONFIG, err,
-                           "approach rates given but approach_start is never");
-    else
+    /* with approach_start never, approach rates may stay in the file (a variant that turns
+     * the approach off inherits them); they are validated and not used */
+    if (c->has_approach || cfg_has(&m, "approach"))
+        TRY(load_rates(&m, "approach", c->has_approach, &c->approach, c, err));
+    if (!c->has_approach) {
         c->approach = c->regular;
+        c->approach_hearings_factor = bmc_dist_fixed(1);
+        c->approach_decisions_factor = bmc_dist_fixed(1);
+    }
     return cfg_finish(&m, err);
 }
+
+static int load_reclassification(cfg_map *o, bmc_params *p, bmc_err *err);
 
 static int load_old_cases(cfg_map *root, bmc_params *p, bmc_err *err)
 {
@@ -262,7 +266,118 @@ static int load_old_cases(cfg_map *root, bmc_params *p, bmc_err *err)
                            "intake_share over the categories must sum to 1, it sums to %.9g",
                            share_sum);
     }
+    TRY(load_reclassification(&o, p, err));
     return cfg_finish(&o, err);
+}
+
+static int category_index(const bmc_params *p, const char *name)
+{
+    for (int c = 0; c < p->n_categories; c++)
+        if (!strcmp(p->cat[c].name, name))
+            return c;
+    return -1;
+}
+
+static int load_reclassification(cfg_map *o, bmc_params *p, bmc_err *err)
+{
+    int n;
+    memset(p->reclass, 0, sizeof p->reclass);
+    TRY(cfg_get_seq(o, "reclassification", false, 0, BMC_MAX_CATEGORIES * BMC_MAX_CATEGORIES, &n,
+                    err));
+    for (int i = 0; i < n; i++) {
+        cfg_map r;
+        const char *from, *to;
+        double prob;
+        TRY(cfg_seq_map(o, "reclassification", i, &r, err));
+        TRY(cfg_get_string(&r, "from", true, NULL, &from, err));
+        TRY(cfg_get_string(&r, "to", true, NULL, &to, err));
+        TRY(cfg_get_double(&r, "probability", true, 0, 0, 1, &prob, err));
+        int a = category_index(p, from), b = category_index(p, to);
+        if (a < 0)
+            return cfg_fail_at(&r, "from", BMC_ECONFIG, err, "no category \"%s\"", from);
+        if (b < 0)
+            return cfg_fail_at(&r, "to", BMC_ECONFIG, err, "no category \"%s\"", to);
+        if (a == b)
+            return cfg_fail_at(&r, "to", BMC_ECONFIG, err, "a category cannot move to itself");
+        p->reclass[a][b] += prob;
+        double row = 0;
+        for (int k = 0; k < p->n_categories; k++)
+            row += p->reclass[a][k];
+        if (row > 1 + SHARE_SUM_TOL)
+            return cfg_fail_at(&r, "probability", BMC_ECONFIG, err,
+                               "reclassification out of %s adds up to %.9g, more than 1", from,
+                               row);
+        TRY(cfg_finish(&r, err));
+    }
+    return BMC_OK;
+}
+
+static int load_voorfase(cfg_map *root, bmc_params *p, bmc_err *err)
+{
+    cfg_map v;
+    TRY(cfg_get_map(root, "voorfase", true, &v, err));
+    TRY(cfg_get_schedule(&v, "capacity", true, 0, 0, 1e7, &p->voorfase_capacity, err));
+    TRY(cfg_get_double(&v, "show_probability", true, 0, 0, 1, &p->voorfase_show, err));
+    return cfg_finish(&v, err);
+}
+
+static int load_plan(cfg_map *root, bmc_params *p, bmc_err *err)
+{
+    cfg_map m;
+    long long months;
+    TRY(cfg_get_map(root, "plan", true, &m, err));
+    TRY(cfg_get_int(&m, "cycle_months", true, 0, 1, 120, &months, err));
+    p->cycle_months = (int)months;
+    /* grant_target: "initial" (the initial non-priority stock) or a rate */
+    static const char *const initial[] = {"initial"};
+    int which;
+    p->grant_target_initial =
+        cfg_get_enum(&m, "grant_target", true, initial, 1, 0, &which, NULL) == BMC_OK;
+    if (!p->grant_target_initial)
+        TRY(cfg_get_double(&m, "grant_target", true, 0, 0, 1, &p->grant_target, err));
+    TRY(cfg_get_double(&m, "grant_tolerance", true, 0, 0, 1, &p->grant_tolerance, err));
+    return cfg_finish(&m, err);
+}
+
+static int load_triage(cfg_map *root, bmc_params *p, bmc_err *err)
+{
+    cfg_map t;
+    long long trig, rel, mind;
+    int policy;
+    static const char *const POLICIES[] = {"cap_new", "share", "protect_new"};
+    TRY(cfg_get_map(root, "triage", true, &t, err));
+    TRY(cfg_get_double(&t, "threshold", true, 0, 0, 1e8, &p->triage_threshold, err));
+    TRY(cfg_get_int(&t, "trigger_months", true, 0, 1, 120, &trig, err));
+    TRY(cfg_get_int(&t, "release_months", true, 0, 1, 120, &rel, err));
+    TRY(cfg_get_int(&t, "min_days", true, 0, 1, 365, &mind, err));
+    TRY(cfg_get_enum(&t, "policy", true, POLICIES, 3, 0, &policy, err));
+    TRY(cfg_get_double(&t, "old_share", policy == BMC_TRIAGE_SHARE, 0.4, 0, 1,
+                       &p->triage_old_share, err));
+    p->triage_trigger_months = (int)trig;
+    p->triage_release_months = (int)rel;
+    p->triage_min_days = (int)mind;
+    p->triage_policy = (enum bmc_triage_policy)policy;
+    return cfg_finish(&t, err);
+}
+
+static int load_flows(cfg_map *root, bmc_params *p, bmc_err *err)
+{
+    cfg_map w, r, c;
+    long long delay;
+    TRY(cfg_get_map(root, "withdrawals", true, &w, err));
+    TRY(cfg_get_double(&w, "annual_rate", true, 0, 0, 0.999, &p->withdrawal_rate, err));
+    TRY(cfg_get_double(&w, "refile_probability", true, 0, 0, 1, &p->refile_probability, err));
+    TRY(cfg_finish(&w, err));
+    TRY(cfg_get_map(root, "remands", true, &r, err));
+    TRY(cfg_get_dist(&r, "probability", true, 0, 0, 1, &p->remand_probability, err));
+    TRY(cfg_get_int(&r, "delay_days", true, 0, 0, 3650, &delay, err));
+    p->remand_delay_days = (int)delay;
+    TRY(cfg_finish(&r, err));
+    TRY(cfg_get_map(root, "chain", true, &c, err));
+    TRY(cfg_get_double(&c, "nareis_per_grant", true, 0, 0, 100, &p->nareis_per_grant, err));
+    TRY(cfg_get_double(&c, "appeals_per_rejection", true, 0, 0, 100, &p->appeals_per_rejection,
+                       err));
+    return cfg_finish(&c, err);
 }
 
 int bmc_params_load(bmc_cfg *cfg, bmc_params *p, bmc_err *err)
@@ -274,6 +389,10 @@ int bmc_params_load(bmc_cfg *cfg, bmc_params *p, bmc_err *err)
     TRY(load_staff(&root, p, err));
     TRY(load_intake(&root, p, err));
     TRY(load_old_cases(&root, p, err));
+    TRY(load_voorfase(&root, p, err));
+    TRY(load_plan(&root, p, err));
+    TRY(load_triage(&root, p, err));
+    TRY(load_flows(&root, p, err));
     return cfg_finish(&root, err);
 }
 

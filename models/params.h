@@ -48,6 +48,8 @@ typedef struct bmc_track_params {
     double work;       /* officer-days per first decision */
 } bmc_track_params;
 
+enum bmc_triage_policy { BMC_TRIAGE_CAP_NEW, BMC_TRIAGE_SHARE, BMC_TRIAGE_PROTECT_NEW };
+
 typedef struct bmc_params {
     /* time */
     bmc_date start_date, horizon_date, pact_date, target_date;
@@ -81,6 +83,35 @@ typedef struct bmc_params {
     /* old cases (sections 2-4) */
     int n_categories;
     bmc_category_params cat[BMC_MAX_CATEGORIES];
+    /* reclassification at the voorfase: reclass[from][to], rows sum to at most 1 */
+    double reclass[BMC_MAX_CATEGORIES][BMC_MAX_CATEGORIES];
+
+    /* voorfase (section 3) */
+    bmc_schedule voorfase_capacity; /* persons per working day */
+    double voorfase_show;           /* probability that an invited case attends */
+
+    /* plan cycle (section 6) */
+    int cycle_months;
+    bool grant_target_initial; /* g* = grant rate of the initial non-priority stock */
+    double grant_target;       /* g* when not initial */
+    double grant_tolerance;
+
+    /* triage (section 7) */
+    double triage_threshold;   /* new applications a year */
+    int triage_trigger_months, triage_release_months;
+    int triage_min_days;       /* days of Pact intake before an annualised rate counts */
+    enum bmc_triage_policy triage_policy;
+    double triage_old_share;   /* policy share: old cases' minimum share of capacity */
+
+    /* withdrawals and remands (section 8) */
+    double withdrawal_rate;    /* per open old case per year */
+    double refile_probability;
+    bmc_dist remand_probability; /* per rejection of an old case, scenario-level */
+    int remand_delay_days;
+
+    /* chain indicators (section 9) */
+    double nareis_per_grant;
+    double appeals_per_rejection;
 } bmc_params;
 
 /* Reads and validates every key; unknown keys and inconsistencies are errors with

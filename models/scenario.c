@@ -8,6 +8,8 @@
 #include "production.h"
 #include "sim_state.h"
 #include "draws.h"
+#include "flows.h"
+#include "plan.h"
 #include "intake.h"
 #include "rng.h"
 #include "staff.h"
@@ -27,6 +29,11 @@ int bmc_sim_create(const bmc_model *m, bmc_sim **out, bmc_err *err)
             goto oom;
         s->n_tracks_ready = k + 1;
     }
+    if (!(s->new_cum = calloc((size_t)m->ndays, sizeof *s->new_cum)))
+        goto oom;
+    for (int c = 0; c < m->p.n_categories; c++)
+        if (!(s->old[c].remand_due = calloc((size_t)m->ndays, sizeof(double))))
+            goto oom;
     *out = s;
     return BMC_OK;
 oom:
@@ -43,6 +50,9 @@ void bmc_sim_free(bmc_sim *s)
             gsl_rng_free(s->rng[k]);
     for (int k = 0; k < s->n_tracks_ready; k++)
         bmc_track_queue_release(&s->track[k]);
+    for (int c = 0; c < BMC_MAX_CATEGORIES; c++)
+        free(s->old[c].remand_due);
+    free(s->new_cum);
     free(s);
 }
 
@@ -74,7 +84,10 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
     for (int c = 0; c < p->n_categories; c++) {
         const bmc_category_params *k = &p->cat[c];
         bmc_old_category *o = &s->old[c];
+        double *due = o->remand_due;
         memset(o, 0, sizeof *o);
+        o->remand_due = due;
+        memset(due, 0, (size_t)m->ndays * sizeof *due);
         o->ready = k->initial;
         o->grant_rate = s->param[BMC_P_CATEGORY(c, BMC_PC_GRANT_RATE)];
         o->work_regular = bmc_work_content(k->regular.hearing_share, k->regular.hearings_per_day,
@@ -84,8 +97,24 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
         o->work_approach = bmc_work_content(k->approach.hearing_share,
                                             k->approach.hearings_per_day * hf,
                                             k->approach.decisions_per_day * df);
+        /* a remand comes back as a decision task: 1 / decisions_per_day of the stage */
+        o->remand_work_regular = 1 / k->regular.decisions_per_day;
+        o->remand_work_approach = 1 / (k->approach.decisions_per_day * df);
         o->completion_day = -1;
     }
+    /* g*: the grant rate of the initial non-priority stock, unless configured */
+    double w = 0, wg = 0;
+    for (int c = 0; c < p->n_categories; c++)
+        if (!p->cat[c].priority) {
+            w += p->cat[c].initial;
+            wg += p->cat[c].initial * s->old[c].grant_rate;
+        }
+    s->grant_target = p->grant_target_initial ? (w > 0 ? wg / w : 0) : p->grant_target;
+    s->plan_active = false;
+    s->remand_rate = s->param[BMC_P_REMAND_RATE];
+    memset(&s->triage, 0, sizeof s->triage);
+    s->triage_days = 0;
+    s->first_triage_day = -1;
     for (int k = 0; k < p->n_tracks; k++)
         bmc_track_queue_reset(&s->track[k]);
     bmc_intake_begin(&s->intake, s->param[BMC_P_ANNUAL_LEVEL]);
@@ -107,6 +136,8 @@ static void arrivals(bmc_sim *s, int t)
     gsl_rng *r = s->rng[BMC_STREAM_INTAKE];
     double mu = bmc_intake_mean(&s->intake, m, t, r, s->det);
     double n = bmc_intake_draw(m, mu, r, s->det);
+    if (t >= m->pact_day)
+        s->new_cum[t] = (t > m->pact_day ? s->new_cum[t - 1] : 0) + n;
     if (n <= 0)
         return;
     double split[BMC_MAX_CATEGORIES > BMC_MAX_TRACKS ? BMC_MAX_CATEGORIES : BMC_MAX_TRACKS];
@@ -116,8 +147,12 @@ static void arrivals(bmc_sim *s, int t)
         for (int c = 0; c < p->n_categories; c++)
             mix[c] = p->cat[c].intake_share;
         draw_multinomial(r, s->det, n, p->n_categories, mix, split);
-        for (int c = 0; c < p->n_categories; c++)
-            s->old[c].ready += split[c];
+        for (int c = 0; c < p->n_categories; c++) {
+            if (t >= m->approach_day[c])
+                s->old[c].waiting += split[c];
+            else
+                s->old[c].ready += split[c];
+        }
         s->tot.old_total += n;
     } else {
         double shares[BMC_MAX_TRACKS];
@@ -161,6 +196,32 @@ static void track_progress(bmc_sim *s, int t)
         s->share_at_target = done;
 }
 
+/* MODEL.md section 6: at a cycle start the plan weights are set for the whole cycle from
+ * what remains in each non-priority category, tilted towards the grant-rate band. */
+static void start_cycle(bmc_sim *s)
+{
+    const bmc_params *p = &s->m->p;
+    double b[BMC_MAX_CATEGORIES], g[BMC_MAX_CATEGORIES];
+    for (int c = 0; c < p->n_categories; c++) {
+        b[c] = p->cat[c].priority ? 0 : s->old[c].waiting + s->old[c].ready;
+        g[c] = s->old[c].grant_rate;
+    }
+    bmc_plan_weights(p->n_categories, b, g, s->grant_target, p->grant_tolerance, s->plan_w);
+    s->plan_active = true;
+}
+
+/* MODEL.md section 7, at every month end from the Pact date. */
+static void triage_month_end(bmc_sim *s, int t)
+{
+    const bmc_model *m = s->m;
+    const bmc_params *p = &m->p;
+    double rate;
+    if (t < m->pact_day || !bmc_triage_rate(s->new_cum, t, m->pact_day, p->triage_min_days, &rate))
+        return;
+    bmc_triage_month_end(&s->triage, rate, p->triage_threshold, p->triage_trigger_months,
+                         p->triage_release_months);
+}
+
 static void close_quarter(bmc_sim *s)
 {
     if (s->q_decisions > 0) {
@@ -188,7 +249,7 @@ static void record_month(bmc_sim *s, bmc_result_block *b, int row, int t)
         new_open += s->track[k].open_total;
     b->traj[BMC_TRAJ_NEW_OPEN][(size_t)row * nm + mo] = new_open;
     b->traj[BMC_TRAJ_NEW_ARRIVALS][(size_t)row * nm + mo] = s->month_new_arrivals;
-    b->traj[BMC_TRAJ_TRIAGE][(size_t)row * nm + mo] = 0;
+    b->traj[BMC_TRAJ_TRIAGE][(size_t)row * nm + mo] = s->triage.on;
 }
 
 static int check_invariants(const bmc_sim *s, int t, bmc_err *err)
@@ -201,6 +262,9 @@ static int check_invariants(const bmc_sim *s, int t, bmc_err *err)
         const bmc_old_category *o = &s->old[c];
         if (o->waiting < -tol || o->ready < -tol || o->decided < -tol || o->closed < -tol)
             return bmc_fail(err, BMC_EINTERNAL, "day %d: negative count in category %s", t,
+                            m->p.cat[c].name);
+        if (o->remands < -tol)
+            return bmc_fail(err, BMC_EINTERNAL, "day %d: negative remands in category %s", t,
                             m->p.cat[c].name);
         open += o->waiting + o->ready;
         decided += o->decided;
@@ -244,8 +308,8 @@ static void write_row(bmc_sim *s, bmc_result_block *b, int row)
         late_open += bmc_track_queue_open_late(&s->track[k], m->ndays - 1);
     double settled = s->tot.new_decided + late_open;
     b->new_on_time_share[row] = settled > 0 ? s->tot.new_on_time / settled : NAN;
-    b->triage_days[row] = 0;
-    b->first_triage_day[row] = -1;
+    b->triage_days[row] = s->triage_days;
+    b->first_triage_day[row] = s->first_triage_day;
     b->grant_rate[row] =
         s->tot.first_decisions > 0 ? s->tot.grants / s->tot.first_decisions : NAN;
     b->grant_rate_q_min[row] = isfinite(s->q_min) ? s->q_min : NAN;
@@ -272,11 +336,29 @@ int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check, bmc_res
     }
     s->month_new_arrivals = 0;
     for (int t = 0; t < m->ndays; t++) {
+        if (s->triage.on) {
+            s->triage_days++;
+            if (s->first_triage_day < 0)
+                s->first_triage_day = t;
+        }
+        bmc_flows_approach_start(s, t);
         arrivals(s, t);
+        bmc_flows_remands_return(s, t);
+        double closed = bmc_flows_withdrawals(s, t);
         for (int k = 0; k < m->p.n_tracks; k++)
             bmc_track_queue_advance(&s->track[k], t);
-        if (m->working[t])
+        if (m->cycle_start[t])
+            start_cycle(s);
+        double attended = 0;
+        if (m->working[t]) {
             bmc_allocate_day(s, t, b, row);
+            attended = bmc_flows_voorfase(s, t);
+        }
+        if (b->layout->trajectories) {
+            size_t at = (size_t)row * b->layout->n_months + m->month_index[t];
+            b->traj[BMC_TRAJ_WITHDRAWN][at] += closed;
+            b->traj[BMC_TRAJ_VOORFASE_ATTENDED][at] += attended;
+        }
         track_progress(s, t);
         if (check) {
             int rc = check_invariants(s, t, err);
@@ -284,6 +366,7 @@ int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check, bmc_res
                 return rc;
         }
         if (m->month_end[t]) {
+            triage_month_end(s, t);
             record_month(s, b, row, t);
             s->month_new_arrivals = 0;
         }

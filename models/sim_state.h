@@ -13,6 +13,7 @@
 #include "newcases.h"
 #include "rng.h"
 #include "scenario.h"
+#include "triage.h"
 
 typedef struct bmc_old_category {
     double waiting;   /* in the approach, before the voorfase */
@@ -21,6 +22,9 @@ typedef struct bmc_old_category {
     double closed;    /* withdrawn and not re-lodged */
     double grant_rate;
     double work_regular, work_approach; /* officer-days per first decision */
+    double remand_work_regular, remand_work_approach; /* officer-days per remand decision */
+    double remands;    /* annulled decisions back as decision tasks */
+    double *remand_due; /* [ndays] remands that come back on each day */
     int completion_day;
 } bmc_old_category;
 
@@ -37,6 +41,17 @@ struct bmc_sim {
     int n_tracks_ready; /* queues initialised, for cleanup */
     bmc_intake intake;
     bmc_sim_totals tot;
+    double *new_cum;    /* [ndays] Pact arrivals up to each day, for the triage rate */
+    double remand_rate; /* scenario-level probability that a rejection is annulled */
+
+    /* plan cycle */
+    bool plan_active;   /* false before the first cycle: shares follow the ready counts */
+    double plan_w[BMC_MAX_CATEGORIES];
+    double grant_target;
+
+    /* triage */
+    bmc_triage triage;
+    int triage_days, first_triage_day;
 
     int completion_day, p90_day, p95_day, p99_day;
     double share_at_target;

@@ -585,7 +585,7 @@ static void test_traj_names(void **state)
     const char *expected[BMC_TRAJ_COUNT] = {
         "grants", "rejections", "voorfase_attended", "hearings", "new_arrivals",
         "new_decisions", "new_on_time", "new_open", "officer_days_offered",
-        "officer_days_used", "triage"};
+        "officer_days_used", "triage", "withdrawn", "remand_decisions", "nareis", "appeals"};
     for (int k = 0; k < BMC_TRAJ_COUNT; k++)
         assert_string_equal(bmc_traj_name(k), expected[k]);
     assert_string_equal(bmc_traj_cat_name(BMC_TRAJ_OLD_OPEN), "old_open");

@@ -92,8 +92,11 @@ static void test_fluid_completion(void **state)
     bmc_model_free(m);
 }
 
-/* The work content switches at the approach start (2026-10-01): before it 4.25 decisions a
- * day (work 2), from it 8.5 a day (work 1: two hearings and two decisions a day). */
+/* The work content switches at the approach start (2026-10-01, a Thursday): before it 4.25
+ * decisions a day (work 2). On that day every open case starts waiting for the voorfase;
+ * with places for all and everyone attending they are ready from the next day, so
+ * 2026-10-01 decides nothing, and from then on 8.5 a day (work 1: two hearings and two
+ * decisions a day). */
 static void test_fluid_completion_with_approach_switch(void **state)
 {
     (void)state;
@@ -104,6 +107,8 @@ static void test_fluid_completion_with_approach_switch(void **state)
         "old_cases.categories[0].approach_start=2026-10-01",
         "old_cases.categories[0].approach={hearings_per_day: 2, decisions_per_day: 2, "
         "hearing_share: 1}",
+        "voorfase.capacity=100000",
+        "voorfase.show_probability=1",
         NULL};
     bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
     bmc_projection pr;
@@ -113,7 +118,7 @@ static void test_fluid_completion_with_approach_switch(void **state)
     double left = 2000 - before * 4.25;
     assert_true(left > 0);
     int after = (int)ceil(left / 8.5);
-    assert_int_equal(pr.completion_day, kth_working_day(before + after));
+    assert_int_equal(pr.completion_day, kth_working_day(before + 1 + after));
     bmc_model_free(m);
 }
 
