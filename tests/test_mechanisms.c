@@ -1,0 +1,236 @@
+/* The mechanisms of the IND approach (MODEL.md sections 3, 6, 7, 8) on hand-made inputs
+ * with known answers. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "plan.h"
+#include "triage.h"
+#include "voorfase.h"
+
+static void test_voorfase_split(void **state)
+{
+    (void)state;
+    bool elig[4] = {true, true, false, true};
+    double share[4] = {0.5, 0.3, 0.9, 0.2}, invited[4];
+    /* 100 places: floor(100 x 0.5) = 50, floor(30) = 30 capped at 10 waiting, 20; the 20
+     * left over go in config order: category 0 up to its 60 waiting (10 more), then 3 */
+    double waiting[4] = {60, 10, 500, 1000};
+    double used = bmc_voorfase_invite(4, elig, share, waiting, 100, invited);
+    assert_float_equal(invited[0], 60, 0);
+    assert_float_equal(invited[1], 10, 0);
+    assert_float_equal(invited[2], 0, 0); /* not in the approach */
+    assert_float_equal(invited[3], 30, 0);
+    assert_float_equal(used, 100, 0);
+    /* floors: 7 places over shares 1/3 each -> 2, 2, 2, and the one left to the first */
+    bool all[3] = {true, true, true};
+    double eq[3] = {1, 1, 1}, w3[3] = {100, 100, 100}, inv3[3];
+    bmc_voorfase_invite(3, all, eq, w3, 7, inv3);
+    assert_float_equal(inv3[0], 3, 0);
+    assert_float_equal(inv3[1], 2, 0);
+    assert_float_equal(inv3[2], 2, 0);
+    /* fewer waiting than places: everyone invited, places left unused */
+    double few[3] = {1, 2, 0};
+    used = bmc_voorfase_invite(3, all, eq, few, 50, inv3);
+    assert_float_equal(used, 3, 0);
+    assert_float_equal(inv3[2], 0, 0);
+}
+
+static void test_plan_tilt(void **state)
+{
+    (void)state;
+    const double g[4] = {0.15, 0.90, 0.20, 0.50};
+    /* in band: the mix is left alone */
+    double b[4] = {21060, 9180, 4320, 15120}, w[4];
+    double G = bmc_plan_grant_rate(4, b, g);
+    double theta = bmc_plan_weights(4, b, g, G + 0.03, 0.05, w);
+    assert_float_equal(theta, 0, 0);
+    for (int c = 0; c < 4; c++)
+        assert_float_equal(w[c], b[c], 0);
+    /* above the band: tilted down onto the upper edge exactly */
+    double high[4] = {1000, 9000, 500, 2000};
+    theta = bmc_plan_weights(4, high, g, 0.40, 0.05, w);
+    assert_true(theta < 0);
+    assert_float_equal(bmc_plan_grant_rate(4, w, g), 0.45, 1e-9);
+    /* the tilt is exponential in g: w_c / b_c = C exp(theta g_c) */
+    double r0 = w[0] / high[0], r1 = w[1] / high[1];
+    assert_float_equal(log(r1 / r0), theta * (g[1] - g[0]), 1e-9);
+    /* below the band: tilted up onto the lower edge */
+    double low[4] = {9000, 100, 3000, 500};
+    theta = bmc_plan_weights(4, low, g, 0.40, 0.05, w);
+    assert_true(theta > 0);
+    assert_float_equal(bmc_plan_grant_rate(4, w, g), 0.35, 1e-9);
+    /* unreachable edge: as close as the categories allow (all weight on the lowest g) */
+    double only[4] = {100, 0, 100, 0};
+    bmc_plan_weights(4, only, g, 0.05, 0.01, w);
+    assert_float_equal(bmc_plan_grant_rate(4, w, g), 0.15, 1e-6);
+    assert_float_equal(w[1], 0, 0);
+}
+
+static void test_triage_rate(void **state)
+{
+    (void)state;
+    /* 100 Pact arrivals a day from day 10 */
+    double cum[800];
+    for (int t = 10; t < 800; t++)
+        cum[t] = 100.0 * (t - 9);
+    double r;
+    assert_false(bmc_triage_rate(cum, 10 + 88, 10, 90, &r));  /* 89 days */
+    assert_true(bmc_triage_rate(cum, 10 + 89, 10, 90, &r));   /* 90 days: annualised */
+    assert_float_equal(r, 100.0 * 90 * 365 / 90, 1e-9);
+    assert_true(bmc_triage_rate(cum, 10 + 364, 10, 90, &r));  /* 365 days: a plain count */
+    assert_float_equal(r, 36500, 1e-9);
+    assert_true(bmc_triage_rate(cum, 700, 10, 90, &r));
+    assert_float_equal(r, 36500, 1e-9);
+}
+
+static void test_triage_state_machine(void **state)
+{
+    (void)state;
+    bmc_triage s = {0};
+    /* above, above, below (resets), above x3: on exactly at the third consecutive */
+    const double series[] = {30000, 30000, 20000, 30000, 30000};
+    for (int i = 0; i < 5; i++)
+        assert_false(bmc_triage_month_end(&s, series[i], 25000, 3, 3));
+    assert_true(bmc_triage_month_end(&s, 26000, 25000, 3, 3));
+    /* exactly the threshold counts as not above; release after three at or below */
+    assert_true(bmc_triage_month_end(&s, 25000, 25000, 3, 3));
+    assert_true(bmc_triage_month_end(&s, 24000, 25000, 3, 3));
+    assert_true(bmc_triage_month_end(&s, 31000, 25000, 3, 3)); /* resets the release count */
+    assert_true(bmc_triage_month_end(&s, 1, 25000, 3, 3));
+    assert_true(bmc_triage_month_end(&s, 1, 25000, 3, 3));
+    assert_false(bmc_triage_month_end(&s, 1, 25000, 3, 3));
+}
+
+/* Triage inside the engine: a constant intake of 36,525 a year (100 a day, no noise) is
+ * above 25,000 from the first evaluation at the first month end with 90 days of Pact
+ * intake, so it fires after three such month ends and stays on. */
+static void test_triage_in_run(void **state)
+{
+    (void)state;
+    const char *sets[] = {"run.deterministic=true", "intake.annual_level=36525",
+                          "intake.seasonality=[1,1,1,1,1,1,1,1,1,1,1,1]",
+                          "triage.threshold=25000", NULL};
+    bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
+    bmc_result_block *b = tu_run(m, 1, 0, 1, true, true);
+    /* Pact from 2026-04-01: 90 days by 2026-06-29; month ends 06-30, 07-31, 08-31 above */
+    int on = bmc_calendar_day_of(m->cal, bmc_date_from_ymd(2026, 9, 1));
+    assert_int_equal(b->first_triage_day[0], on);
+    assert_int_equal(b->triage_days[0], m->ndays - on);
+    tu_block_free(b);
+    bmc_model_free(m);
+}
+
+/* Each B case attends the voorfase once and moves to D with probability 0.1, so the cases
+ * that D decides beyond its own are Binomial(B, 0.1): mean and variance within 5 sigma. */
+static void test_reclassification_share(void **state)
+{
+    (void)state;
+    const char *sets[] = {
+        "old_cases.categories=[{name: B, initial: 2000, grant_rate: 0.9, approach_start: "
+        "2026-04-01, regular: {hearings_per_day: 1, decisions_per_day: 1, hearing_share: 1}, "
+        "approach: {decisions_per_day: 4, hearing_share: 0}}, {name: D, initial: 0, "
+        "intake_share: 0, grant_rate: 0.5, approach_start: 2026-04-01, regular: "
+        "{hearings_per_day: 1, decisions_per_day: 1, hearing_share: 1}, approach: "
+        "{hearings_per_day: 1, decisions_per_day: 1.5, hearing_share: 1}}]",
+        "old_cases.categories[0].intake_share=1",
+        "old_cases.reclassification=[{from: B, to: D, probability: 0.1}]",
+        "voorfase.capacity=50", NULL};
+    bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
+    const int N = 400;
+    bmc_result_block *b = tu_run(m, 3, 0, N, true, true);
+    int nm = b->layout->n_months;
+    double sum = 0, sum2 = 0;
+    for (int s = 0; s < N; s++) {
+        double d = 0;
+        for (int mo = 0; mo < nm; mo++)
+            d += b->traj_cat[BMC_TRAJ_OLD_DECISIONS][((size_t)s * nm + mo) * 2 + 1];
+        assert_int_equal(b->completion_day[s] >= 0, 1); /* everything decided */
+        sum += d;
+        sum2 += d * d;
+    }
+    double mean = sum / N, var = sum2 / N - mean * mean;
+    double mu = 2000 * 0.1, v = 2000 * 0.1 * 0.9;
+    assert_true(fabs(mean - mu) < 5 * sqrt(v / N));
+    assert_true(fabs(var / v - 1) < 5 * sqrt(2.0 / N));
+    tu_block_free(b);
+    bmc_model_free(m);
+}
+
+/* Without capacity every case stays open, so the closed count at the horizon is
+ * Binomial(n, 1 - (1 - p q)^D) with p the daily withdrawal probability, q = 1 - refile and
+ * D the simulated days. */
+static void test_withdrawal_rate(void **state)
+{
+    (void)state;
+    const char *sets[] = {"staff.fte=0", "withdrawals.annual_rate=0.2",
+                          "withdrawals.refile_probability=0.25", NULL};
+    bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
+    const int N = 300;
+    bmc_result_block *b = tu_run(m, 8, 0, N, true, true);
+    int nm = b->layout->n_months;
+    double p = 1 - pow(1 - 0.2, 1 / 365.25), q = 0.75;
+    double pc = 1 - pow(1 - p * q, m->ndays), n = 500;
+    double sum = 0;
+    for (int s = 0; s < N; s++) {
+        double closed = 0;
+        for (int mo = 0; mo < nm; mo++)
+            closed += b->traj[BMC_TRAJ_WITHDRAWN][(size_t)s * nm + mo];
+        /* open at the horizon + closed = 500 */
+        assert_float_equal(closed + b->traj_cat[BMC_TRAJ_OLD_OPEN][(size_t)s * nm + nm - 1], n, 0);
+        sum += closed;
+    }
+    assert_true(fabs(sum / N - n * pc) < 5 * sqrt(n * pc * (1 - pc) / N));
+    tu_block_free(b);
+    bmc_model_free(m);
+}
+
+/* Remands in the central projection: 1000 rejections at 4.25 a working day from day 0; 10 %
+ * come back 180 days later, so none is decided before the month of day first + 180, and all
+ * 100 are decided by the horizon. */
+static void test_remands_return_after_delay(void **state)
+{
+    (void)state;
+    const char *sets[] = {"run.deterministic=true", "staff.availability=0.85",
+                          "old_cases.categories[0].initial=1000",
+                          "old_cases.categories[0].grant_rate=0", "remands.probability=0.1",
+                          "remands.delay_days=180", NULL};
+    bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
+    bmc_result_block *b = tu_run(m, 1, 0, 1, true, true);
+    int nm = b->layout->n_months;
+    int first = 0;
+    while (!m->working[first])
+        first++;
+    int back_month = m->month_index[first + 180];
+    double total = 0;
+    for (int mo = 0; mo < nm; mo++) {
+        double r = b->traj[BMC_TRAJ_REMAND_DECISIONS][mo];
+        if (mo < back_month)
+            assert_float_equal(r, 0, 0);
+        total += r;
+    }
+    assert_true(b->traj[BMC_TRAJ_REMAND_DECISIONS][back_month] > 0);
+    assert_float_equal(total, 100, 1e-6);
+    /* remands are extra work, not first decisions: the old-case decisions stay 1000 */
+    double dec = 0;
+    for (int mo = 0; mo < nm; mo++)
+        dec += b->traj_cat[BMC_TRAJ_OLD_DECISIONS][mo];
+    assert_float_equal(dec, 1000, 1e-6);
+    tu_block_free(b);
+    bmc_model_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_voorfase_split),
+        cmocka_unit_test(test_plan_tilt),
+        cmocka_unit_test(test_triage_rate),
+        cmocka_unit_test(test_triage_state_machine),
+        cmocka_unit_test(test_triage_in_run),
+        cmocka_unit_test(test_reclassification_share),
+        cmocka_unit_test(test_withdrawal_rate),
+        cmocka_unit_test(test_remands_return_after_delay),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
