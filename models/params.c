@@ -160,11 +160,11 @@ static int load_intake(cfg_map *root, bmc_params *p, bmc_err *err)
     return cfg_finish(&in, err);
 }
 
-static int load_rates(cfg_map *cat, const char *key, bool approach, bmc_rates *r,
-                      bmc_category_params *c, bmc_err *err)
+static int load_rates(cfg_map *cat, const char *key, bool required, bool approach,
+                      bmc_rates *r, bmc_category_params *c, bmc_err *err)
 {
     cfg_map m;
-    TRY(cfg_get_map(cat, key, true, &m, err));
+    TRY(cfg_get_map(cat, key, required, &m, err));
     TRY(cfg_get_double(&m, "hearing_share", true, 0, 0, 1, &r->hearing_share, err));
     /* a stage without hearings (category B in the approach) needs no hearing rate */
     TRY(cfg_get_double(&m, "hearings_per_day", r->hearing_share > 0, 1, 1e-6, 1000,
@@ -210,11 +210,11 @@ static int load_category(cfg_map *parent, int i, bmc_category_params *c, bool *h
     }
     c->approach_hearings_factor = bmc_dist_fixed(1);
     c->approach_decisions_factor = bmc_dist_fixed(1);
-    TRY(load_rates(&m, "regular", false, &c->regular, c, err));
+    TRY(load_rates(&m, "regular", true, false, &c->regular, c, err));
     /* with approach_start never, approach rates may stay in the file (a variant that turns
      * the approach off inherits them); they are validated and not used */
     if (c->has_approach || cfg_has(&m, "approach"))
-        TRY(load_rates(&m, "approach", c->has_approach, &c->approach, c, err));
+        TRY(load_rates(&m, "approach", c->has_approach, true, &c->approach, c, err));
     if (!c->has_approach) {
         c->approach = c->regular;
         c->approach_hearings_factor = bmc_dist_fixed(1);
