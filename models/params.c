@@ -465,4 +465,34 @@ void bmc_params_print(const bmc_params *p, FILE *out)
         }
         print_dist(out, "  grant rate", &k->grant_rate);
     }
+    for (int from = 0; from < p->n_categories; from++)
+        for (int to = 0; to < p->n_categories; to++)
+            if (p->reclass[from][to] > 0)
+                fprintf(out, "  reclassified at the voorfase: %s -> %s with probability %g\n",
+                        p->cat[from].name, p->cat[to].name, p->reclass[from][to]);
+    fprintf(out, "voorfase\n  capacity (%s):", p->voorfase_capacity.linear ? "linear" : "step");
+    for (int i = 0; i < p->voorfase_capacity.n; i++) {
+        bmc_date_format(p->voorfase_capacity.date[i], a);
+        fprintf(out, " %s=%g", p->voorfase_capacity.n == 1 ? "all" : a,
+                p->voorfase_capacity.value[i]);
+    }
+    fprintf(out, " persons a working day; show-up %g\n", p->voorfase_show);
+    fprintf(out, "plan\n  cycles of %d months; grant-rate target %s", p->cycle_months,
+            p->grant_target_initial ? "initial non-priority stock" : "");
+    if (!p->grant_target_initial)
+        fprintf(out, "%g", p->grant_target);
+    fprintf(out, " +- %g\n", p->grant_tolerance);
+    static const char *const POLICY[] = {"cap_new", "share", "protect_new"};
+    fprintf(out, "triage\n  above %g a year at %d month ends on, %d at or below off (rate "
+                 "annualised after %d days); policy %s",
+            p->triage_threshold, p->triage_trigger_months, p->triage_release_months,
+            p->triage_min_days, POLICY[p->triage_policy]);
+    if (p->triage_policy == BMC_TRIAGE_SHARE)
+        fprintf(out, ", old cases at least %g of capacity", p->triage_old_share);
+    fprintf(out, "\nwithdrawals and remands\n  withdrawals %g a year, re-lodged %g\n",
+            p->withdrawal_rate, p->refile_probability);
+    print_dist(out, "remand probability", &p->remand_probability);
+    fprintf(out, "  remand delay %d days\nchain\n  nareis %g per grant, appeals %g per "
+                 "rejection\n",
+            p->remand_delay_days, p->nareis_per_grant, p->appeals_per_rejection);
 }
