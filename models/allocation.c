@@ -146,6 +146,13 @@ static void serve_plan(bmc_sim *s, int t, double X, day_flows *f)
             weight[c] = (!p->cat[c].priority && s->old[c].ready > 0) ? plan_weight(s, c) : 0;
             wsum += weight[c];
         }
+        /* only categories the cycle gave no share have ready cases (e.g. cases reclassified
+         * into an empty category): serve them by their ready counts rather than idle */
+        if (wsum <= 0)
+            for (int c = 0; c < p->n_categories; c++) {
+                weight[c] = !p->cat[c].priority ? s->old[c].ready : 0;
+                wsum += weight[c];
+            }
         if (wsum <= 0)
             return;
         double leftover = 0;
