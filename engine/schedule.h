@@ -31,7 +31,8 @@ static inline bmc_schedule bmc_schedule_constant(double v)
     return s;
 }
 
-/* Values must lie in [lo, hi]. Absent and !required: constant def. */
+/* Values must lie in [lo, hi]. Absent and !required: constant def. 1..64 points; a date
+ * not after the one before is an error at that item (KEY.points[i]). */
 int cfg_get_schedule(cfg_map *m, const char *key, bool required, double def, double lo,
                      double hi, bmc_schedule *out, bmc_err *err);
 

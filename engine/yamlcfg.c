@@ -5,26 +5,33 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* libfyaml 0.7 has no source marks on document nodes, so the config is read through the
- * event parser into this small tree, where every node keeps the file, line and column it
- * came from (also across base: merging and --set). */
+/* libfyaml 0.7 has no source marks on document nodes (no fy_node_get_start_mark), so the
+ * config is read through the event parser into this small tree, where every node keeps the
+ * file, line and column it came from, also across base: merging and --set. */
+
+#define TRY BMC_TRY
+#define PATH_LEN 512      /* key paths in messages */
+#define MAX_BASE_DEPTH 16 /* files in one base: chain */
 
 enum ynode_type { Y_SCALAR, Y_MAP, Y_SEQ };
 
 typedef struct ynode {
     enum ynode_type type;
-    const char *file; /* owned by bmc_cfg; for --set values the assignment text */
-    bool from_set;
+    const char *file; /* owned by bmc_cfg; for --set values the "--set K=V" text */
+    bool from_set;    /* located by file alone: line and column mean nothing */
     int line, col;    /* 1-based */
     char *text;       /* scalar */
     int n, cap;
-    struct ynode **key;   /* map: key scalars */
-    struct ynode **val;   /* map: values; seq: items */
-    bool *consumed;       /* map: key read by the reader */
+    struct ynode **key; /* map: key scalars */
+    struct ynode **val; /* map: values; seq: items */
+    bool *consumed;     /* map: key read by the reader */
+    char **asked;       /* map: keys the reader asked for, listed in unknown-key errors */
+    int n_asked;
 } ynode;
 
 struct bmc_cfg {
@@ -33,8 +40,6 @@ struct bmc_cfg {
     int n_files;
     char *name;
 };
-
-#define TRY BMC_TRY
 
 static void ynode_free(ynode *n)
 {
@@ -45,6 +50,9 @@ static void ynode_free(ynode *n)
             ynode_free(n->key[i]);
         ynode_free(n->val[i]);
     }
+    for (int i = 0; i < n->n_asked; i++)
+        free(n->asked[i]);
+    free(n->asked);
     free(n->key);
     free(n->val);
     free(n->consumed);
@@ -52,34 +60,36 @@ static void ynode_free(ynode *n)
     free(n);
 }
 
-static ynode *ynode_new(enum ynode_type type, const char *file, int line, int col)
+static ynode *ynode_new(enum ynode_type type, const char *file, bool from_set, int line, int col)
 {
     ynode *n = calloc(1, sizeof *n);
     if (n) {
         n->type = type;
         n->file = file;
+        n->from_set = from_set;
         n->line = line;
         n->col = col;
     }
     return n;
 }
 
+/* Appends an item (seq) or a pair (map, key not NULL). -1 when out of memory, nothing taken. */
 static int ynode_push(ynode *parent, ynode *key, ynode *val)
 {
     if (parent->n == parent->cap) {
         int cap = parent->cap ? 2 * parent->cap : 8;
         ynode **v = realloc(parent->val, (size_t)cap * sizeof *v);
         if (!v)
-            return BMC_ENOMEM;
+            return -1;
         parent->val = v;
         if (parent->type == Y_MAP) {
             ynode **k = realloc(parent->key, (size_t)cap * sizeof *k);
             if (!k)
-                return BMC_ENOMEM;
+                return -1;
             parent->key = k;
             bool *c = realloc(parent->consumed, (size_t)cap * sizeof *c);
             if (!c)
-                return BMC_ENOMEM;
+                return -1;
             parent->consumed = c;
         }
         parent->cap = cap;
@@ -89,7 +99,7 @@ static int ynode_push(ynode *parent, ynode *key, ynode *val)
         parent->consumed[parent->n] = false;
     }
     parent->val[parent->n++] = val;
-    return BMC_OK;
+    return 0;
 }
 
 static int map_find(const ynode *m, const char *key)
@@ -102,19 +112,58 @@ static int map_find(const ynode *m, const char *key)
     return -1;
 }
 
+/* Notes that the reader knows key in mapping m (for the "known keys here" list). Out of
+ * memory only shortens that list. */
+static void note_asked(ynode *m, const char *key)
+{
+    for (int i = 0; i < m->n_asked; i++)
+        if (!strcmp(m->asked[i], key))
+            return;
+    char **a = realloc(m->asked, (size_t)(m->n_asked + 1) * sizeof *a);
+    if (!a)
+        return;
+    m->asked = a;
+    if ((a[m->n_asked] = strdup(key)))
+        m->n_asked++;
+}
+
 /* ---- locating errors ---- */
+
+/* A value as quoted in a message: one line, cut to a readable length. */
+static void describe(const ynode *v, char *buf, size_t n)
+{
+    if (v->type != Y_SCALAR) {
+        snprintf(buf, n, "%s", v->type == Y_MAP ? "a mapping" : "a list");
+        return;
+    }
+    size_t o = 0;
+    buf[o++] = '"';
+    for (const char *p = v->text; *p && o + 6 < n; p++) {
+        if (p - v->text >= 60) {
+            o += (size_t)snprintf(buf + o, n - o, "...");
+            break;
+        }
+        if (*p == '\n' || *p == '\t') {
+            buf[o++] = '\\';
+            buf[o++] = *p == '\n' ? 'n' : 't';
+        } else {
+            buf[o++] = (unsigned char)*p < 0x20 ? '?' : *p;
+        }
+    }
+    buf[o++] = '"';
+    buf[o] = '\0';
+}
 
 static int vfail_node(const ynode *n, const char *path, int code, bmc_err *err, const char *fmt,
                       va_list ap)
 {
-    char msg[BMC_ERR_LEN];
+    char msg[BMC_ERR_LEN], where[BMC_ERR_LEN] = "";
     vsnprintf(msg, sizeof msg, fmt, ap);
-    if (!n)
-        return bmc_fail(err, code, "%s: %s", path, msg);
-    if (n->from_set)
-        return bmc_fail(err, code, "%s: %s: %s", n->file, path, msg);
-    return bmc_fail(err, code, "%s:%d:%d: %s%s%s", n->file, n->line, n->col, path,
-                    *path ? ": " : "", msg);
+    if (n && n->from_set)
+        snprintf(where, sizeof where, "%s: ", n->file);
+    else if (n)
+        snprintf(where, sizeof where, "%s:%d:%d: ", n->file, n->line, n->col);
+    return bmc_fail(err, code, "%s%s%s%s", where, path, *path ? ": " : "", msg);
 }
 
 static int fail_node(const ynode *n, const char *path, int code, bmc_err *err, const char *fmt,
@@ -129,204 +178,363 @@ static int fail_node(const ynode *n, const char *path, int code, bmc_err *err, c
     return rc;
 }
 
-static void child_path(const cfg_map *m, const char *key, char *out, size_t n)
+static void join_path(const char *parent, const char *key, char *out, size_t n)
 {
-    if (m->path[0])
-        snprintf(out, n, "%s.%s", m->path, key);
+    if (parent[0])
+        snprintf(out, n, "%s.%s", parent, key);
     else
         snprintf(out, n, "%s", key);
+}
+
+static void child_path(const cfg_map *m, const char *key, char *out, size_t n)
+{
+    join_path(m->path, key, out, n);
+}
+
+/* ---- key paths: a.b[2].c ---- */
+
+/* One component of a key path: a name followed by zero or more [index]. */
+typedef struct path_part {
+    char name[128];
+    int nidx;
+    long idx[4];
+} path_part;
+
+/* Parses the component at *p up to the next '.' or the end and moves *p past it; false
+ * when the component is malformed (empty name, bad or too many indices). */
+static bool next_part(const char **p, path_part *out)
+{
+    const char *s = *p;
+    size_t len = strcspn(s, ".[");
+    if (len == 0 || len >= sizeof out->name)
+        return false;
+    memcpy(out->name, s, len);
+    out->name[len] = '\0';
+    s += len;
+    out->nidx = 0;
+    while (*s == '[') {
+        char *end;
+        if (out->nidx == 4 || s[1] < '0' || s[1] > '9')
+            return false;
+        errno = 0;
+        long i = strtol(s + 1, &end, 10);
+        if (*end != ']' || errno == ERANGE || i > INT_MAX)
+            return false;
+        out->idx[out->nidx++] = i;
+        s = end + 1;
+    }
+    if (*s == '.') {
+        if (!s[1])
+            return false; /* "a." */
+        s++;
+    } else if (*s) {
+        return false; /* "a[1]b" */
+    }
+    *p = s;
+    return true;
+}
+
+/* Where to report an error about mapping m: the mapping itself, or when it is absent the
+ * nearest enclosing node that exists. */
+static const ynode *locate(const cfg_map *m)
+{
+    if (m->node || !m->cfg)
+        return m->node;
+    const ynode *cur = m->cfg->root;
+    const char *p = m->path;
+    path_part part;
+    while (*p && next_part(&p, &part)) {
+        int i = map_find(cur, part.name);
+        const ynode *v = i >= 0 ? cur->val[i] : NULL;
+        for (int k = 0; v && k < part.nidx; k++)
+            v = v->type == Y_SEQ && part.idx[k] < v->n ? v->val[part.idx[k]] : NULL;
+        if (!v || v->type == Y_SCALAR)
+            break;
+        cur = v;
+    }
+    return cur;
 }
 
 /* ---- parsing ---- */
 
 typedef struct parse_ctx {
     struct fy_parser *fyp;
-    char diag_text[512]; /* libfyaml's first error message */
-    const char *file;
+    struct fy_diag *diag;
+    const char *file;   /* the remembered name nodes point to */
+    const char *text;   /* the input, to find block scalar indicators */
+    size_t len;
     bool from_set;
+    int line, col;      /* end of the last event with a mark: where an empty value sits */
+    size_t pos;         /* ... and its byte offset in text */
+    char path[PATH_LEN]; /* key path of the node being parsed, for messages */
     bmc_err *err;
 } parse_ctx;
 
-static int parse_error(parse_ctx *c, const struct fy_mark *mk, const char *what)
+/* A location-only node for messages about the parse position. */
+static ynode here(const parse_ctx *c, int line, int col)
 {
-    if (c->diag_text[0])
-        return bmc_fail(c->err, BMC_ECONFIG, "%s", c->diag_text);
-    if (mk)
-        return bmc_fail(c->err, BMC_ECONFIG, "%s:%d:%d: %s", c->file, mk->line + 1,
-                        mk->column + 1, what);
-    return bmc_fail(c->err, BMC_ECONFIG, "%s: %s", c->file, what);
+    ynode n = {.type = Y_SCALAR, .file = c->file, .from_set = c->from_set, .line = line,
+               .col = col};
+    return n;
 }
 
-static int parse_node(parse_ctx *c, struct fy_event *ev, ynode **out);
+/* libfyaml collected the error (not printed): report its first one at its position. A bad
+ * --set value is a usage error, a bad file a configuration error. */
+static int syntax_error(parse_ctx *c)
+{
+    void *it = NULL;
+    struct fy_diag_error *e = fy_diag_errors_iterate(c->diag, &it);
+    int code = c->from_set ? BMC_EUSAGE : BMC_ECONFIG;
+    ynode at = here(c, e ? e->line : c->line, e ? e->column : c->col);
+    return fail_node(&at, c->from_set ? c->path : "", code, c->err, "YAML syntax error: %s",
+                     e && e->msg ? e->msg : "unexpected end of input");
+}
 
 static int next_event(parse_ctx *c, struct fy_event **ev)
 {
     *ev = fy_parser_parse(c->fyp);
-    if (!*ev || fy_parser_get_stream_error(c->fyp))
-        return parse_error(c, NULL, "YAML syntax error");
+    if (!*ev || fy_parser_get_stream_error(c->fyp)) {
+        if (*ev)
+            fy_parser_event_free(c->fyp, *ev);
+        *ev = NULL;
+        return syntax_error(c);
+    }
     return BMC_OK;
 }
 
-static int parse_collection(parse_ctx *c, ynode *n, enum fy_event_type end)
+/* Remembers where ev ended (after it was parsed: scalar_mark needs the previous end). */
+static void note_end(parse_ctx *c, struct fy_event *ev)
 {
+    const struct fy_mark *end = fy_event_end_mark(ev);
+    if (end) {
+        c->line = end->line + 1;
+        c->col = end->column + 1;
+        c->pos = end->input_pos;
+    }
+}
+
+/* Where a scalar starts, as a person would point at it. libfyaml marks a quoted scalar
+ * after its opening quote and a block scalar (| or >) at its first content line; the
+ * indicator is the first | or > after the previous event. */
+static void scalar_mark(const parse_ctx *c, struct fy_token *tok, const struct fy_mark *mk,
+                        int *line, int *col)
+{
+    enum fy_scalar_style style = fy_token_scalar_style(tok);
+    if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && *col > 1) {
+        (*col)--;
+        return;
+    }
+    if (style != FYSS_LITERAL && style != FYSS_FOLDED)
+        return;
+    int l = c->line, k = c->col;
+    for (size_t i = c->pos; i < mk->input_pos && i < c->len; i++) {
+        unsigned char ch = (unsigned char)c->text[i];
+        if (ch == '|' || ch == '>') {
+            *line = l;
+            *col = k;
+            return;
+        }
+        if (ch == '\n') {
+            l++;
+            k = 1;
+        } else if ((ch & 0xC0) != 0x80) { /* columns count characters, not UTF-8 bytes */
+            k++;
+        }
+    }
+}
+
+static int parse_node(parse_ctx *c, struct fy_event *ev, ynode **out);
+
+static int nomem(parse_ctx *c)
+{
+    return bmc_fail(c->err, BMC_ENOMEM, "out of memory reading %s", c->file);
+}
+
+/* Parses the node that ev starts and appends it to n, under key for a mapping (key is
+ * taken, also on failure). */
+static int parse_child(parse_ctx *c, ynode *n, ynode *key, struct fy_event *ev)
+{
+    size_t saved = strlen(c->path);
+    if (key) {
+        char p[PATH_LEN];
+        join_path(c->path, key->text, p, sizeof p);
+        snprintf(c->path, sizeof c->path, "%s", p);
+    } else {
+        snprintf(c->path + saved, sizeof c->path - saved, "[%d]", n->n);
+    }
+    ynode *val = NULL;
+    int rc = parse_node(c, ev, &val);
+    c->path[saved] = '\0';
+    if (rc == BMC_OK && ynode_push(n, key, val) != 0)
+        rc = nomem(c);
+    if (rc != BMC_OK) {
+        ynode_free(key);
+        ynode_free(val);
+    }
+    return rc;
+}
+
+/* Keys are plain names, each once per mapping. */
+static int check_key(parse_ctx *c, const ynode *map, const ynode *key)
+{
+    int code = c->from_set ? BMC_EUSAGE : BMC_ECONFIG;
+    if (key->type != Y_SCALAR)
+        return fail_node(key, c->path, code, c->err, "a key must be a plain name, got %s",
+                         key->type == Y_MAP ? "a mapping" : "a list");
+    int dup = map_find(map, key->text);
+    if (dup < 0)
+        return BMC_OK;
+    char path[PATH_LEN];
+    join_path(c->path, key->text, path, sizeof path);
+    if (c->from_set)
+        return fail_node(key, path, code, c->err, "duplicate key \"%s\"", key->text);
+    return fail_node(key, path, code, c->err, "duplicate key \"%s\" (first at line %d)",
+                     key->text, map->key[dup]->line);
+}
+
+static int parse_collection(parse_ctx *c, ynode *n)
+{
+    enum fy_event_type end = n->type == Y_MAP ? FYET_MAPPING_END : FYET_SEQUENCE_END;
     for (;;) {
         struct fy_event *ev;
         TRY(next_event(c, &ev));
         if (ev->type == end) {
+            note_end(c, ev);
             fy_parser_event_free(c->fyp, ev);
             return BMC_OK;
         }
-        ynode *key = NULL, *val = NULL;
-        int rc = parse_node(c, ev, n->type == Y_MAP ? &key : &val);
-        if (rc == BMC_OK && n->type == Y_MAP) {
-            if (key->type != Y_SCALAR)
-                rc = fail_node(key, "", BMC_ECONFIG, c->err, "a key must be a plain name");
-            else if (map_find(n, key->text) >= 0)
-                rc = fail_node(key, "", BMC_ECONFIG, c->err, "duplicate key \"%s\"", key->text);
-            struct fy_event *ev2;
-            if (rc == BMC_OK && (rc = next_event(c, &ev2)) == BMC_OK)
-                rc = parse_node(c, ev2, &val);
+        ynode *key = NULL;
+        if (n->type == Y_MAP) {
+            TRY(parse_node(c, ev, &key));
+            int rc = check_key(c, n, key);
+            if (rc == BMC_OK)
+                rc = next_event(c, &ev);
+            if (rc != BMC_OK) {
+                ynode_free(key);
+                return rc;
+            }
         }
-        if (rc == BMC_OK)
-            rc = ynode_push(n, key, val) == BMC_OK
-                     ? BMC_OK
-                     : bmc_fail(c->err, BMC_ENOMEM, "out of memory reading %s", c->file);
-        if (rc != BMC_OK) {
-            ynode_free(key);
-            ynode_free(val);
-            return rc;
-        }
+        TRY(parse_child(c, n, key, ev));
     }
 }
 
 /* Takes ownership of ev. */
 static int parse_node(parse_ctx *c, struct fy_event *ev, ynode **out)
 {
+    /* an empty value ("key:") has no mark: it sits where the previous event ended */
     const struct fy_mark *mk = fy_event_start_mark(ev);
-    int line = mk ? mk->line + 1 : 0, col = mk ? mk->column + 1 : 0;
+    int line = mk ? mk->line + 1 : c->line, col = mk ? mk->column + 1 : c->col;
     enum fy_event_type type = ev->type;
     ynode *n = NULL;
     int rc = BMC_OK;
+    *out = NULL;
+    if (type == FYET_SCALAR && mk && ev->scalar.value)
+        scalar_mark(c, ev->scalar.value, mk, &line, &col);
+    else if (type == FYET_ALIAS && mk && col > 1)
+        col--; /* marked after its '*' */
+    note_end(c, ev);
     if (type == FYET_SCALAR) {
         size_t len = 0;
-        const char *text = fy_token_get_text(ev->scalar.value, &len);
-        n = ynode_new(Y_SCALAR, c->file, line, col);
+        const char *text = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &len) : NULL;
+        n = ynode_new(Y_SCALAR, c->file, c->from_set, line, col);
         if (n && !(n->text = strndup(text ? text : "", text ? len : 0))) {
             free(n);
             n = NULL;
         }
+        if (!n)
+            rc = nomem(c);
     } else if (type == FYET_MAPPING_START || type == FYET_SEQUENCE_START) {
-        n = ynode_new(type == FYET_MAPPING_START ? Y_MAP : Y_SEQ, c->file, line, col);
-    } else if (type == FYET_ALIAS) {
-        rc = bmc_fail(c->err, BMC_ECONFIG, "%s:%d:%d: YAML aliases are not supported", c->file,
-                      line, col);
+        n = ynode_new(type == FYET_MAPPING_START ? Y_MAP : Y_SEQ, c->file, c->from_set, line,
+                      col);
+        if (!n)
+            rc = nomem(c);
     } else {
-        rc = parse_error(c, mk, "unexpected YAML content");
+        ynode at = here(c, line, col);
+        rc = fail_node(&at, c->path, c->from_set ? BMC_EUSAGE : BMC_ECONFIG, c->err, "%s",
+                       type == FYET_ALIAS ? "YAML aliases (*name) are not supported"
+                                          : "unexpected YAML content");
     }
     fy_parser_event_free(c->fyp, ev);
-    if (rc != BMC_OK)
+    if (rc == BMC_OK && n->type != Y_SCALAR)
+        rc = parse_collection(c, n);
+    if (rc != BMC_OK) {
+        ynode_free(n);
         return rc;
-    if (!n)
-        return bmc_fail(c->err, BMC_ENOMEM, "out of memory reading %s", c->file);
-    n->from_set = c->from_set;
-    if (n->type != Y_SCALAR) {
-        rc = parse_collection(c, n, n->type == Y_MAP ? FYET_MAPPING_END : FYET_SEQUENCE_END);
-        if (rc != BMC_OK) {
-            ynode_free(n);
-            return rc;
-        }
     }
     *out = n;
     return BMC_OK;
 }
 
-/* Parses one YAML document from a file (text NULL) or a string. */
-/* Keeps the first diagnostic libfyaml formats ("file:line:col: error: message"), trimmed
- * to one line, instead of letting it print to stderr. */
-static void keep_diag(struct fy_diag *diag, void *user, const char *buf, size_t len)
+/* Reads and frees the next event; *got is its type. */
+static int expect_event(parse_ctx *c, enum fy_event_type *got)
 {
-    (void)diag;
-    parse_ctx *c = user;
-    if (c->diag_text[0] || len == 0)
-        return;
-    size_t n = strcspn(buf, "\n");
-    if (n > len)
-        n = len;
-    if (n >= sizeof c->diag_text)
-        n = sizeof c->diag_text - 1;
-    memcpy(c->diag_text, buf, n);
-    c->diag_text[n] = '\0';
-}
-
-static int parse_yaml(const char *file, const char *text, bool from_set, ynode **out,
-                      bmc_err *err)
-{
-    parse_ctx c = {.file = file, .from_set = from_set, .err = err};
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = keep_diag;
-    dcfg.user = &c;
-    dcfg.colorize = false;
-    dcfg.show_source = true;
-    dcfg.show_position = true;
-    dcfg.show_type = false;
-    dcfg.show_module = false;
-    dcfg.level = FYET_ERROR;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET, .diag = diag};
-    c.fyp = diag ? fy_parser_create(&pcfg) : NULL;
-    *out = NULL;
-    if (!c.fyp) {
-        fy_diag_destroy(diag);
-        return bmc_fail(err, BMC_ENOMEM, "out of memory creating the YAML parser");
-    }
-    int rc = text ? fy_parser_set_string(c.fyp, text, strlen(text))
-                  : fy_parser_set_input_file(c.fyp, file);
-    if (rc != 0) {
-        fy_parser_destroy(c.fyp);
-        fy_diag_destroy(diag);
-        return bmc_fail(err, BMC_EIO, "%s: cannot read: %s", file, strerror(errno ? errno : ENOENT));
-    }
-    ynode *root = NULL;
     struct fy_event *ev;
-    rc = BMC_OK;
-    /* stream start, document start, the root node, document end */
-    for (int i = 0; rc == BMC_OK && i < 2; i++) {
-        if ((rc = next_event(&c, &ev)) == BMC_OK) {
-            bool ok = ev->type == (i == 0 ? FYET_STREAM_START : FYET_DOCUMENT_START);
-            bool empty = ev->type == FYET_STREAM_END;
-            fy_parser_event_free(c.fyp, ev);
-            if (empty)
-                rc = bmc_fail(err, BMC_ECONFIG, "%s: the document is empty", file);
-            else if (!ok)
-                rc = parse_error(&c, NULL, "expected a YAML document");
-        }
-    }
-    if (rc == BMC_OK && (rc = next_event(&c, &ev)) == BMC_OK)
-        rc = parse_node(&c, ev, &root);
-    if (rc == BMC_OK && (rc = next_event(&c, &ev)) == BMC_OK) {
-        bool end = ev->type == FYET_DOCUMENT_END;
-        fy_parser_event_free(c.fyp, ev);
-        if (!end)
-            rc = parse_error(&c, NULL, "unexpected content after the document");
-    }
-    if (rc == BMC_OK && (rc = next_event(&c, &ev)) == BMC_OK) {
-        bool end = ev->type == FYET_STREAM_END;
-        fy_parser_event_free(c.fyp, ev);
-        if (!end)
-            rc = bmc_fail(err, BMC_ECONFIG, "%s: only one YAML document is allowed", file);
-    }
-    fy_parser_destroy(c.fyp);
-    fy_diag_destroy(diag);
-    if (rc != BMC_OK) {
-        ynode_free(root);
-        return rc;
-    }
-    *out = root;
+    TRY(next_event(c, &ev));
+    *got = ev->type;
+    note_end(c, ev);
+    fy_parser_event_free(c->fyp, ev);
     return BMC_OK;
 }
 
+/* The single document of the stream, after its start event. */
+static int parse_document(parse_ctx *c, ynode **out)
+{
+    enum fy_event_type t;
+    ynode at = here(c, 1, 1);
+    int code = c->from_set ? BMC_EUSAGE : BMC_ECONFIG;
+    TRY(expect_event(c, &t)); /* stream start */
+    TRY(expect_event(c, &t));
+    if (t != FYET_DOCUMENT_START)
+        return fail_node(&at, c->path, code, c->err, "the document is empty");
+    struct fy_event *ev;
+    TRY(next_event(c, &ev));
+    TRY(parse_node(c, ev, out));
+    int rc = expect_event(c, &t); /* document end */
+    if (rc == BMC_OK)
+        rc = expect_event(c, &t);
+    if (rc == BMC_OK && t != FYET_STREAM_END) {
+        at = here(c, c->line, c->col);
+        rc = fail_node(&at, c->path, code, c->err, "only one YAML document is allowed");
+    }
+    if (rc != BMC_OK) {
+        ynode_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* Parses text (len bytes) as one YAML document whose nodes say they come from file.
+ * path: the key path the document sits at (for --set values). libfyaml's diagnostics are
+ * collected, never printed. */
+static int parse_yaml(const char *file, const char *text, size_t len, bool from_set,
+                      const char *path, ynode **out, bmc_err *err)
+{
+    parse_ctx c = {.file = file, .text = text, .len = len, .from_set = from_set, .line = 1,
+                   .col = 1, .err = err};
+    snprintf(c.path, sizeof c.path, "%s", path);
+    *out = NULL;
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = NULL;
+    dcfg.colorize = false;
+    c.diag = fy_diag_create(&dcfg);
+    if (!c.diag)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory creating the YAML parser");
+    fy_diag_set_collect_errors(c.diag, true);
+    struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET, .diag = c.diag};
+    c.fyp = fy_parser_create(&pcfg);
+    int rc = BMC_OK;
+    if (!c.fyp || fy_parser_set_string(c.fyp, text, len) != 0)
+        rc = bmc_fail(err, BMC_ENOMEM, "out of memory creating the YAML parser");
+    if (rc == BMC_OK)
+        rc = parse_document(&c, out);
+    fy_parser_destroy(c.fyp);
+    fy_diag_destroy(c.diag);
+    return rc;
+}
+
+/* Keeps a copy of s (a file name or --set text) for as long as cfg lives. */
 static const char *remember(bmc_cfg *cfg, const char *s)
 {
     char **f = realloc(cfg->files, (size_t)(cfg->n_files + 1) * sizeof *f);
@@ -346,10 +554,11 @@ static const char *item_name(const ynode *item)
     return k >= 0 && item->val[k]->type == Y_SCALAR ? item->val[k]->text : NULL;
 }
 
-/* Lists whose items are all mappings with a name (categories, tracks) merge item by item. */
+/* Non-empty lists whose items are all mappings with a name (categories, tracks) merge item
+ * by item; an empty list replaces, so a variant can clear a list. */
 static bool named_list(const ynode *n)
 {
-    if (n->type != Y_SEQ)
+    if (n->type != Y_SEQ || n->n == 0)
         return false;
     for (int i = 0; i < n->n; i++)
         if (n->val[i]->type != Y_MAP || !item_name(n->val[i]))
@@ -359,64 +568,178 @@ static bool named_list(const ynode *n)
 
 static int merge(ynode *dst, ynode *src);
 
-/* Items of src update the item of dst with the same name, or are appended. Consumes src. */
+/* Items of src update the item of dst with the same name, or are appended. Consumes src,
+ * also on failure. */
 static int merge_named(ynode *dst, ynode *src)
 {
+    int rc = BMC_OK;
     for (int i = 0; i < src->n; i++) {
-        const char *name = item_name(src->val[i]);
+        ynode *item = src->val[i];
+        src->val[i] = NULL;
+        if (rc != BMC_OK) {
+            ynode_free(item);
+            continue;
+        }
+        const char *name = item_name(item);
         int j = 0;
         while (j < dst->n && strcmp(item_name(dst->val[j]), name) != 0)
             j++;
-        int rc = j < dst->n ? merge(dst->val[j], src->val[i]) : ynode_push(dst, NULL, src->val[i]);
-        src->val[i] = NULL;
-        if (rc != BMC_OK)
-            return rc;
+        if (j < dst->n) {
+            rc = merge(dst->val[j], item);
+        } else if (ynode_push(dst, NULL, item) != 0) {
+            ynode_free(item);
+            rc = BMC_ENOMEM;
+        }
     }
-    src->n = 0;
     ynode_free(src);
-    return BMC_OK;
+    return rc;
 }
 
-/* Merges src into dst (both mappings): mappings key by key, named lists item by item,
- * anything else replaces. Consumes src. */
+/* Lays mapping src over mapping dst: mappings merge key by key, named lists item by item,
+ * anything else replaces (with the key node of src, so errors point into its file).
+ * Consumes src, also on failure. */
 static int merge(ynode *dst, ynode *src)
 {
+    int rc = BMC_OK;
     for (int i = 0; i < src->n; i++) {
-        int j = map_find(dst, src->key[i]->text);
-        if (j < 0) {
-            if (ynode_push(dst, src->key[i], src->val[i]) != BMC_OK)
-                return BMC_ENOMEM;
-        } else if ((dst->val[j]->type == Y_MAP && src->val[i]->type == Y_MAP) ||
-                   (named_list(dst->val[j]) && named_list(src->val[i]))) {
-            int rc = dst->val[j]->type == Y_MAP ? merge(dst->val[j], src->val[i])
-                                                 : merge_named(dst->val[j], src->val[i]);
-            if (rc != BMC_OK)
-                return rc;
-            ynode_free(src->key[i]);
-        } else {
-            ynode_free(dst->val[j]);
-            ynode_free(dst->key[j]);
-            dst->val[j] = src->val[i];
-            dst->key[j] = src->key[i];
-        }
+        ynode *k = src->key[i], *v = src->val[i];
         src->key[i] = src->val[i] = NULL;
+        int j = rc == BMC_OK ? map_find(dst, k->text) : -1;
+        if (rc != BMC_OK) {
+            ynode_free(k);
+            ynode_free(v);
+        } else if (j < 0) {
+            if (ynode_push(dst, k, v) != 0) {
+                ynode_free(k);
+                ynode_free(v);
+                rc = BMC_ENOMEM;
+            }
+        } else if (dst->val[j]->type == Y_MAP && v->type == Y_MAP) {
+            ynode_free(k);
+            rc = merge(dst->val[j], v);
+        } else if (named_list(dst->val[j]) && named_list(v)) {
+            ynode_free(k);
+            rc = merge_named(dst->val[j], v);
+        } else {
+            ynode_free(dst->key[j]);
+            ynode_free(dst->val[j]);
+            dst->key[j] = k;
+            dst->val[j] = v;
+        }
     }
-    src->n = 0;
     ynode_free(src);
-    return BMC_OK;
+    return rc;
 }
 
-static int load_with_base(bmc_cfg *cfg, const char *path, int depth, ynode **out, bmc_err *err)
+/* The files of the base: chain being loaded, root first, to detect cycles. */
+typedef struct chain {
+    char *real[MAX_BASE_DEPTH + 1]; /* canonical paths (NULL for a string document) */
+    const char *shown[MAX_BASE_DEPTH + 1];
+    int n;
+} chain;
+
+/* Reads the whole file; NULL with errno set on failure. */
+static char *read_file(const char *path, size_t *len)
 {
-    if (depth > 16)
-        return bmc_fail(err, BMC_ECONFIG, "%s: base: chain deeper than 16 (a cycle?)", path);
-    const char *file = remember(cfg, path);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    errno = 0;
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *bigger = realloc(buf, cap *= 2);
+        if (!bigger)
+            free(buf);
+        buf = bigger;
+    }
+    int e = !buf ? ENOMEM : ferror(f) ? (errno ? errno : EIO) : 0;
+    fclose(f);
+    if (e) {
+        free(buf);
+        errno = e;
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static int load_doc(bmc_cfg *cfg, const char *name, const char *text, chain *ch, ynode **out,
+                    bmc_err *err);
+
+/* The file named by base value bn of file (relative to its directory; to the working
+ * directory when the including document is a string). */
+static void base_path(const ynode *bn, const char *file, bool from_string, char *out, size_t n)
+{
+    const char *slash = strrchr(file, '/');
+    if (bn->text[0] == '/' || from_string || !slash)
+        snprintf(out, n, "%s", bn->text);
+    else
+        snprintf(out, n, "%.*s/%s", (int)(slash - file), file, bn->text);
+}
+
+/* Loads the base named by bn (the value of base: in file) into *out, checking that it
+ * exists and does not close a cycle. */
+static int load_base(bmc_cfg *cfg, const ynode *bn, const char *file, bool from_string,
+                     chain *ch, ynode **out, bmc_err *err)
+{
+    char path[PATH_MAX];
+    char desc[128];
+    describe(bn, desc, sizeof desc);
+    if (bn->type != Y_SCALAR || !bn->text[0])
+        return fail_node(bn, "base", BMC_ECONFIG, err, "expected a file name, got %s", desc);
+    base_path(bn, file, from_string, path, sizeof path);
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        return fail_node(bn, "base", BMC_ECONFIG, err, "cannot read the base file \"%s\": %s",
+                         path, strerror(errno));
+    fclose(probe);
+    char *real = realpath(path, NULL);
+    if (!real)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory");
+    for (int i = 0; i < ch->n; i++) {
+        if (!ch->real[i] || strcmp(ch->real[i], real) != 0)
+            continue;
+        char cycle[BMC_ERR_LEN] = "";
+        for (int k = i; k < ch->n; k++)
+            snprintf(cycle + strlen(cycle), sizeof cycle - strlen(cycle), "%s -> ", ch->shown[k]);
+        free(real);
+        return fail_node(bn, "base", BMC_ECONFIG, err, "cycle of base files: %s%s", cycle, path);
+    }
+    if (ch->n > MAX_BASE_DEPTH) {
+        free(real);
+        return fail_node(bn, "base", BMC_ECONFIG, err, "more than %d nested base files",
+                         MAX_BASE_DEPTH);
+    }
+    ch->real[ch->n] = real;
+    ch->shown[ch->n++] = path;
+    int rc = load_doc(cfg, path, NULL, ch, out, err);
+    free(ch->real[--ch->n]);
+    return rc;
+}
+
+/* Loads the file name (or text, when not NULL, as if it were that file) with its base:
+ * chain merged underneath. */
+static int load_doc(bmc_cfg *cfg, const char *name, const char *text, chain *ch, ynode **out,
+                    bmc_err *err)
+{
+    const char *file = remember(cfg, name);
     if (!file)
         return bmc_fail(err, BMC_ENOMEM, "out of memory");
+    size_t len = text ? strlen(text) : 0;
+    char *buf = NULL;
+    if (!text && !(buf = read_file(file, &len)))
+        return bmc_fail(err, BMC_EIO, "%s: cannot read the config: %s", file, strerror(errno));
     ynode *doc;
-    TRY(parse_yaml(file, NULL, false, &doc, err));
+    int rc = parse_yaml(file, text ? text : buf, len, false, "", &doc, err);
+    free(buf);
+    if (rc != BMC_OK)
+        return rc;
     if (doc->type != Y_MAP) {
-        int rc = fail_node(doc, "", BMC_ECONFIG, err, "the top level must be a mapping of keys");
+        rc = fail_node(doc, "", BMC_ECONFIG, err, "the top level must be a mapping of keys");
         ynode_free(doc);
         return rc;
     }
@@ -425,32 +748,13 @@ static int load_with_base(bmc_cfg *cfg, const char *path, int depth, ynode **out
         *out = doc;
         return BMC_OK;
     }
-    ynode *bn = doc->val[b];
-    if (bn->type != Y_SCALAR || !bn->text[0]) {
-        int rc = fail_node(bn, "base", BMC_ECONFIG, err, "expected a file name");
-        ynode_free(doc);
-        return rc;
-    }
-    char base_path[PATH_MAX];
-    const char *slash = strrchr(file, '/');
-    if (bn->text[0] == '/' || !slash)
-        snprintf(base_path, sizeof base_path, "%s", bn->text);
-    else
-        snprintf(base_path, sizeof base_path, "%.*s/%s", (int)(slash - file), file, bn->text);
-    char real_base[PATH_MAX], real_file[PATH_MAX];
-    if (realpath(base_path, real_base) && realpath(file, real_file) &&
-        !strcmp(real_base, real_file)) {
-        int rc = fail_node(bn, "base", BMC_ECONFIG, err, "a file cannot be its own base");
-        ynode_free(doc);
-        return rc;
-    }
     ynode *base;
-    int rc = load_with_base(cfg, base_path, depth + 1, &base, err);
+    rc = load_base(cfg, doc->val[b], file, text != NULL, ch, &base, err);
     if (rc != BMC_OK) {
         ynode_free(doc);
         return rc;
     }
-    /* drop the base key itself, then lay this file over its base */
+    /* the loader consumes base: itself; then this file is laid over its base */
     ynode_free(doc->key[b]);
     ynode_free(doc->val[b]);
     memmove(doc->key + b, doc->key + b + 1, (size_t)(doc->n - b - 1) * sizeof *doc->key);
@@ -464,22 +768,29 @@ static int load_with_base(bmc_cfg *cfg, const char *path, int depth, ynode **out
     return BMC_OK;
 }
 
+static int new_cfg(const char *name, bmc_cfg **out, bmc_err *err)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out || !((*out)->name = strdup(name))) {
+        free(*out);
+        *out = NULL;
+        return bmc_fail(err, BMC_ENOMEM, "out of memory");
+    }
+    return BMC_OK;
+}
+
 int cfg_load_file(const char *path, bmc_cfg **out, bmc_err *err)
 {
     *out = NULL;
-    bmc_cfg *cfg = calloc(1, sizeof *cfg);
-    if (!cfg || !(cfg->name = strdup(path))) {
-        free(cfg);
-        return bmc_fail(err, BMC_ENOMEM, "out of memory");
-    }
-    FILE *probe = fopen(path, "r");
-    if (!probe) {
-        int e = errno;
-        cfg_free(cfg);
-        return bmc_fail(err, BMC_EIO, "%s: cannot open the config: %s", path, strerror(e));
-    }
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        return bmc_fail(err, BMC_EIO, "%s: cannot open the config: %s", path, strerror(errno));
     fclose(probe);
-    int rc = load_with_base(cfg, path, 0, &cfg->root, err);
+    bmc_cfg *cfg;
+    TRY(new_cfg(path, &cfg, err));
+    chain ch = {.real = {realpath(path, NULL)}, .shown = {path}, .n = 1};
+    int rc = load_doc(cfg, path, NULL, &ch, &cfg->root, err);
+    free(ch.real[0]);
     if (rc != BMC_OK) {
         cfg_free(cfg);
         return rc;
@@ -491,15 +802,10 @@ int cfg_load_file(const char *path, bmc_cfg **out, bmc_err *err)
 int cfg_load_string(const char *name, const char *text, bmc_cfg **out, bmc_err *err)
 {
     *out = NULL;
-    bmc_cfg *cfg = calloc(1, sizeof *cfg);
-    const char *file = cfg ? remember(cfg, name) : NULL;
-    if (!cfg || !file || !(cfg->name = strdup(name))) {
-        cfg_free(cfg);
-        return bmc_fail(err, BMC_ENOMEM, "out of memory");
-    }
-    int rc = parse_yaml(file, text, false, &cfg->root, err);
-    if (rc == BMC_OK && cfg->root->type != Y_MAP)
-        rc = fail_node(cfg->root, "", BMC_ECONFIG, err, "the top level must be a mapping of keys");
+    bmc_cfg *cfg;
+    TRY(new_cfg(name, &cfg, err));
+    chain ch = {.shown = {name}, .n = 1};
+    int rc = load_doc(cfg, name, text, &ch, &cfg->root, err);
     if (rc != BMC_OK) {
         cfg_free(cfg);
         return rc;
@@ -527,93 +833,125 @@ const char *cfg_file_name(const bmc_cfg *cfg)
 
 /* ---- --set ---- */
 
+/* The keys of mapping m as "a, b, c" (cut to fit). */
+static void list_keys(const ynode *m, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (int i = 0; i < m->n; i++) {
+        size_t used = strlen(buf);
+        if (used + strlen(m->key[i]->text) + 8 >= n) {
+            snprintf(buf + used, n - used, ", ...");
+            return;
+        }
+        snprintf(buf + used, n - used, "%s%s", i ? ", " : "", m->key[i]->text);
+    }
+}
+
+/* Where an assignment goes: parent->val[slot], or a new key of mapping parent. */
+typedef struct set_target {
+    ynode *parent;
+    int slot;      /* -1: new key */
+    char key[128]; /* the new key */
+} set_target;
+
+/* Walks key path (already split off the assignment) through the document. */
+static int set_walk(ynode *root, const char *origin, const char *keypath, set_target *t,
+                    bmc_err *err)
+{
+    const char *p = keypath;
+    char done[PATH_LEN] = ""; /* the path walked so far, for messages */
+    ynode *cur = root;
+    path_part part;
+    t->parent = NULL;
+    while (*p) {
+        if (!next_part(&p, &part))
+            return bmc_fail(err, BMC_EUSAGE,
+                            "%s: malformed key path \"%s\" (expected names joined by dots, "
+                            "list items as name[i])",
+                            origin, keypath);
+        if (cur->type != Y_MAP)
+            return bmc_fail(err, BMC_EUSAGE, "%s: %s is %s, not a mapping with key \"%s\"",
+                            origin, done, cur->type == Y_SEQ ? "a list" : "a single value",
+                            part.name);
+        int i = map_find(cur, part.name);
+        char here_path[PATH_LEN];
+        join_path(done, part.name, here_path, sizeof here_path);
+        if (i < 0) {
+            if (!*p && part.nidx == 0) { /* a new key in an existing mapping */
+                t->parent = cur;
+                t->slot = -1;
+                snprintf(t->key, sizeof t->key, "%s", part.name);
+                return BMC_OK;
+            }
+            char keys[256];
+            list_keys(cur, keys, sizeof keys);
+            return bmc_fail(err, BMC_EUSAGE, "%s: no key \"%s\" in %s (keys there: %s)", origin,
+                            part.name, done[0] ? done : "the top level", keys);
+        }
+        snprintf(done, sizeof done, "%s", here_path);
+        t->parent = cur;
+        t->slot = i;
+        cur = cur->val[i];
+        for (int k = 0; k < part.nidx; k++) {
+            long idx = part.idx[k];
+            if (cur->type != Y_SEQ)
+                return bmc_fail(err, BMC_EUSAGE, "%s: %s is not a list, it has no item [%ld]",
+                                origin, done, idx);
+            if (idx >= cur->n)
+                return bmc_fail(err, BMC_EUSAGE, "%s: %s has %d items, no item [%ld]", origin,
+                                done, cur->n, idx);
+            size_t used = strlen(done);
+            snprintf(done + used, sizeof done - used, "[%ld]", idx);
+            t->parent = cur;
+            t->slot = (int)idx;
+            cur = cur->val[idx];
+        }
+    }
+    if (!t->parent)
+        return bmc_fail(err, BMC_EUSAGE, "%s: expected KEY.PATH=VALUE", origin);
+    return BMC_OK;
+}
+
 int cfg_apply_set(bmc_cfg *cfg, const char *assignment, bmc_err *err)
 {
+    char origin[BMC_ERR_LEN / 2], keypath[PATH_LEN];
+    snprintf(origin, sizeof origin, "--set %s", assignment);
     const char *eq = strchr(assignment, '=');
     if (!eq || eq == assignment)
-        return bmc_fail(err, BMC_EUSAGE, "--set %s: expected KEY.PATH=VALUE", assignment);
-    char path[512];
-    if ((size_t)(eq - assignment) >= sizeof path)
-        return bmc_fail(err, BMC_EUSAGE, "--set %s: key path too long", assignment);
-    memcpy(path, assignment, (size_t)(eq - assignment));
-    path[eq - assignment] = '\0';
-    char origin[700];
-    snprintf(origin, sizeof origin, "--set %s", assignment);
+        return bmc_fail(err, BMC_EUSAGE, "%s: expected KEY.PATH=VALUE", origin);
+    if ((size_t)(eq - assignment) >= sizeof keypath)
+        return bmc_fail(err, BMC_EUSAGE, "%s: the key path is too long", origin);
+    memcpy(keypath, assignment, (size_t)(eq - assignment));
+    keypath[eq - assignment] = '\0';
+
+    set_target t;
+    TRY(set_walk(cfg->root, origin, keypath, &t, err));
     const char *file = remember(cfg, origin);
     if (!file)
         return bmc_fail(err, BMC_ENOMEM, "out of memory");
-
-    ynode *value;
-    TRY(parse_yaml(file, eq + 1, true, &value, err));
-
-    char *parts[64];
-    int nparts = 0;
-    char *save = NULL;
-    for (char *part = strtok_r(path, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
-        if (nparts == 64) {
+    ynode *value = NULL;
+    if (eq[1]) {
+        TRY(parse_yaml(file, eq + 1, strlen(eq + 1), true, keypath, &value, err));
+    } else if ((value = ynode_new(Y_SCALAR, file, true, 1, 1))) { /* "key=": an empty value */
+        if (!(value->text = strdup(""))) {
             ynode_free(value);
-            return bmc_fail(err, BMC_EUSAGE, "--set %s: key path too deep", assignment);
-        }
-        parts[nparts++] = part;
-    }
-    ynode *cur = cfg->root, *parent = NULL;
-    int slot = -1;
-    for (int k = 0; k < nparts; k++) {
-        char *part = parts[k];
-        bool last = k == nparts - 1;
-        char *br = strchr(part, '[');
-        long index = -1;
-        if (br) {
-            char *end;
-            index = strtol(br + 1, &end, 10);
-            if (end == br + 1 || strcmp(end, "]") || index < 0) {
-                ynode_free(value);
-                return bmc_fail(err, BMC_EUSAGE, "--set %s: bad index in \"%s\"", assignment,
-                                part);
-            }
-            *br = '\0';
-        }
-        if (!cur || cur->type != Y_MAP) {
-            ynode_free(value);
-            return bmc_fail(err, BMC_EUSAGE, "--set %s: \"%s\" is not inside a mapping",
-                            assignment, part);
-        }
-        int i = map_find(cur, part);
-        if (i < 0) {
-            if (last && !br) { /* a new key in an existing mapping: the reader judges it */
-                ynode *key = ynode_new(Y_SCALAR, file, 1, 1);
-                if (!key || !(key->text = strdup(part)) || ynode_push(cur, key, value) != BMC_OK) {
-                    ynode_free(key);
-                    ynode_free(value);
-                    return bmc_fail(err, BMC_ENOMEM, "out of memory");
-                }
-                key->from_set = true;
-                return BMC_OK;
-            }
-            ynode_free(value);
-            return bmc_fail(err, BMC_EUSAGE, "--set %s: no key \"%s\" in the config", assignment,
-                            part);
-        }
-        parent = cur;
-        slot = i;
-        cur = cur->val[i];
-        if (br) {
-            if (cur->type != Y_SEQ || index >= cur->n) {
-                ynode_free(value);
-                return bmc_fail(err, BMC_EUSAGE, "--set %s: \"%s\" has no item %ld", assignment,
-                                part, index);
-            }
-            parent = cur;
-            slot = (int)index;
-            cur = cur->val[index];
+            value = NULL;
         }
     }
-    if (!parent) {
+    if (!value)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory");
+    if (t.slot >= 0) {
+        ynode_free(t.parent->val[t.slot]);
+        t.parent->val[t.slot] = value;
+        return BMC_OK;
+    }
+    /* a new key: the reader judges it known or unknown like any other */
+    ynode *key = ynode_new(Y_SCALAR, file, true, 1, 1);
+    if (!key || !(key->text = strdup(t.key)) || ynode_push(t.parent, key, value) != 0) {
+        ynode_free(key);
         ynode_free(value);
-        return bmc_fail(err, BMC_EUSAGE, "--set %s: empty key path", assignment);
+        return bmc_fail(err, BMC_ENOMEM, "out of memory");
     }
-    ynode_free(parent->val[slot]);
-    parent->val[slot] = value;
     return BMC_OK;
 }
 
@@ -657,73 +995,120 @@ static void sb_indent(strbuf *b, int n)
         sb_add(b, " ", 1);
 }
 
+/* Can t be written without quotes, in block and flow context alike, and read back as t? */
+static bool plain_ok(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 0 || t[0] == ' ' || t[n - 1] == ' ' || t[n - 1] == ':')
+        return false;
+    if (strchr("?:,[]{}#&*!|>'\"%@`", t[0]) || !strncmp(t, "---", 3) || !strncmp(t, "...", 3))
+        return false;
+    if (t[0] == '-' && (n == 1 || t[1] == ' '))
+        return false;
+    if (strstr(t, ": ") || strstr(t, " #") || strpbrk(t, ",[]{}"))
+        return false;
+    for (const char *p = t; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
 static void emit_scalar(strbuf *b, const char *t)
 {
-    bool plain = t[0] && !strpbrk(t, ":#{}[],&*!|>'\"%@`\\\n") && t[0] != ' ' && t[0] != '-' &&
-                 t[strlen(t) - 1] != ' ';
-    if (plain) {
+    if (plain_ok(t)) {
         sb_str(b, t);
         return;
     }
     sb_add(b, "\"", 1);
-    for (const char *p = t; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+        char esc[8];
         if (*p == '"' || *p == '\\')
-            sb_add(b, "\\", 1);
-        if (*p == '\n')
-            sb_str(b, "\\n");
+            snprintf(esc, sizeof esc, "\\%c", *p);
+        else if (*p == '\n')
+            snprintf(esc, sizeof esc, "\\n");
+        else if (*p == '\t')
+            snprintf(esc, sizeof esc, "\\t");
+        else if (*p < 0x20 || *p == 0x7f)
+            snprintf(esc, sizeof esc, "\\x%02X", *p);
         else
-            sb_add(b, p, 1);
+            snprintf(esc, sizeof esc, "%c", *p);
+        sb_str(b, esc);
     }
     sb_add(b, "\"", 1);
 }
 
-static void emit_node(strbuf *b, const ynode *n, int indent)
+/* Scalars, empty collections and lists of scalars go on one line, as people write them. */
+static bool inline_node(const ynode *n)
+{
+    if (n->type == Y_SCALAR || n->n == 0)
+        return true;
+    if (n->type == Y_MAP)
+        return false;
+    for (int i = 0; i < n->n; i++)
+        if (n->val[i]->type != Y_SCALAR)
+            return false;
+    return true;
+}
+
+static void emit_inline(strbuf *b, const ynode *n)
 {
     if (n->type == Y_SCALAR) {
         emit_scalar(b, n->text);
-        sb_str(b, "\n");
-        return;
-    }
-    if (n->n == 0) {
-        sb_str(b, n->type == Y_MAP ? "{}\n" : "[]\n");
-        return;
-    }
-    /* scalar-only sequences stay on one line, as people write them */
-    bool flat = n->type == Y_SEQ;
-    for (int i = 0; flat && i < n->n; i++)
-        flat = n->val[i]->type == Y_SCALAR;
-    if (flat) {
+    } else if (n->n == 0) {
+        sb_str(b, n->type == Y_MAP ? "{}" : "[]");
+    } else {
         sb_str(b, "[");
         for (int i = 0; i < n->n; i++) {
             if (i)
                 sb_str(b, ", ");
             emit_scalar(b, n->val[i]->text);
         }
-        sb_str(b, "]\n");
-        return;
+        sb_str(b, "]");
     }
-    sb_str(b, "\n");
+}
+
+static void emit_block(strbuf *b, const ynode *n, int indent);
+
+/* The value after "key:" or "-": inline on the same line, or a block below. */
+static void emit_value(strbuf *b, const ynode *v, int indent)
+{
+    if (inline_node(v)) {
+        sb_str(b, " ");
+        emit_inline(b, v);
+        sb_str(b, "\n");
+    } else {
+        sb_str(b, "\n");
+        emit_block(b, v, indent);
+    }
+}
+
+static void emit_pair(strbuf *b, const ynode *map, int i, int indent)
+{
+    emit_scalar(b, map->key[i]->text);
+    sb_str(b, ":");
+    emit_value(b, map->val[i], indent + 2);
+}
+
+static void emit_block(strbuf *b, const ynode *n, int indent)
+{
     for (int i = 0; i < n->n; i++) {
         sb_indent(b, indent);
         if (n->type == Y_MAP) {
-            emit_scalar(b, n->key[i]->text);
-            sb_str(b, ": ");
-            emit_node(b, n->val[i], indent + 2);
-        } else {
-            sb_str(b, "- ");
-            const ynode *item = n->val[i];
-            if (item->type == Y_MAP && item->n > 0) {
-                /* first pair on the dash line */
-                for (int j = 0; j < item->n; j++) {
-                    if (j)
-                        sb_indent(b, indent + 2);
-                    emit_scalar(b, item->key[j]->text);
-                    sb_str(b, ": ");
-                    emit_node(b, item->val[j], indent + 4);
-                }
-            } else {
-                emit_node(b, item, indent + 2);
+            emit_pair(b, n, i, indent);
+            continue;
+        }
+        sb_str(b, "-");
+        const ynode *item = n->val[i];
+        if (item->type == Y_MAP && item->n > 0) {
+            /* the first pair on the dash line, the others aligned under it */
+            sb_str(b, " ");
+            for (int j = 0; j < item->n; j++) {
+                if (j)
+                    sb_indent(b, indent + 2);
+                emit_pair(b, item, j, indent + 2);
             }
+        } else {
+            emit_value(b, item, indent + 2);
         }
     }
 }
@@ -731,14 +1116,10 @@ static void emit_node(strbuf *b, const ynode *n, int indent)
 char *cfg_emit(const bmc_cfg *cfg)
 {
     strbuf b = {0};
-    const ynode *r = cfg->root;
-    for (int i = 0; i < r->n; i++) {
-        emit_scalar(&b, r->key[i]->text);
-        sb_str(&b, ": ");
-        emit_node(&b, r->val[i], 2);
-    }
-    if (!b.s && !b.oom)
+    if (cfg->root->n == 0)
         sb_str(&b, "{}\n");
+    else
+        emit_block(&b, cfg->root, 0);
     if (b.oom) {
         free(b.s);
         return NULL;
@@ -754,9 +1135,13 @@ cfg_map cfg_root(bmc_cfg *cfg)
     return m;
 }
 
+/* The value under key in m (NULL when absent or m is absent), marked as read when consume. */
 static ynode *lookup(const cfg_map *m, const char *key, bool consume)
 {
     ynode *n = m->node;
+    if (!n)
+        return NULL;
+    note_asked(n, key);
     int i = map_find(n, key);
     if (i < 0)
         return NULL;
@@ -782,52 +1167,80 @@ bool cfg_is_scalar(const cfg_map *m, const char *key)
     return v && v->type == Y_SCALAR;
 }
 
+/* A required key is absent: reported at its mapping (or the nearest one that exists). */
 static int missing(const cfg_map *m, const char *key, bmc_err *err)
 {
-    char path[512];
+    char path[PATH_LEN];
     child_path(m, key, path, sizeof path);
-    return fail_node(m->node, path, BMC_ECONFIG, err, "missing required key");
+    return fail_node(locate(m), path, BMC_ECONFIG, err, "missing required key \"%s\"", key);
 }
 
-/* Finds a scalar value; *v NULL when absent and not required. */
-static int get_scalar(cfg_map *m, const char *key, bool required, ynode **v, char *path,
-                      size_t pn, bmc_err *err)
+/* The value under key, read; *v NULL when absent and not required. */
+static int get_value(cfg_map *m, const char *key, bool required, ynode **v, char *path,
+                     size_t pn, bmc_err *err)
 {
     child_path(m, key, path, pn);
-    *v = m->node ? lookup(m, key, true) : NULL;
-    if (!*v)
-        return required ? missing(m, key, err) : BMC_OK;
-    if ((*v)->type != Y_SCALAR)
-        return fail_node(*v, path, BMC_ECONFIG, err, "expected a single value, got a %s",
-                         (*v)->type == Y_MAP ? "mapping" : "list");
+    *v = lookup(m, key, true);
+    if (!*v && required)
+        return missing(m, key, err);
     return BMC_OK;
+}
+
+static int expected(const ynode *v, const char *path, const char *what, bmc_err *err)
+{
+    char got[128];
+    describe(v, got, sizeof got);
+    return fail_node(v, path, BMC_ECONFIG, err, "expected %s, got %s", what, got);
+}
+
+/* Strict: the whole scalar is a finite decimal number (no hex, inf, nan or spaces). */
+static bool parse_real(const char *s, double *out)
+{
+    if (!s[0] || strspn(s, "0123456789+-.eE") != strlen(s))
+        return false;
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (*end || errno == ERANGE || !isfinite(x))
+        return false;
+    *out = x;
+    return true;
+}
+
+/* "a number in [lo, hi]", leaving out bounds of +-1e300 and beyond (no bound). */
+static void number_what(const char *noun, double lo, double hi, char *buf, size_t n)
+{
+    bool has_lo = lo > -1e300, has_hi = hi < 1e300;
+    if (has_lo && has_hi)
+        snprintf(buf, n, "%s in [%g, %g]", noun, lo, hi);
+    else if (has_lo)
+        snprintf(buf, n, "%s >= %g", noun, lo);
+    else if (has_hi)
+        snprintf(buf, n, "%s <= %g", noun, hi);
+    else
+        snprintf(buf, n, "%s", noun);
 }
 
 static int parse_number(const ynode *v, const char *path, double lo, double hi, double *out,
                         bmc_err *err)
 {
-    char *end;
-    errno = 0;
-    double x = strtod(v->text, &end);
-    if (!v->text[0] || *end || errno == ERANGE || !isfinite(x))
-        return fail_node(v, path, BMC_ECONFIG, err, "expected a number, got \"%s\"", v->text);
-    if (x < lo || x > hi)
-        return fail_node(v, path, BMC_ECONFIG, err, "expected a number in [%g, %g], got %s", lo,
-                         hi, v->text);
+    double x;
+    char what[128];
+    number_what("a number", lo, hi, what, sizeof what);
+    if (v->type != Y_SCALAR || !parse_real(v->text, &x) || x < lo || x > hi)
+        return expected(v, path, what, err);
     *out = x;
     return BMC_OK;
 }
 
 int cfg_get_map(cfg_map *m, const char *key, bool required, cfg_map *out, bmc_err *err)
 {
+    ynode *v;
     out->cfg = m->cfg;
     out->node = NULL;
-    child_path(m, key, out->path, sizeof out->path);
-    ynode *v = m->node ? lookup(m, key, true) : NULL;
-    if (!v)
-        return required ? missing(m, key, err) : BMC_OK;
-    if (v->type != Y_MAP)
-        return fail_node(v, out->path, BMC_ECONFIG, err, "expected a mapping of keys");
+    TRY(get_value(m, key, required, &v, out->path, sizeof out->path, err));
+    if (v && v->type != Y_MAP)
+        return expected(v, out->path, "a mapping of keys", err);
     out->node = v;
     return BMC_OK;
 }
@@ -836,8 +1249,8 @@ int cfg_get_double(cfg_map *m, const char *key, bool required, double def, doubl
                    double *out, bmc_err *err)
 {
     ynode *v;
-    char path[512];
-    TRY(get_scalar(m, key, required, &v, path, sizeof path, err));
+    char path[PATH_LEN];
+    TRY(get_value(m, key, required, &v, path, sizeof path, err));
     if (!v) {
         *out = def;
         return BMC_OK;
@@ -845,43 +1258,61 @@ int cfg_get_double(cfg_map *m, const char *key, bool required, double def, doubl
     return parse_number(v, path, lo, hi, out, err);
 }
 
+/* Whole numbers: digits, or a decimal/exponent form that is whole and exact (3e4). */
+static bool parse_whole(const char *s, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long x = strtoll(s, &end, 10);
+    if (s[0] && strspn(s, "0123456789+-") == strlen(s) && !*end && errno != ERANGE) {
+        *out = x;
+        return true;
+    }
+    double d;
+    if (!parse_real(s, &d) || d != floor(d) || fabs(d) > 9007199254740992.0)
+        return false;
+    *out = (long long)d;
+    return true;
+}
+
 int cfg_get_int(cfg_map *m, const char *key, bool required, long long def, long long lo,
                 long long hi, long long *out, bmc_err *err)
 {
     ynode *v;
-    char path[512];
-    TRY(get_scalar(m, key, required, &v, path, sizeof path, err));
+    char path[PATH_LEN];
+    TRY(get_value(m, key, required, &v, path, sizeof path, err));
     if (!v) {
         *out = def;
         return BMC_OK;
     }
-    char *end;
-    errno = 0;
-    long long x = strtoll(v->text, &end, 10);
-    if (!v->text[0] || *end || errno == ERANGE)
-        return fail_node(v, path, BMC_ECONFIG, err, "expected a whole number, got \"%s\"",
-                         v->text);
-    if (x < lo || x > hi)
-        return fail_node(v, path, BMC_ECONFIG, err,
-                         "expected a whole number in [%lld, %lld], got %s", lo, hi, v->text);
-    *out = x;
-    return BMC_OK;
+    long long x;
+    if (v->type == Y_SCALAR && parse_whole(v->text, &x) && x >= lo && x <= hi) {
+        *out = x;
+        return BMC_OK;
+    }
+    char what[128];
+    if (lo > LLONG_MIN / 2 && hi < LLONG_MAX / 2)
+        snprintf(what, sizeof what, "a whole number in [%lld, %lld]", lo, hi);
+    else if (lo > LLONG_MIN / 2)
+        snprintf(what, sizeof what, "a whole number >= %lld", lo);
+    else
+        snprintf(what, sizeof what, "a whole number");
+    return expected(v, path, what, err);
 }
 
 int cfg_get_bool(cfg_map *m, const char *key, bool required, bool def, bool *out, bmc_err *err)
 {
     ynode *v;
-    char path[512];
-    TRY(get_scalar(m, key, required, &v, path, sizeof path, err));
+    char path[PATH_LEN];
+    TRY(get_value(m, key, required, &v, path, sizeof path, err));
     if (!v)
         *out = def;
-    else if (!strcmp(v->text, "true"))
+    else if (v->type == Y_SCALAR && !strcmp(v->text, "true"))
         *out = true;
-    else if (!strcmp(v->text, "false"))
+    else if (v->type == Y_SCALAR && !strcmp(v->text, "false"))
         *out = false;
     else
-        return fail_node(v, path, BMC_ECONFIG, err, "expected true or false, got \"%s\"",
-                         v->text);
+        return expected(v, path, "true or false", err);
     return BMC_OK;
 }
 
@@ -889,17 +1320,18 @@ int cfg_get_string(cfg_map *m, const char *key, bool required, const char *def,
                    const char **out, bmc_err *err)
 {
     ynode *v;
-    char path[512];
-    TRY(get_scalar(m, key, required, &v, path, sizeof path, err));
+    char path[PATH_LEN];
+    TRY(get_value(m, key, required, &v, path, sizeof path, err));
+    if (v && v->type != Y_SCALAR)
+        return expected(v, path, "a single value", err);
     *out = v ? v->text : def;
     return BMC_OK;
 }
 
 static int parse_date(const ynode *v, const char *path, bmc_date *out, bmc_err *err)
 {
-    if (bmc_date_parse(v->text, out) != 0)
-        return fail_node(v, path, BMC_ECONFIG, err, "expected a date YYYY-MM-DD, got \"%s\"",
-                         v->text);
+    if (v->type != Y_SCALAR || bmc_date_parse(v->text, out) != 0)
+        return expected(v, path, "a date YYYY-MM-DD", err);
     return BMC_OK;
 }
 
@@ -907,8 +1339,8 @@ int cfg_get_date(cfg_map *m, const char *key, bool required, bmc_date def, bmc_d
                  bmc_err *err)
 {
     ynode *v;
-    char path[512];
-    TRY(get_scalar(m, key, required, &v, path, sizeof path, err));
+    char path[PATH_LEN];
+    TRY(get_value(m, key, required, &v, path, sizeof path, err));
     if (!v) {
         *out = def;
         return BMC_OK;
@@ -920,72 +1352,87 @@ int cfg_get_enum(cfg_map *m, const char *key, bool required, const char *const *
                  int def, int *out, bmc_err *err)
 {
     ynode *v;
-    char path[512];
-    TRY(get_scalar(m, key, required, &v, path, sizeof path, err));
+    char path[PATH_LEN];
+    TRY(get_value(m, key, required, &v, path, sizeof path, err));
     if (!v) {
         *out = def;
         return BMC_OK;
     }
-    for (int i = 0; i < n; i++)
+    for (int i = 0; v->type == Y_SCALAR && i < n; i++)
         if (!strcmp(v->text, names[i])) {
             *out = i;
             return BMC_OK;
         }
-    char list[256] = "";
+    char what[256] = "one of ";
     for (int i = 0; i < n; i++)
-        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+        snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s", i ? ", " : "",
                  names[i]);
-    return fail_node(v, path, BMC_ECONFIG, err, "expected one of %s, got \"%s\"", list, v->text);
+    return expected(v, path, what, err);
 }
 
 int cfg_get_seq(cfg_map *m, const char *key, bool required, int min_len, int max_len, int *len,
                 bmc_err *err)
 {
-    char path[512];
-    child_path(m, key, path, sizeof path);
+    ynode *v;
+    char path[PATH_LEN];
     *len = 0;
-    ynode *v = m->node ? lookup(m, key, true) : NULL;
+    TRY(get_value(m, key, required, &v, path, sizeof path, err));
     if (!v)
-        return required ? missing(m, key, err) : BMC_OK;
+        return BMC_OK;
     if (v->type != Y_SEQ)
-        return fail_node(v, path, BMC_ECONFIG, err, "expected a list [...]");
-    if (v->n < min_len || v->n > max_len)
-        return fail_node(v, path, BMC_ECONFIG, err, "expected %d to %d items, got %d", min_len,
-                         max_len, v->n);
+        return expected(v, path, "a list [...]", err);
+    if (v->n < min_len || v->n > max_len) {
+        char what[64];
+        if (min_len == max_len)
+            snprintf(what, sizeof what, "exactly %d", min_len);
+        else if (v->n < min_len)
+            snprintf(what, sizeof what, "at least %d", min_len);
+        else
+            snprintf(what, sizeof what, "at most %d", max_len);
+        return fail_node(v, path, BMC_ECONFIG, err, "expected a list of %s item%s, got %d",
+                         what, (v->n < min_len ? min_len : max_len) == 1 ? "" : "s", v->n);
+    }
     *len = v->n;
     return BMC_OK;
 }
 
-static ynode *seq_item(cfg_map *m, const char *key, int i, char *path, size_t pn)
+/* Item i of the list under key (NULL when there is none) and its path key[i]. */
+static ynode *seq_item(const cfg_map *m, const char *key, int i, char *path, size_t pn)
 {
-    char base[512];
+    char base[PATH_LEN];
     child_path(m, key, base, sizeof base);
     snprintf(path, pn, "%s[%d]", base, i);
-    ynode *s = m->node ? lookup(m, key, false) : NULL;
+    ynode *s = lookup(m, key, true);
     return s && s->type == Y_SEQ && i >= 0 && i < s->n ? s->val[i] : NULL;
+}
+
+/* Asking for an item that is not there is a bug in the reader, but still located. */
+static int no_item(const cfg_map *m, const char *path, bmc_err *err)
+{
+    return fail_node(locate(m), path, BMC_EINTERNAL, err, "no such item");
 }
 
 int cfg_seq_map(cfg_map *m, const char *key, int i, cfg_map *out, bmc_err *err)
 {
     out->cfg = m->cfg;
-    ynode *v = seq_item(m, key, i, out->path, sizeof out->path);
     out->node = NULL;
+    ynode *v = seq_item(m, key, i, out->path, sizeof out->path);
     if (!v)
-        return fail_node(m->node, out->path, BMC_ECONFIG, err, "no such item");
+        return no_item(m, out->path, err);
     if (v->type != Y_MAP)
-        return fail_node(v, out->path, BMC_ECONFIG, err, "expected a mapping of keys");
+        return expected(v, out->path, "a mapping of keys", err);
     out->node = v;
     return BMC_OK;
 }
 
-static int seq_scalar(cfg_map *m, const char *key, int i, ynode **v, char *path, size_t pn,
-                      bmc_err *err)
+static int seq_scalar(cfg_map *m, const char *key, int i, const char *what, ynode **v,
+                      char *path, size_t pn, bmc_err *err)
 {
     *v = seq_item(m, key, i, path, pn);
     if (!*v)
-        return fail_node(m->node, path, BMC_ECONFIG, err, "no such item");
+        return no_item(m, path, err);
     if ((*v)->type != Y_SCALAR)
-        return fail_node(*v, path, BMC_ECONFIG, err, "expected a single value");
+        return expected(*v, path, what, err);
     return BMC_OK;
 }
 
@@ -993,16 +1440,16 @@ int cfg_seq_double(cfg_map *m, const char *key, int i, double lo, double hi, dou
                    bmc_err *err)
 {
     ynode *v;
-    char path[512];
-    TRY(seq_scalar(m, key, i, &v, path, sizeof path, err));
+    char path[PATH_LEN];
+    TRY(seq_scalar(m, key, i, "a number", &v, path, sizeof path, err));
     return parse_number(v, path, lo, hi, out, err);
 }
 
 int cfg_seq_string(cfg_map *m, const char *key, int i, const char **out, bmc_err *err)
 {
     ynode *v;
-    char path[512];
-    TRY(seq_scalar(m, key, i, &v, path, sizeof path, err));
+    char path[PATH_LEN];
+    TRY(seq_scalar(m, key, i, "a single value", &v, path, sizeof path, err));
     *out = v->text;
     return BMC_OK;
 }
@@ -1010,23 +1457,30 @@ int cfg_seq_string(cfg_map *m, const char *key, int i, const char **out, bmc_err
 int cfg_seq_date(cfg_map *m, const char *key, int i, bmc_date *out, bmc_err *err)
 {
     ynode *v;
-    char path[512];
-    TRY(seq_scalar(m, key, i, &v, path, sizeof path, err));
+    char path[PATH_LEN];
+    TRY(seq_scalar(m, key, i, "a date YYYY-MM-DD", &v, path, sizeof path, err));
     return parse_date(v, path, out, err);
 }
 
 int cfg_seq_date_value(cfg_map *m, const char *key, int i, double lo, double hi, bmc_date *date,
                        double *value, bmc_err *err)
 {
-    char path[512];
+    char path[PATH_LEN], sub[PATH_LEN + 8];
     ynode *v = seq_item(m, key, i, path, sizeof path);
     if (!v)
-        return fail_node(m->node, path, BMC_ECONFIG, err, "no such item");
-    if (v->type != Y_SEQ || v->n != 2 || v->val[0]->type != Y_SCALAR ||
-        v->val[1]->type != Y_SCALAR)
-        return fail_node(v, path, BMC_ECONFIG, err, "expected a point [YYYY-MM-DD, number]");
-    TRY(parse_date(v->val[0], path, date, err));
-    return parse_number(v->val[1], path, lo, hi, value, err);
+        return no_item(m, path, err);
+    if (v->type != Y_SEQ || v->n != 2) {
+        char got[128];
+        describe(v, got, sizeof got);
+        if (v->type == Y_SEQ)
+            snprintf(got, sizeof got, "a list of %d items", v->n);
+        return fail_node(v, path, BMC_ECONFIG, err, "expected a point [YYYY-MM-DD, number], got %s",
+                         got);
+    }
+    snprintf(sub, sizeof sub, "%s[0]", path);
+    TRY(parse_date(v->val[0], sub, date, err));
+    snprintf(sub, sizeof sub, "%s[1]", path);
+    return parse_number(v->val[1], sub, lo, hi, value, err);
 }
 
 int cfg_finish(cfg_map *m, bmc_err *err)
@@ -1037,29 +1491,36 @@ int cfg_finish(cfg_map *m, bmc_err *err)
     for (int i = 0; i < n->n; i++) {
         if (n->consumed[i])
             continue;
-        char path[512];
+        char path[PATH_LEN], known[320] = "";
         child_path(m, n->key[i]->text, path, sizeof path);
-        return fail_node(n->key[i], path, BMC_ECONFIG, err, "unknown key \"%s\"",
-                         n->key[i]->text);
+        for (int k = 0; k < n->n_asked; k++) {
+            size_t used = strlen(known);
+            if (used + strlen(n->asked[k]) + 8 >= sizeof known) {
+                snprintf(known + used, sizeof known - used, ", ...");
+                break;
+            }
+            snprintf(known + used, sizeof known - used, "%s%s", k ? ", " : "", n->asked[k]);
+        }
+        return fail_node(n->key[i], path, BMC_ECONFIG, err, "unknown key \"%s\"%s%s%s",
+                         n->key[i]->text, known[0] ? " (known keys here: " : "", known,
+                         known[0] ? ")" : "");
     }
     return BMC_OK;
 }
 
 int cfg_fail_at(const cfg_map *m, const char *key, int code, bmc_err *err, const char *fmt, ...)
 {
-    char path[512];
-    const ynode *at = m->node;
+    char path[PATH_LEN];
+    const ynode *at = NULL;
     if (key) {
         child_path(m, key, path, sizeof path);
-        ynode *v = m->node ? lookup(m, key, false) : NULL;
-        if (v)
-            at = v;
+        at = lookup(m, key, false);
     } else {
         snprintf(path, sizeof path, "%s", m->path);
     }
     va_list ap;
     va_start(ap, fmt);
-    int rc = vfail_node(at, path, code, err, fmt, ap);
+    int rc = vfail_node(at ? at : locate(m), path, code, err, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -1067,11 +1528,13 @@ int cfg_fail_at(const cfg_map *m, const char *key, int code, bmc_err *err, const
 int cfg_fail_at_item(const cfg_map *m, const char *key, int i, int code, bmc_err *err,
                      const char *fmt, ...)
 {
-    char path[512];
-    const ynode *v = seq_item((cfg_map *)m, key, i, path, sizeof path);
+    char path[PATH_LEN];
+    const ynode *at = seq_item(m, key, i, path, sizeof path);
+    if (!at)
+        at = lookup(m, key, false);
     va_list ap;
     va_start(ap, fmt);
-    int rc = vfail_node(v ? v : m->node, path, code, err, fmt, ap);
+    int rc = vfail_node(at ? at : locate(m), path, code, err, fmt, ap);
     va_end(ap);
     return rc;
 }

@@ -9,22 +9,37 @@
 
 /* Typed, validated reading of a YAML configuration (libfyaml underneath).
  *
- * Every error message has the form
+ * Every error message is one line of the form
  *     FILE:LINE:COL: KEY.PATH: what is wrong
- * where FILE:LINE:COL points at the offending value (or at the mapping when a required key is
- * missing) and KEY.PATH is the dotted path from the root, sequence items as name[i].
- * Values set on the command line with --set report "--set KEY.PATH=VALUE" as their file.
+ * where FILE:LINE:COL (1-based) points at the offending value (or at the mapping when a
+ * required key is missing: at the nearest enclosing mapping that exists when the mapping
+ * itself is absent) and KEY.PATH is the dotted path from the root, sequence items as
+ * name[i], e.g.
+ *     run.yaml:12:14: categories[2].share: expected a number in [0, 1], got "1.5"
+ *     run.yaml:3:1: colour: unknown key "colour" (known keys here: time, run, staff)
+ *     run.yaml:7:3: staff.fte: missing required key "fte"   (7:3 is the staff mapping)
+ * Values set on the command line with --set report "--set KEY.PATH=VALUE" in place of
+ * FILE:LINE:COL (there is no line in a command line):
+ *     --set staff.fte=-1: staff.fte: expected a number in [0, 1e+06], got "-1"
+ * YAML syntax errors (libfyaml's message, never printed by libfyaml itself) read
+ *     FILE:LINE:COL: YAML syntax error: invalid nested block mapping on the same line
+ * Duplicate keys in a mapping are an error at the second one.
  *
  * A reader consumes keys with cfg_get_* and calls cfg_finish() on each mapping it read:
  * any key that was not consumed is then an "unknown key" error, so typos never pass
- * silently.
+ * silently. The message lists the keys the reader asked for in that mapping.
+ *
+ * Scalars are read strictly: numbers are whole-scalar decimal numbers (no hex, inf, nan,
+ * "12abc" or ""), ints are whole numbers (3e4 is fine, 2.5 is not), booleans true/false only,
+ * dates YYYY-MM-DD with a real calendar day.
  *
  * Inheritance: a top-level key `base: other.yaml` (path relative to the file) loads that file
- * first and merges this file over it: mappings merge key by key; lists whose items all
- * have a `name` (categories, tracks) merge item by item, matched by name, new names
- * appended; any other value replaces.
- * Chains are allowed; cycles are an error. Error positions point into the file that holds
- * the value. */
+ * first and merges this file over it: mappings merge key by key; non-empty lists whose items
+ * all have a `name` (categories, tracks) merge item by item, matched by name, new names
+ * appended; any other value (also an empty list) replaces. The loader consumes `base:`; it
+ * is not part of the resolved document (cfg_emit). Chains are allowed (at most 16 base files
+ * deep); a cycle or an unreadable base file is a BMC_ECONFIG error at the `base:` value
+ * naming the files. Error positions point into the file that holds the value. */
 
 typedef struct bmc_cfg bmc_cfg;
 
@@ -41,10 +56,13 @@ int cfg_load_string(const char *name, const char *text, bmc_cfg **out, bmc_err *
 void cfg_free(bmc_cfg *cfg);
 
 /* Applies one "key.path=value" override (value parsed as a YAML flow value, so numbers,
- * dates, strings, [lists] and {maps} all work). The key path must exist in the document,
- * except that the last component may be new inside an existing mapping (it is then checked
- * as unknown-or-not by the reader like any key). Sequence items are addressed as name[i].
- * Malformed assignments are BMC_EUSAGE; values are validated later by the reader. */
+ * dates, strings, [lists] and {maps} all work; "key=" sets an empty string). The key path
+ * must exist in the document, except that the last component may be new inside an existing
+ * mapping (it is then checked as unknown-or-not by the reader like any key). Sequence items
+ * are addressed as name[i] (nested lists as name[i][j]). Malformed assignments (no '=', an
+ * empty or malformed key path, a path through a single value or a missing key, an index out
+ * of range, a value that is not valid YAML) are BMC_EUSAGE with a message starting
+ * "--set KEY.PATH=VALUE: "; values are validated later by the reader. */
 int cfg_apply_set(bmc_cfg *cfg, const char *assignment, bmc_err *err);
 
 /* The resolved document (after base: merging and --set) as YAML text, malloc'd;
@@ -89,7 +107,7 @@ int cfg_seq_date(cfg_map *m, const char *key, int i, bmc_date *out, bmc_err *err
 int cfg_seq_date_value(cfg_map *m, const char *key, int i, double lo, double hi, bmc_date *date,
                        double *value, bmc_err *err);
 
-/* Errors on the first key of m that was not consumed. Absent maps pass. */
+/* Errors on the first key of m that was not consumed, at that key. Absent maps pass. */
 int cfg_finish(cfg_map *m, bmc_err *err);
 
 /* An error located at key of m (at m itself when key is NULL or absent), for checks that
