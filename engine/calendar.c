@@ -1,34 +1,38 @@
 #include "calendar.h"
 
+#include <limits.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Howard Hinnant's days_from_civil / civil_from_days. */
+/* ---- civil dates ------------------------------------------------------------------------ */
+
+/* Howard Hinnant's days_from_civil: March-based years put the leap day last, so the day of
+ * the year is a linear formula in the month; eras of 400 years repeat exactly. */
 bmc_date bmc_date_from_ymd(int y, int m, int d)
 {
     y -= m <= 2;
     int era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    unsigned yoe = (unsigned)(y - era * 400);                                  /* [0, 399] */
+    unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1); /* [0, 365] */
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                      /* [0, 146096] */
     return (bmc_date)(era * 146097 + (int)doe - 719468);
 }
 
+/* Hinnant's civil_from_days, the inverse of the above. */
 void bmc_date_to_ymd(bmc_date z, int *year, int *month, int *day)
 {
-    int zz = z + 719468;
+    int zz = z + 719468; /* days since 0000-03-01 */
     int era = (zz >= 0 ? zz : zz - 146096) / 146097;
     unsigned doe = (unsigned)(zz - era * 146097);
     unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int y = (int)yoe + era * 400;
     unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
     unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    *year = y + (m <= 2);
+    *year = (int)yoe + era * 400 + (m <= 2);
     *month = (int)m;
-    *day = (int)d;
+    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
 }
 
 bool bmc_is_leap_year(int y)
@@ -36,29 +40,36 @@ bool bmc_is_leap_year(int y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+/* 0 for a month outside 1..12, so a bad month never validates a day. */
 int bmc_days_in_month(int y, int m)
 {
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12)
+        return 0;
     return m == 2 && bmc_is_leap_year(y) ? 29 : days[m - 1];
+}
+
+/* Reads n decimal digits; -1 on anything else (no sign, no space, no shorter field). */
+static int parse_digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
 }
 
 int bmc_date_parse(const char *s, bmc_date *out)
 {
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return -1;
-    int v[3] = {0, 0, 0};
-    const int start[3] = {0, 5, 8}, len[3] = {4, 2, 2};
-    for (int k = 0; k < 3; k++)
-        for (int i = 0; i < len[k]; i++) {
-            char c = s[start[k] + i];
-            if (c < '0' || c > '9')
-                return -1;
-            v[k] = v[k] * 10 + (c - '0');
-        }
-    if (v[0] < 1900 || v[0] > 2200 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
-        v[2] > bmc_days_in_month(v[0], v[1]))
+    int y = parse_digits(s, 4), m = parse_digits(s + 5, 2), d = parse_digits(s + 8, 2);
+    /* days_in_month is 0 for a bad month, so one comparison rejects both */
+    if (y < 1900 || y > 2200 || d < 1 || d > bmc_days_in_month(y, m))
         return -1;
-    *out = bmc_date_from_ymd(v[0], v[1], v[2]);
+    *out = bmc_date_from_ymd(y, m, d);
     return 0;
 }
 
@@ -66,54 +77,73 @@ void bmc_date_format(bmc_date d, char *buf)
 {
     int y, m, dd;
     bmc_date_to_ymd(d, &y, &m, &dd);
-    char tmp[32];
+    /* a year outside 0..9999 would not fit the 11 bytes: cut, never overrun */
+    char tmp[48];
     snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, dd);
     memcpy(buf, tmp, 10);
     buf[10] = '\0';
 }
 
+static int floor_mod(int a, int b)
+{
+    int r = a % b;
+    return r < 0 ? r + b : r;
+}
+
+static int floor_div(int a, int b)
+{
+    return (a - floor_mod(a, b)) / b;
+}
+
 int bmc_date_weekday(bmc_date d)
 {
-    /* 1970-01-01 was a Thursday (3 with Monday = 0) */
-    int w = (d + 3) % 7;
-    return w < 0 ? w + 7 : w;
+    return floor_mod(d + 3, 7); /* 1970-01-01 was a Thursday, 3 with Monday = 0 */
 }
 
 bmc_date bmc_date_add_months(bmc_date d, int months)
 {
     int y, m, dd;
     bmc_date_to_ymd(d, &y, &m, &dd);
-    int total = y * 12 + (m - 1) + months;
-    y = total / 12;
-    m = total % 12 + 1;
+    int total = y * 12 + (m - 1) + months; /* floor division: also right before year 0 */
+    y = floor_div(total, 12);
+    m = floor_mod(total, 12) + 1;
     int dim = bmc_days_in_month(y, m);
     return bmc_date_from_ymd(y, m, dd > dim ? dim : dd);
 }
 
+/* Anonymous Gregorian algorithm (Meeus, Astronomical Algorithms, ch. 8; Jones 1876, Butcher
+ * 1876); valid for every Gregorian year (1583 on). */
 bmc_date bmc_easter_sunday(int Y)
 {
     int a = Y % 19, b = Y / 100, c = Y % 100, d = b / 4, e = b % 4;
     int f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30;
     int i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7;
     int m = (a + 11 * h + 22 * l) / 451;
-    int month = (h + l - 7 * m + 114) / 31, day = (h + l - 7 * m + 114) % 31 + 1;
-    return bmc_date_from_ymd(Y, month, day);
+    int n = h + l - 7 * m + 114;
+    return bmc_date_from_ymd(Y, n / 31, n % 31 + 1);
 }
+
+/* ---- holiday rules ---------------------------------------------------------------------- */
 
 static const struct {
     unsigned rule;
     const char *name;
 } RULE_NAMES[] = {
-    {BMC_HOL_NEW_YEAR, "new_year"},       {BMC_HOL_GOOD_FRIDAY, "good_friday"},
-    {BMC_HOL_EASTER_MONDAY, "easter_monday"}, {BMC_HOL_KINGS_DAY, "kings_day"},
-    {BMC_HOL_LIBERATION_DAY, "liberation_day"}, {BMC_HOL_ASCENSION, "ascension"},
-    {BMC_HOL_WHIT_MONDAY, "whit_monday"}, {BMC_HOL_CHRISTMAS, "christmas"},
+    {BMC_HOL_NEW_YEAR, "new_year"},
+    {BMC_HOL_GOOD_FRIDAY, "good_friday"},
+    {BMC_HOL_EASTER_MONDAY, "easter_monday"},
+    {BMC_HOL_KINGS_DAY, "kings_day"},
+    {BMC_HOL_LIBERATION_DAY, "liberation_day"},
+    {BMC_HOL_ASCENSION, "ascension"},
+    {BMC_HOL_WHIT_MONDAY, "whit_monday"},
+    {BMC_HOL_CHRISTMAS, "christmas"},
     {BMC_HOL_BOXING_DAY, "boxing_day"},
 };
+#define N_RULES (sizeof RULE_NAMES / sizeof RULE_NAMES[0])
 
 int bmc_holiday_rule_from_name(const char *name, unsigned *rule)
 {
-    for (size_t i = 0; i < sizeof RULE_NAMES / sizeof RULE_NAMES[0]; i++)
+    for (size_t i = 0; name && i < N_RULES; i++)
         if (!strcmp(name, RULE_NAMES[i].name)) {
             *rule = RULE_NAMES[i].rule;
             return 0;
@@ -123,154 +153,263 @@ int bmc_holiday_rule_from_name(const char *name, unsigned *rule)
 
 const char *bmc_holiday_rule_name(unsigned rule)
 {
-    for (size_t i = 0; i < sizeof RULE_NAMES / sizeof RULE_NAMES[0]; i++)
+    for (size_t i = 0; i < N_RULES; i++)
         if (RULE_NAMES[i].rule == rule)
             return RULE_NAMES[i].name;
     return "?";
+}
+
+static bmc_date kings_day(int year)
+{
+    bmc_date k = bmc_date_from_ymd(year, 4, 27);
+    return bmc_date_weekday(k) == 6 ? k - 1 : k; /* Sunday -> Saturday the 26th */
+}
+
+static bmc_date rule_date(unsigned rule, int year, bmc_date easter)
+{
+    switch (rule) {
+    case BMC_HOL_NEW_YEAR: return bmc_date_from_ymd(year, 1, 1);
+    case BMC_HOL_GOOD_FRIDAY: return easter - 2;
+    case BMC_HOL_EASTER_MONDAY: return easter + 1;
+    case BMC_HOL_KINGS_DAY: return kings_day(year);
+    case BMC_HOL_LIBERATION_DAY: return bmc_date_from_ymd(year, 5, 5);
+    case BMC_HOL_ASCENSION: return easter + 39;
+    case BMC_HOL_WHIT_MONDAY: return easter + 50;
+    case BMC_HOL_CHRISTMAS: return bmc_date_from_ymd(year, 12, 25);
+    default: return bmc_date_from_ymd(year, 12, 26); /* BMC_HOL_BOXING_DAY */
+    }
+}
+
+/* The dates of year that the rules make holidays (two rules may give the same date).
+ * Computed once per year rather than per day, so Easter is too. */
+static int year_holidays(unsigned rules, int year, bmc_date out[N_RULES])
+{
+    bmc_date easter = bmc_easter_sunday(year);
+    int n = 0;
+    for (size_t i = 0; i < N_RULES; i++)
+        if (rules & RULE_NAMES[i].rule)
+            out[n++] = rule_date(RULE_NAMES[i].rule, year, easter);
+    return n;
+}
+
+static bool in_list(const bmc_date *list, int n, bmc_date d)
+{
+    for (int i = 0; i < n; i++)
+        if (list[i] == d)
+            return true;
+    return false;
 }
 
 bool bmc_is_rule_holiday(unsigned rules, bmc_date d)
 {
     int y, m, dd;
     bmc_date_to_ymd(d, &y, &m, &dd);
-    if ((rules & BMC_HOL_NEW_YEAR) && m == 1 && dd == 1)
-        return true;
-    if ((rules & BMC_HOL_LIBERATION_DAY) && m == 5 && dd == 5)
-        return true;
-    if ((rules & BMC_HOL_CHRISTMAS) && m == 12 && dd == 25)
-        return true;
-    if ((rules & BMC_HOL_BOXING_DAY) && m == 12 && dd == 26)
-        return true;
-    if ((rules & BMC_HOL_KINGS_DAY) && m == 4) {
-        /* 27 April, or the 26th when the 27th is a Sunday */
-        bmc_date k = bmc_date_from_ymd(y, 4, 27);
-        if (bmc_date_weekday(k) == 6)
-            k -= 1;
-        if (d == k)
-            return true;
-    }
-    if (rules & (BMC_HOL_GOOD_FRIDAY | BMC_HOL_EASTER_MONDAY | BMC_HOL_ASCENSION |
-                 BMC_HOL_WHIT_MONDAY)) {
-        int off = d - bmc_easter_sunday(y);
-        if (((rules & BMC_HOL_GOOD_FRIDAY) && off == -2) ||
-            ((rules & BMC_HOL_EASTER_MONDAY) && off == 1) ||
-            ((rules & BMC_HOL_ASCENSION) && off == 39) ||
-            ((rules & BMC_HOL_WHIT_MONDAY) && off == 50))
-            return true;
-    }
-    return false;
+    bmc_date hol[N_RULES];
+    return in_list(hol, year_holidays(rules, y, hol), d);
 }
 
+/* ---- the calendar of a period ----------------------------------------------------------- */
+
+/* One allocation: the struct, then the int32 tables, then the byte tables, so a failed
+ * create has nothing half-built to free and free() is one call. */
 struct bmc_calendar {
     bmc_date start;
     int days;
+    int months;
     unsigned rules;
     size_t n_extra;
-    bmc_date *extra;
-    uint8_t *working;
-    int32_t *month_index;
-    int months;
-    bmc_date *month_first;
+    bmc_date *extra;        /* [n_extra] sorted, for bsearch */
+    int32_t *month_index;   /* [days] */
+    bmc_date *month_first;  /* [months] */
+    int32_t *month_of_year; /* [months] 1..12 */
+    uint8_t *working;       /* [days] */
+    uint8_t *month_end;     /* [days] */
 };
 
-static bool is_extra(const bmc_date *extra, size_t n, bmc_date d)
+static int cmp_date(const void *a, const void *b)
 {
-    for (size_t i = 0; i < n; i++)
-        if (extra[i] == d)
-            return true;
-    return false;
+    bmc_date x = *(const bmc_date *)a, y = *(const bmc_date *)b;
+    return (x > y) - (x < y);
 }
 
-static bool is_working(unsigned rules, const bmc_date *extra, size_t n, bmc_date d)
+static bool is_extra(const bmc_calendar *c, bmc_date d)
 {
-    return bmc_date_weekday(d) < 5 && !bmc_is_rule_holiday(rules, d) && !is_extra(extra, n, d);
+    return c->n_extra && bsearch(&d, c->extra, c->n_extra, sizeof d, cmp_date);
 }
 
-bmc_calendar *bmc_calendar_create(bmc_date start, bmc_date end, unsigned rules,
-                                  const bmc_date *extra, size_t n_extra)
+/* Working day: Monday..Friday, no rule holiday (hol, the rule dates of d's year), not extra. */
+static bool is_working(const bmc_calendar *c, const bmc_date *hol, int n_hol, bmc_date d)
 {
-    if (end < start)
-        return NULL;
-    bmc_calendar *c = calloc(1, sizeof *c);
+    return bmc_date_weekday(d) < 5 && !in_list(hol, n_hol, d) && !is_extra(c, d);
+}
+
+/* Bytes of the block for the given sizes, or 0 when they do not fit a size_t. */
+static size_t calendar_bytes(size_t days, size_t months, size_t n_extra)
+{
+    size_t limit = (SIZE_MAX - sizeof(bmc_calendar)) / 8;
+    if (n_extra > limit || days > limit || months > limit)
+        return 0;
+    size_t words = n_extra + days + 2 * months; /* int32: extra, index, first, of_year */
+    if (words > limit)
+        return 0;
+    return sizeof(bmc_calendar) + words * sizeof(int32_t) + 2 * days;
+}
+
+static bmc_calendar *calendar_alloc(int days, int months, size_t n_extra)
+{
+    _Static_assert(sizeof(bmc_date) == sizeof(int32_t), "one int32 run for all date tables");
+    _Static_assert(sizeof(bmc_calendar) % alignof(int32_t) == 0, "tables follow the struct");
+    size_t bytes = calendar_bytes((size_t)days, (size_t)months, n_extra);
+    bmc_calendar *c = bytes ? calloc(1, bytes) : NULL;
     if (!c)
         return NULL;
-    c->start = start;
-    c->days = end - start + 1;
-    c->rules = rules;
+    int32_t *w = (int32_t *)(void *)(c + 1);
+    c->extra = w;
+    c->month_index = c->extra + n_extra;
+    c->month_first = c->month_index + days;
+    c->month_of_year = c->month_first + months;
+    c->working = (uint8_t *)(c->month_of_year + months);
+    c->month_end = c->working + days;
+    c->days = days;
+    c->months = months;
     c->n_extra = n_extra;
-    int y0, m0, d0, y1, m1, d1;
-    bmc_date_to_ymd(start, &y0, &m0, &d0);
-    bmc_date_to_ymd(end, &y1, &m1, &d1);
-    c->months = (y1 * 12 + m1) - (y0 * 12 + m0) + 1;
-    c->extra = malloc((n_extra ? n_extra : 1) * sizeof *c->extra);
-    c->working = malloc((size_t)c->days);
-    c->month_index = malloc((size_t)c->days * sizeof *c->month_index);
-    c->month_first = malloc((size_t)c->months * sizeof *c->month_first);
-    if (!c->extra || !c->working || !c->month_index || !c->month_first) {
-        bmc_calendar_free(c);
-        return NULL;
-    }
-    if (n_extra)
-        memcpy(c->extra, extra, n_extra * sizeof *extra);
-    for (int t = 0; t < c->days; t++) {
-        int y, m, d;
-        bmc_date day = start + t;
-        bmc_date_to_ymd(day, &y, &m, &d);
-        c->working[t] = is_working(rules, c->extra, n_extra, day);
-        c->month_index[t] = (y * 12 + m) - (y0 * 12 + m0);
-    }
-    for (int i = 0; i < c->months; i++)
-        c->month_first[i] = bmc_date_add_months(bmc_date_from_ymd(y0, m0, 1), i);
     return c;
 }
 
-void bmc_calendar_free(bmc_calendar *c)
-{
-    if (!c)
-        return;
-    free(c->extra);
-    free(c->working);
-    free(c->month_index);
-    free(c->month_first);
-    free(c);
-}
-
-int bmc_calendar_days(const bmc_calendar *c) { return c->days; }
-bmc_date bmc_calendar_start(const bmc_calendar *c) { return c->start; }
-bmc_date bmc_calendar_date(const bmc_calendar *c, int day) { return c->start + day; }
-int bmc_calendar_day_of(const bmc_calendar *c, bmc_date d) { return d - c->start; }
-const uint8_t *bmc_calendar_working(const bmc_calendar *c) { return c->working; }
-const int32_t *bmc_calendar_month_index(const bmc_calendar *c) { return c->month_index; }
-int bmc_calendar_months(const bmc_calendar *c) { return c->months; }
-
-int bmc_calendar_month_of_year(const bmc_calendar *c, int m)
-{
-    int y, mo, d;
-    bmc_date_to_ymd(c->month_first[m], &y, &mo, &d);
-    return mo;
-}
-
-bmc_date bmc_calendar_month_first(const bmc_calendar *c, int m) { return c->month_first[m]; }
-
-bool bmc_calendar_is_month_end(const bmc_calendar *c, int day)
+static void fill_months(bmc_calendar *c)
 {
     int y, m, d;
-    bmc_date_to_ymd(c->start + day, &y, &m, &d);
+    bmc_date_to_ymd(c->start, &y, &m, &d);
+    bmc_date first = bmc_date_from_ymd(y, m, 1);
+    for (int i = 0; i < c->months; i++) {
+        c->month_first[i] = bmc_date_add_months(first, i);
+        c->month_of_year[i] = floor_mod(m - 1 + i, 12) + 1;
+    }
+}
+
+static void fill_days(bmc_calendar *c)
+{
+    bmc_date hol[N_RULES];
+    int n_hol = 0, hol_year = INT_MIN, month = 0;
+    for (int t = 0; t < c->days; t++) {
+        bmc_date day = c->start + t;
+        int y, m, d;
+        bmc_date_to_ymd(day, &y, &m, &d);
+        if (y != hol_year) { /* the rule dates change once a year */
+            n_hol = year_holidays(c->rules, y, hol);
+            hol_year = y;
+        }
+        if (t > 0 && d == 1)
+            month++;
+        c->working[t] = is_working(c, hol, n_hol, day);
+        c->month_index[t] = month;
+        c->month_end[t] = d == bmc_days_in_month(y, m);
+    }
+}
+
+bmc_calendar *bmc_calendar_create(bmc_date start, bmc_date end_inclusive, unsigned rules,
+                                  const bmc_date *extra, size_t n_extra)
+{
+    int64_t days = (int64_t)end_inclusive - start + 1;
+    if (days < 1 || days > INT32_MAX || (n_extra && !extra))
+        return NULL;
+    int y0, m0, d0, y1, m1, d1;
+    bmc_date_to_ymd(start, &y0, &m0, &d0);
+    bmc_date_to_ymd(end_inclusive, &y1, &m1, &d1);
+    int months = (y1 - y0) * 12 + (m1 - m0) + 1;
+    bmc_calendar *c = calendar_alloc((int)days, months, n_extra);
+    if (!c)
+        return NULL;
+    c->start = start;
+    c->rules = rules;
+    if (n_extra) {
+        memcpy(c->extra, extra, n_extra * sizeof *extra);
+        qsort(c->extra, n_extra, sizeof *c->extra, cmp_date);
+    }
+    fill_months(c);
+    fill_days(c);
+    return c;
+}
+
+void bmc_calendar_free(bmc_calendar *cal)
+{
+    free(cal);
+}
+
+int bmc_calendar_days(const bmc_calendar *cal)
+{
+    return cal->days;
+}
+
+bmc_date bmc_calendar_start(const bmc_calendar *cal)
+{
+    return cal->start;
+}
+
+bmc_date bmc_calendar_date(const bmc_calendar *cal, int day)
+{
+    return cal->start + day;
+}
+
+int bmc_calendar_day_of(const bmc_calendar *cal, bmc_date d)
+{
+    return d - cal->start;
+}
+
+const uint8_t *bmc_calendar_working(const bmc_calendar *cal)
+{
+    return cal->working;
+}
+
+const int32_t *bmc_calendar_month_index(const bmc_calendar *cal)
+{
+    return cal->month_index;
+}
+
+int bmc_calendar_months(const bmc_calendar *cal)
+{
+    return cal->months;
+}
+
+/* Month indices and days outside the period are computed rather than read, so callers that
+ * step one past the ends get the calendar's answer, not memory beyond the tables. */
+int bmc_calendar_month_of_year(const bmc_calendar *cal, int m)
+{
+    if (m >= 0 && m < cal->months)
+        return cal->month_of_year[m];
+    return floor_mod(cal->month_of_year[0] - 1 + m, 12) + 1;
+}
+
+bmc_date bmc_calendar_month_first(const bmc_calendar *cal, int m)
+{
+    if (m >= 0 && m < cal->months)
+        return cal->month_first[m];
+    return bmc_date_add_months(cal->month_first[0], m);
+}
+
+bool bmc_calendar_is_month_end(const bmc_calendar *cal, int day)
+{
+    if (day >= 0 && day < cal->days)
+        return cal->month_end[day];
+    int y, m, d;
+    bmc_date_to_ymd(cal->start + day, &y, &m, &d);
     return d == bmc_days_in_month(y, m);
 }
 
-int bmc_calendar_working_days_in_year(const bmc_calendar *c, int year)
+int bmc_calendar_working_days_in_year(const bmc_calendar *cal, int year)
 {
-    int n = 0;
-    for (bmc_date d = bmc_date_from_ymd(year, 1, 1); d <= bmc_date_from_ymd(year, 12, 31); d++)
-        n += is_working(c->rules, c->extra, c->n_extra, d);
+    bmc_date hol[N_RULES];
+    int n_hol = year_holidays(cal->rules, year, hol), n = 0;
+    bmc_date last = bmc_date_from_ymd(year, 12, 31);
+    for (bmc_date d = bmc_date_from_ymd(year, 1, 1); d <= last; d++)
+        n += is_working(cal, hol, n_hol, d);
     return n;
 }
 
-int bmc_calendar_working_days_total(const bmc_calendar *c)
+int bmc_calendar_working_days_total(const bmc_calendar *cal)
 {
     int n = 0;
-    for (int t = 0; t < c->days; t++)
-        n += c->working[t];
+    for (int t = 0; t < cal->days; t++)
+        n += cal->working[t];
     return n;
 }

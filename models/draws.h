@@ -7,15 +7,20 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "sampler.h"
+
 /* The model's random draws, each replaced by its expected value in deterministic mode
  * (MODEL.md section 11: the central projection; counts may then be fractional).
- * Counts are doubles throughout: they hold exact integers in stochastic mode. */
+ * Counts are doubles throughout: they hold exact integers in stochastic mode. A draw whose
+ * outcome is fixed (nothing to draw from, probability 0 or 1) takes no random number. The
+ * samplers (engine/sampler.h) are exact; which one runs depends only on the parameters, so
+ * a scenario's numbers do not depend on threads or ranks. */
 
 static inline double draw_poisson(gsl_rng *r, bool det, double mean)
 {
     if (mean <= 0)
         return 0;
-    return det ? mean : (double)gsl_ran_poisson(r, mean);
+    return det ? mean : bmc_ran_poisson(r, mean);
 }
 
 static inline double draw_binomial(gsl_rng *r, bool det, double n, double p)
@@ -24,11 +29,11 @@ static inline double draw_binomial(gsl_rng *r, bool det, double n, double p)
         return 0;
     if (p >= 1)
         return n;
-    return det ? n * p : (double)gsl_ran_binomial(r, p, (unsigned int)n);
+    return det ? n * p : bmc_ran_binomial(r, n, p);
 }
 
 /* Negative binomial with mean mu and size k (k <= 0 means Poisson), as a Poisson-Gamma
- * mixture: the same law as gsl_ran_negative_binomial without its p = k/(k+mu) round trip. */
+ * mixture: Poisson(mu G / k) with G ~ Gamma(k, 1). */
 static inline double draw_negbin(gsl_rng *r, bool det, double mu, double k)
 {
     if (mu <= 0)
@@ -36,15 +41,16 @@ static inline double draw_negbin(gsl_rng *r, bool det, double mu, double k)
     if (det)
         return mu;
     if (k <= 0)
-        return (double)gsl_ran_poisson(r, mu);
-    return (double)gsl_ran_poisson(r, gsl_ran_gamma(r, k, mu / k));
+        return bmc_ran_poisson(r, mu);
+    double lambda = mu / k * bmc_ran_gamma(r, k);
+    return lambda > 0 ? bmc_ran_poisson(r, lambda) : 0;
 }
 
 static inline double draw_beta_mean(gsl_rng *r, bool det, double mean, double concentration)
 {
     if (det)
         return mean;
-    return gsl_ran_beta(r, mean * concentration, (1 - mean) * concentration);
+    return bmc_ran_beta(r, mean * concentration, (1 - mean) * concentration);
 }
 
 static inline double draw_gaussian(gsl_rng *r, bool det)

@@ -1,0 +1,192 @@
+#include "sampler.h"
+
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "logfact.h"
+#include "rng_inline.h"
+
+/* Means from which the transformed-rejection samplers take over from inversion: PTRS and
+ * BTRS are valid from 10 on (Hoermann 1993), and inversion costs about one step per unit of
+ * mean. */
+#define POISSON_PTRS_MIN 10.0
+#define BINOMIAL_BTRS_MIN 10.0
+/* Inversion is restarted if rounding lets u outlive this many steps (probability far below
+ * 1e-100 for means under 10). */
+#define INVERSION_MAX_STEPS 400
+
+static double uniform(gsl_rng *r)
+{
+    return bmc_rng_uniform_open(r);
+}
+
+/* floor(x) for |x| < 2^62 without a libm call (x86-64 has no rounding instruction before
+ * SSE4.1); the rejection samplers need the true floor, also of negative x. */
+static double floor_fast(double x)
+{
+    double t = (double)(long long)x;
+    return t > x ? t - 1 : t;
+}
+
+/* q^n for whole n >= 0: by squaring while that is cheaper than exp(n log1p(-p)). */
+static double power_of_complement(double p, double n)
+{
+    if (n >= 64)
+        return exp(n * log1p(-p));
+    double q = 1 - p, f = 1;
+    for (unsigned e = (unsigned)n; e; e >>= 1, q *= q)
+        if (e & 1)
+            f *= q;
+    return f;
+}
+
+/* Sequential search from 0 with u already drawn; P(0) = e^-mu. */
+static double poisson_inversion(gsl_rng *r, double mu, double u)
+{
+    for (;;) {
+        double f = exp(-mu), k = 0;
+        while (u > f && k < INVERSION_MAX_STEPS) {
+            u -= f;
+            k++;
+            f *= mu / k;
+        }
+        if (k < INVERSION_MAX_STEPS)
+            return k;
+        u = uniform(r);
+    }
+}
+
+/* PTRS, Hoermann (1993), "The transformed rejection method for generating Poisson random
+ * variables", Insurance: Mathematics and Economics 12, 39-45; mu >= 10. */
+static double poisson_ptrs(gsl_rng *r, double mu)
+{
+    double slam = sqrt(mu);
+    double b = 0.931 + 2.53 * slam;
+    double a = -0.059 + 0.02483 * b;
+    double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+    double v_r = 0.9277 - 3.6224 / (b - 2);
+    double log_mu = 0; /* only the slow path needs it */
+    for (;;) {
+        double u = uniform(r) - 0.5, v = uniform(r);
+        double us = 0.5 - fabs(u);
+        double k = floor_fast((2 * a / us + b) * u + mu + 0.43);
+        if (us >= 0.07 && v <= v_r)
+            return k;
+        if (k < 0 || (us < 0.013 && v > us))
+            continue;
+        if (log_mu == 0)
+            log_mu = log(mu);
+        if (log(v * inv_alpha / (a / (us * us) + b)) <= -mu + k * log_mu - bmc_log_factorial(k))
+            return k;
+    }
+}
+
+double bmc_ran_poisson(gsl_rng *r, double mu)
+{
+    if (mu >= POISSON_PTRS_MIN)
+        return poisson_ptrs(r, mu);
+    double u = uniform(r);
+    if (u <= 1 - mu) /* e^-mu >= 1 - mu */
+        return 0;
+    return poisson_inversion(r, mu, u);
+}
+
+/* Sequential search from 0 with u already drawn; p <= 1/2, P(0) = q^n. */
+static double binomial_inversion(gsl_rng *r, double n, double p, double u)
+{
+    double q = 1 - p, s = p / q;
+    for (;;) {
+        double f = power_of_complement(p, n), k = 0;
+        while (u > f && k < n && k < INVERSION_MAX_STEPS) {
+            u -= f;
+            k++;
+            f *= s * (n - k + 1) / k;
+        }
+        if (u <= f)
+            return k;
+        u = uniform(r); /* rounding left u beyond the mass summed: draw again */
+    }
+}
+
+/* BTRS, Hoermann (1993), "The generation of binomial random variates", Journal of
+ * Statistical Computation and Simulation 46, 101-110; n p >= 10, p <= 1/2. */
+static double binomial_btrs(gsl_rng *r, double n, double p)
+{
+    double q = 1 - p;
+    double spq = sqrt(n * p * q);
+    double b = 1.15 + 2.53 * spq;
+    double a = -0.0873 + 0.0248 * b + 0.01 * p;
+    double c = n * p + 0.5;
+    double v_r = 0.92 - 4.2 / b;
+    /* constants of the slow path, computed when first needed */
+    double alpha = 0, lpq = 0, m = 0, h = 0;
+    for (;;) {
+        double u = uniform(r) - 0.5, v = uniform(r);
+        double us = 0.5 - fabs(u);
+        double k = floor_fast((2 * a / us + b) * u + c);
+        if (k < 0 || k > n)
+            continue;
+        if (us >= 0.07 && v <= v_r)
+            return k;
+        if (alpha == 0) {
+            alpha = (2.83 + 5.1 / b) * spq;
+            lpq = log(p / q);
+            m = floor((n + 1) * p);
+            h = bmc_log_factorial(m) + bmc_log_factorial(n - m);
+        }
+        v = log(v * alpha / (a / (us * us) + b));
+        if (v <= h - bmc_log_factorial(k) - bmc_log_factorial(n - k) + (k - m) * lpq)
+            return k;
+    }
+}
+
+double bmc_ran_binomial(gsl_rng *r, double n, double p)
+{
+    if (p > 0.5)
+        return n - bmc_ran_binomial(r, n, 1 - p);
+    double mean = n * p;
+    if (mean >= BINOMIAL_BTRS_MIN)
+        return binomial_btrs(r, n, p);
+    double u = uniform(r);
+    if (n == 1)
+        return u > 1 - p;
+    if (u <= 1 - mean) /* q^n >= 1 - n p */
+        return 0;
+    return binomial_inversion(r, n, p, u);
+}
+
+/* Marsaglia and Tsang (2000), "A simple method for generating gamma variables", ACM TOMS
+ * 26(3), 363-372: squeeze first, the log test rarely. */
+double bmc_ran_gamma(gsl_rng *r, double shape)
+{
+    if (shape < 1) {
+        /* G(a) = G(a + 1) U^(1/a), section 6 of the paper */
+        double u = uniform(r);
+        return bmc_ran_gamma(r, shape + 1) * pow(u, 1 / shape);
+    }
+    double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
+    for (;;) {
+        double x, v;
+        do {
+            x = gsl_ran_gaussian_ziggurat(r, 1.0);
+            v = 1 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        double u = uniform(r), x2 = x * x;
+        if (u < 1 - 0.0331 * x2 * x2)
+            return d * v;
+        if (log(u) < 0.5 * x2 + d * (1 - v + log(v)))
+            return d * v;
+    }
+}
+
+double bmc_ran_beta(gsl_rng *r, double a, double b)
+{
+    /* with both shapes below 1 the two gammas can underflow together: GSL uses Joehnk's
+     * method there */
+    if (a < 1 && b < 1)
+        return gsl_ran_beta(r, a, b);
+    double x = bmc_ran_gamma(r, a), y = bmc_ran_gamma(r, b);
+    return x / (x + y);
+}

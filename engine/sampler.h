@@ -1,0 +1,26 @@
+#ifndef BACKLOGMC_SAMPLER_H
+#define BACKLOGMC_SAMPLER_H
+
+#include <gsl/gsl_rng.h>
+
+/* Exact samplers for the draws of the daily loop, chosen by cost for the parameters the
+ * model uses (thousands of draws per scenario, most with small means or cheap outcomes):
+ *   Poisson: inversion below mean 10, else PTRS (Hoermann 1993, transformed rejection with
+ *            squeeze);
+ *   binomial: by symmetry p <= 1/2; inversion below n p = 10, else BTRS (Hoermann 1993);
+ *   gamma: Marsaglia and Tsang (2000); beta: ratio of two gammas.
+ * Inversion starts with the free test u <= 1 - mean (Bernoulli's inequality bounds P(0)
+ * from below), so the frequent zero outcomes cost one uniform and no transcendental.
+ * Counts come back as doubles holding whole numbers. tests/test_samplers.c compares every
+ * branch with the exact pmf or cdf. */
+
+/* mu > 0 */
+double bmc_ran_poisson(gsl_rng *r, double mu);
+/* n >= 1 a whole number, 0 < p < 1 */
+double bmc_ran_binomial(gsl_rng *r, double n, double p);
+/* Gamma with the given shape > 0 and scale 1. */
+double bmc_ran_gamma(gsl_rng *r, double shape);
+/* Beta(a, b), a, b > 0. */
+double bmc_ran_beta(gsl_rng *r, double a, double b);
+
+#endif
