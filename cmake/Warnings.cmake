@@ -1,8 +1,10 @@
 function(backlogmc_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow -Wstrict-prototypes
-    -Wmissing-prototypes -Wno-unused-parameter -Werror=implicit-function-declaration
-    # key paths and messages are cut to their buffers on purpose
-    -Wno-format-truncation)
+    -Wmissing-prototypes -Wno-unused-parameter -Werror=implicit-function-declaration)
+  if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
+    # key paths and messages are cut to their buffers on purpose (a GCC-only warning)
+    target_compile_options(${target} PRIVATE -Wno-format-truncation)
+  endif()
   if(BACKLOGMC_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)

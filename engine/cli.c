@@ -10,7 +10,10 @@
 #include "model.h"
 #include "params.h"
 #include "projection.h"
+#include "mpi_comm.h"
+#include "mpi_env.h"
 #include "run.h"
+#include "summary_cmd.h"
 #include "yamlcfg.h"
 
 #define MAX_SETS 256
@@ -20,6 +23,8 @@ static const char USAGE[] =
     "       backlogmc check CONFIG [--set K=V ...]\n"
     "                                        validate, print the parameters and the central\n"
     "                                        projection\n"
+    "       backlogmc summary FILE.h5        quantiles, probabilities and provenance of a\n"
+    "                                        results file as a plain table\n"
     "       backlogmc version                version and git commit\n"
     "       backlogmc --help                 this text\n"
     "\n"
@@ -28,13 +33,24 @@ static const char USAGE[] =
     "  --seed S            master seed (default: run.seed of the config)\n"
     "  --out FILE          output file (default: results/<config name>.h5)\n"
     "  --set KEY.PATH=V    override any config key, validated like the file (repeatable)\n"
-    "  --threads T         OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
+    "  --threads T         OpenMP threads per rank (default: OMP_NUM_THREADS, else the\n"
+    "                      cores, shared by the ranks of a node)\n"
     "  --trajectories      also write monthly trajectories per scenario (large)\n"
     "  --check-invariants  verify the conservation laws every simulated day (slower)\n"
     "  --quiet             no progress lines on stderr\n"
+    "  --checkpoint FILE   save finished scenarios to FILE as they complete, durably every\n"
+    "                      --checkpoint-every seconds and on SIGTERM, SIGINT or SIGUSR1,\n"
+    "                      which then stop the run with exit code 6\n"
+    "  --checkpoint-every S  seconds between syncs of the checkpoint (default 300)\n"
+    "  --block-size N      scenarios per rank and round (default 4096; fewer with\n"
+    "                      --trajectories): memory, and how often results are saved\n"
+    "  --resume FILE       finish the run saved in checkpoint FILE (same config, --set,\n"
+    "                      --seed, --scenarios, --trajectories; any threads and ranks)\n"
+    "  under mpirun -np K: K ranks share the scenarios; rank 0 writes the output\n"
     "\n"
     "exit codes: 0 success, 1 internal error or out of memory, 2 bad command line,\n"
-    "            3 configuration error, 4 input/output error, 5 stopped by a signal\n";
+    "            3 configuration error, 4 input/output error, 5 stopped by a signal\n"
+    "            (no output), 6 stopped by a signal after saving the checkpoint\n";
 
 typedef struct cli_args {
     const char *command;
@@ -46,6 +62,10 @@ typedef struct cli_args {
     long long seed;      /* -1 = from config */
     int threads;
     bool trajectories, check_invariants, quiet, help;
+    const char *checkpoint;      /* --checkpoint or --resume FILE */
+    long long checkpoint_every;  /* seconds; 0 = default */
+    long long block_size;        /* 0 = default */
+    bool resume;
 } cli_args;
 
 static int exit_code(int status)
@@ -56,6 +76,7 @@ static int exit_code(int status)
     case BMC_ECONFIG: return 3;
     case BMC_EIO: return 4;
     case BMC_EINTERRUPTED: return 5;
+    case BMC_ESAVED: return 6;
     default: return 1;
     }
 }
@@ -88,6 +109,15 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
     }
     if (!strcmp(a->command, "version") || !strcmp(a->command, "--version"))
         return argc == 2 ? BMC_OK : bmc_fail(err, BMC_EUSAGE, "version takes no arguments");
+    if (!strcmp(a->command, "summary")) {
+        /* one results file, no options: a->config holds its path */
+        if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")))
+            a->help = true;
+        else if (argc != 3 || argv[2][0] == '-')
+            return bmc_fail(err, BMC_EUSAGE, "summary needs one results FILE.h5");
+        a->config = argv[2];
+        return BMC_OK;
+    }
     if (strcmp(a->command, "run") && strcmp(a->command, "check"))
         return bmc_fail(err, BMC_EUSAGE, "unknown command \"%s\" (try backlogmc --help)",
                         a->command);
@@ -95,7 +125,7 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
     for (; i < argc; i++) {
         const char *o = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        long long v;
+        long long v = 0;
         int rc = BMC_OK;
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             a->help = true;
@@ -128,6 +158,20 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
             a->check_invariants = true;
         } else if (is_run && !strcmp(o, "--quiet")) {
             a->quiet = true;
+        } else if (is_run && (!strcmp(o, "--checkpoint") || !strcmp(o, "--resume"))) {
+            if (!val || !*val)
+                return bmc_fail(err, BMC_EUSAGE, "%s needs a file name", o);
+            if (a->checkpoint && strcmp(a->checkpoint, val))
+                return bmc_fail(err, BMC_EUSAGE, "--checkpoint and --resume name one file");
+            a->checkpoint = val;
+            a->resume = a->resume || !strcmp(o, "--resume");
+            i++;
+        } else if (is_run && !strcmp(o, "--block-size")) {
+            rc = parse_count(o, val, 1, 1 << 24, &a->block_size, err);
+            i++;
+        } else if (is_run && !strcmp(o, "--checkpoint-every")) {
+            rc = parse_count(o, val, 1, 100000000, &a->checkpoint_every, err);
+            i++;
         } else if (o[0] == '-' && o[1] != '\0') {
             return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for %s (try --help)", o,
                             a->command);
@@ -171,9 +215,15 @@ static void print_summary(const bmc_model *m, const bmc_run_summary *s, const ch
     bmc_date_format(m->p.target_date, target);
     if (s->median_day >= 0)
         bmc_date_format(bmc_calendar_date(m->cal, s->median_day), median);
-    fprintf(to, "wrote %s: %lld scenarios in %.2f s (%.0f scenarios/s on %d threads)\n", out,
-            (long long)s->scenarios, s->seconds, s->scenarios / (s->seconds > 0 ? s->seconds : 1),
-            s->threads);
+    /* the rate of this process: scenarios from a checkpoint took no time */
+    double simulated = (double)(s->scenarios - s->resumed);
+    fprintf(to, "wrote %s: %lld scenarios in %.2f s (%.0f scenarios/s on ", out,
+            (long long)s->scenarios, s->seconds, simulated / (s->seconds > 0 ? s->seconds : 1));
+    if (s->ranks > 1)
+        fprintf(to, "%d ranks x ", s->ranks);
+    fprintf(to, "%d threads)\n", s->threads);
+    if (s->resumed > 0)
+        fprintf(to, "resumed: %lld scenarios came from the checkpoint\n", (long long)s->resumed);
     fprintf(to, "median completion of the old cases: %s\n",
             s->median_day >= 0 ? median : "beyond the horizon");
     fprintf(to, "P(all old cases decided by %s) = %.3f; completed by the horizon in %.1f %%\n",
@@ -188,7 +238,9 @@ static int command_run(const cli_args *a, FILE *out, bmc_err *err)
     bmc_model *m = NULL;
     char *text = NULL;
     char out_path[4096];
-    int rc = load_config(a, &cfg, &p, err);
+    int rc = bmc_mpi_start(err); /* only under an MPI launcher (mpi_env.h) */
+    if (rc == BMC_OK)
+        rc = load_config(a, &cfg, &p, err);
     if (rc == BMC_OK) {
         if (a->scenarios > 0)
             p.scenarios = a->scenarios;
@@ -198,6 +250,8 @@ static int command_run(const cli_args *a, FILE *out, bmc_err *err)
     }
     if (rc == BMC_OK && !(text = cfg_emit(cfg)))
         rc = bmc_fail(err, BMC_ENOMEM, "out of memory writing the resolved config");
+    /* a rank that failed to get here must not leave the others waiting in bmc_run */
+    rc = bmc_mpi_agree_world(rc, err);
     if (rc == BMC_OK) {
         if (a->out)
             snprintf(out_path, sizeof out_path, "%s", a->out);
@@ -213,15 +267,20 @@ static int command_run(const cli_args *a, FILE *out, bmc_err *err)
             .quiet = a->quiet,
             .config_name = a->config,
             .config_text = text,
+            .checkpoint = a->checkpoint,
+            .checkpoint_every = (double)a->checkpoint_every,
+            .resume = a->resume,
+            .block_size = (int)a->block_size,
         };
         bmc_run_summary s;
         rc = bmc_run(m, &o, &s, err);
-        if (rc == BMC_OK)
+        if (rc == BMC_OK && bmc_mpi_launch_rank() == 0)
             print_summary(m, &s, out_path, out);
     }
     free(text);
     bmc_model_free(m);
     cfg_free(cfg);
+    bmc_mpi_stop();
     return rc;
 }
 
@@ -265,8 +324,11 @@ int bmc_cli_main(int argc, char **argv, FILE *out, FILE *errout)
         return 0;
     }
     if (rc == BMC_OK)
-        rc = !strcmp(a.command, "run") ? command_run(&a, out, &err) : command_check(&a, out, &err);
-    if (rc != BMC_OK)
+        rc = !strcmp(a.command, "run")       ? command_run(&a, out, &err)
+             : !strcmp(a.command, "summary") ? bmc_summary_command(a.config, out, &err)
+                                             : command_check(&a, out, &err);
+    /* under MPI every rank has the same message (agreed): rank 0 says it */
+    if (rc != BMC_OK && bmc_mpi_launch_rank() == 0)
         fprintf(errout, "backlogmc: %s\n", err.msg);
     return exit_code(rc);
 }

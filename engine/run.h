@@ -7,33 +7,50 @@
 #include "model.h"
 #include "status.h"
 
-/* The parallel driver: scenarios in blocks, OpenMP threads over the scenarios of a block,
- * blocks appended to the results file in scenario order. Every scenario draws only from its
- * own streams, so the file is the same for any number of threads. */
+/* The parallel driver. Scenarios go in rounds: each MPI rank simulates one block of
+ * consecutive scenarios per round, with OpenMP threads over the scenarios of its block;
+ * rank 0 receives the blocks in scenario order and alone writes the results file (and the
+ * checkpoint). Every scenario draws only from its own streams, so the file is the same for
+ * any number of threads and ranks, and for a run resumed from a checkpoint. Without MPI
+ * running (mpi_env.h) the process is the only rank. With MPI every rank calls bmc_run with
+ * the same arguments and gets the same status and message back. */
 
 typedef struct bmc_run_options {
     int64_t scenarios;
     uint64_t seed;
     const char *out_path;
-    int threads;            /* 0 = OpenMP default */
+    int threads;            /* per rank; 0 = OMP_NUM_THREADS, else the cores of the rank */
     bool trajectories;
     bool check_invariants;  /* verify MODEL.md section 11 every simulated day */
     bool quiet;             /* no progress lines */
-    int block_size;         /* scenarios per block; 0 = default */
+    int block_size;         /* scenarios per rank and round; 0 = default */
     const char *config_name;
     const char *config_text;
+    const char *checkpoint; /* save finished scenarios to this file (NULL: none) */
+    double checkpoint_every; /* seconds between syncs of the checkpoint; <= 0: 300 */
+    bool resume;            /* continue the run saved in `checkpoint` */
+    double progress_every;  /* seconds between progress lines when not on a terminal;
+                               <= 0: 10 */
 } bmc_run_options;
 
-/* What the driver reports back: exact, from an integer histogram of completion days. */
+#define BMC_CHECKPOINT_EVERY_DEFAULT 300.0
+
+/* What the driver reports back (on every rank): exact, from an integer histogram of
+ * completion days. */
 typedef struct bmc_run_summary {
     int64_t scenarios;
     int64_t completed;        /* completion reached by the horizon */
     int64_t by_target;        /* completion on or before the target date */
     int median_day;           /* -1 when the median lies beyond the horizon */
-    double seconds;
-    int threads;
+    double seconds;           /* of this process; scenarios from a checkpoint took none */
+    int64_t resumed;          /* scenarios taken from the checkpoint */
+    int threads;              /* per rank */
+    int ranks;
 } bmc_run_summary;
 
+/* BMC_EINTERRUPTED after SIGINT/SIGTERM without a checkpoint (no output written),
+ * BMC_ESAVED after one with a checkpoint (synced; continue with resume). The output file
+ * exists only after BMC_OK; the checkpoint is removed then. */
 int bmc_run(const bmc_model *m, const bmc_run_options *o, bmc_run_summary *summary,
             bmc_err *err);
 

@@ -24,6 +24,7 @@ const char *bmc_status_name(int code)
     case BMC_ENOMEM: return "out of memory";
     case BMC_EINTERRUPTED: return "interrupted";
     case BMC_EINTERNAL: return "internal error";
+    case BMC_ESAVED: return "stopped, checkpoint saved";
     default: return "unknown error";
     }
 }

@@ -12,6 +12,7 @@ enum bmc_status {
     BMC_ENOMEM = 4,
     BMC_EINTERRUPTED = 5, /* stopped by a signal */
     BMC_EINTERNAL = 6,    /* an invariant failed: a bug */
+    BMC_ESAVED = 7,       /* stopped by a signal after saving the checkpoint */
 };
 
 #define BMC_ERR_LEN 1024

@@ -1,0 +1,408 @@
+#include "checkpoint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backlogmc_version.h"
+#include "block_columns.h"
+
+#define FILE_MAGIC "BMCCKPT1"
+#define RECORD_MAGIC "BMCROWS1"
+#define ENDIAN_MARK UINT64_C(0x0102030405060708)
+
+/* Every field is 8 bytes wide (or a multiple): no padding, the same bytes on disk as in
+ * memory. */
+typedef struct file_header {
+    char magic[8];
+    uint64_t endian;
+    uint64_t seed;
+    int64_t n_scenarios;
+    uint64_t config_hash;
+    uint64_t layout_hash;
+    int64_t writer_pid;
+    char engine[96];
+    uint64_t hash; /* of everything above */
+} file_header;
+
+typedef struct record_header {
+    char magic[8];
+    int64_t first;
+    int64_t rows;
+    uint64_t bytes; /* payload: the block's columns, rows [0, rows) */
+    uint64_t hash;  /* of the fields above and the payload */
+} record_header;
+
+struct bmc_checkpoint {
+    char *path;
+    int fd;
+    file_header header;
+    int64_t rows;      /* scenarios saved */
+    off_t end;         /* end of the last whole record */
+    bool replayed;
+};
+
+/* FNV-1a over 64-bit words (a tail shorter than a word is zero-padded), then a final mix:
+ * cheap enough for every block, and any torn or stale record fails it. */
+typedef struct hasher {
+    uint64_t h;
+} hasher;
+
+static void hash_bytes(hasher *s, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    uint64_t h = s->h;
+    for (; n >= 8; n -= 8, p += 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * UINT64_C(0x100000001b3);
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, p, n);
+        h = (h ^ w) * UINT64_C(0x100000001b3);
+    }
+    s->h = h;
+}
+
+static uint64_t hash_final(const hasher *s)
+{
+    uint64_t h = s->h;
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    return h;
+}
+
+static const uint64_t HASH_SEED = UINT64_C(0xcbf29ce484222325);
+
+static uint64_t hash_of(const void *data, size_t n)
+{
+    hasher s = {HASH_SEED};
+    hash_bytes(&s, data, n);
+    return hash_final(&s);
+}
+
+void bmc_run_identity_make(const bmc_layout *l, uint64_t seed, int64_t n_scenarios,
+                           const char *config_text, bmc_run_identity *out)
+{
+    memset(out, 0, sizeof *out);
+    out->seed = seed;
+    out->n_scenarios = n_scenarios;
+    out->config_hash = hash_of(config_text ? config_text : "", config_text ? strlen(config_text) : 0);
+    hasher s = {HASH_SEED};
+    int32_t counts[4] = {l->n_categories, l->n_params, l->n_months, l->trajectories};
+    hash_bytes(&s, counts, sizeof counts);
+    for (int c = 0; c < l->n_categories; c++)
+        hash_bytes(&s, l->category_names[c], strnlen(l->category_names[c], BMC_NAME_LEN) + 1);
+    for (int p = 0; p < l->n_params; p++)
+        hash_bytes(&s, l->param_names[p], strnlen(l->param_names[p], BMC_NAME_LEN) + 1);
+    out->layout_hash = hash_final(&s);
+    snprintf(out->engine, sizeof out->engine, "%s (git %s)", BACKLOGMC_VERSION,
+             BACKLOGMC_GIT_COMMIT);
+}
+
+static int io_fail(const bmc_checkpoint *c, bmc_err *err, const char *what)
+{
+    return bmc_fail(err, BMC_EIO, "checkpoint %s: %s: %s", c->path, what, strerror(errno));
+}
+
+static int write_all(int fd, const void *data, size_t n)
+{
+    const char *p = data;
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* 1 = all n bytes read, 0 = end of file first (a torn record), -1 = error */
+static int read_all(int fd, void *data, size_t n)
+{
+    char *p = data;
+    while (n > 0) {
+        ssize_t r = read(fd, p, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            return 0;
+        p += r;
+        n -= (size_t)r;
+    }
+    return 1;
+}
+
+static void header_seal(file_header *h)
+{
+    h->hash = hash_of(h, offsetof(file_header, hash));
+}
+
+static int write_header(bmc_checkpoint *c, bmc_err *err)
+{
+    header_seal(&c->header);
+    if (lseek(c->fd, 0, SEEK_SET) < 0 || write_all(c->fd, &c->header, sizeof c->header) < 0)
+        return io_fail(c, err, "cannot write the header");
+    return BMC_OK;
+}
+
+static bmc_checkpoint *checkpoint_new(const char *path)
+{
+    bmc_checkpoint *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->fd = -1;
+    if (!(c->path = strdup(path))) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void checkpoint_free(bmc_checkpoint *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c->path);
+    free(c);
+}
+
+int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, bmc_checkpoint **out,
+                          bmc_err *err)
+{
+    *out = NULL;
+    bmc_checkpoint *c = checkpoint_new(path);
+    if (!c)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory for the checkpoint");
+    c->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (c->fd < 0) {
+        int rc = io_fail(c, err, "cannot create it");
+        checkpoint_free(c);
+        return rc;
+    }
+    memcpy(c->header.magic, FILE_MAGIC, 8);
+    c->header.endian = ENDIAN_MARK;
+    c->header.seed = id->seed;
+    c->header.n_scenarios = id->n_scenarios;
+    c->header.config_hash = id->config_hash;
+    c->header.layout_hash = id->layout_hash;
+    c->header.writer_pid = (int64_t)getpid();
+    memcpy(c->header.engine, id->engine, sizeof c->header.engine);
+    int rc = write_header(c, err);
+    if (rc == BMC_OK && fsync(c->fd) < 0)
+        rc = io_fail(c, err, "cannot sync it");
+    if (rc != BMC_OK) {
+        checkpoint_free(c);
+        unlink(path);
+        return rc;
+    }
+    c->end = (off_t)sizeof c->header;
+    c->replayed = true; /* nothing to replay */
+    *out = c;
+    return BMC_OK;
+}
+
+/* Says which part of the identity differs. */
+static int check_identity(const bmc_checkpoint *c, const bmc_run_identity *id, bmc_err *err)
+{
+    const file_header *h = &c->header;
+    const char *hint = "resume with the same config, --set, --seed, --scenarios and "
+                       "--trajectories as the run that wrote it";
+    if (h->seed != id->seed)
+        return bmc_fail(err, BMC_EUSAGE, "checkpoint %s is of seed %llu, not %llu: %s",
+                        c->path, (unsigned long long)h->seed, (unsigned long long)id->seed,
+                        hint);
+    if (h->n_scenarios != id->n_scenarios)
+        return bmc_fail(err, BMC_EUSAGE, "checkpoint %s is of %lld scenarios, not %lld: %s",
+                        c->path, (long long)h->n_scenarios, (long long)id->n_scenarios, hint);
+    if (h->config_hash != id->config_hash)
+        return bmc_fail(err, BMC_EUSAGE, "checkpoint %s was made with another configuration: %s",
+                        c->path, hint);
+    if (h->layout_hash != id->layout_hash)
+        return bmc_fail(err, BMC_EUSAGE, "checkpoint %s was made with another output layout: %s",
+                        c->path, hint);
+    if (strncmp(h->engine, id->engine, sizeof h->engine) != 0)
+        return bmc_fail(err, BMC_EUSAGE,
+                        "checkpoint %s was made by backlogmc %.96s, this is %.96s: resume "
+                        "with the same build",
+                        c->path, h->engine, id->engine);
+    return BMC_OK;
+}
+
+int bmc_checkpoint_open(const char *path, const bmc_run_identity *id, bmc_checkpoint **out,
+                        long *old_pid, bmc_err *err)
+{
+    *out = NULL;
+    bmc_checkpoint *c = checkpoint_new(path);
+    if (!c)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory for the checkpoint");
+    int rc = BMC_OK;
+    c->fd = open(path, O_RDWR | O_CLOEXEC);
+    if (c->fd < 0)
+        rc = io_fail(c, err, "cannot open it");
+    if (rc == BMC_OK) {
+        int r = read_all(c->fd, &c->header, sizeof c->header);
+        if (r < 0)
+            rc = io_fail(c, err, "cannot read it");
+        else if (r == 0 || memcmp(c->header.magic, FILE_MAGIC, 8) != 0 ||
+                 c->header.endian != ENDIAN_MARK ||
+                 c->header.hash != hash_of(&c->header, offsetof(file_header, hash)))
+            rc = bmc_fail(err, BMC_EIO, "%s is not a backlogmc checkpoint (or was written on "
+                          "another kind of machine)", path);
+    }
+    if (rc == BMC_OK)
+        rc = check_identity(c, id, err);
+    if (rc == BMC_OK) {
+        *old_pid = (long)c->header.writer_pid;
+        c->header.writer_pid = (int64_t)getpid();
+        rc = write_header(c, err);
+    }
+    if (rc != BMC_OK) {
+        checkpoint_free(c);
+        return rc;
+    }
+    c->end = (off_t)sizeof c->header;
+    *out = c;
+    return BMC_OK;
+}
+
+/* Reads the payload of a record with `rows` rows into b's columns, hashing as it goes.
+ * 1 = read, 0 = torn, -1 = error. */
+static int read_payload(int fd, bmc_result_block *b, int rows, hasher *s)
+{
+    bmc_block_column cols[BMC_BLOCK_MAX_COLUMNS];
+    int n = bmc_block_columns(b, rows, cols);
+    for (int i = 0; i < n; i++) {
+        int r = read_all(fd, cols[i].data, cols[i].bytes);
+        if (r <= 0)
+            return r;
+        hash_bytes(s, cols[i].data, cols[i].bytes);
+    }
+    b->count = rows;
+    return 1;
+}
+
+/* The block to read a record of `rows` rows into: *b, grown when too small. */
+static int block_for(bmc_result_block **b, const bmc_layout *layout, int rows)
+{
+    if (*b && (*b)->capacity >= rows)
+        return BMC_OK;
+    bmc_result_block_free(*b);
+    *b = bmc_result_block_alloc(layout, rows);
+    return *b ? BMC_OK : BMC_ENOMEM;
+}
+
+int bmc_checkpoint_replay(bmc_checkpoint *c, const bmc_layout *layout, bmc_checkpoint_fn fn,
+                          void *ctx, int64_t *rows, bmc_err *err)
+{
+    *rows = 0;
+    if (c->replayed)
+        return bmc_fail(err, BMC_EINTERNAL, "checkpoint %s replayed twice", c->path);
+    c->replayed = true;
+    bmc_result_block *b = NULL;
+    int rc = BMC_OK;
+    for (;;) {
+        record_header r;
+        int got = read_all(c->fd, &r, sizeof r);
+        if (got < 0) {
+            rc = io_fail(c, err, "cannot read it");
+            break;
+        }
+        if (got == 0 || memcmp(r.magic, RECORD_MAGIC, 8) != 0 || r.first != c->rows ||
+            r.rows <= 0 || r.rows > c->header.n_scenarios - c->rows || r.rows > (1 << 30))
+            break;
+        if (block_for(&b, layout, (int)r.rows) != BMC_OK) {
+            rc = bmc_fail(err, BMC_ENOMEM, "out of memory replaying checkpoint %s", c->path);
+            break;
+        }
+        if (bmc_block_bytes(b, (int)r.rows) != r.bytes)
+            break;
+        hasher s = {HASH_SEED};
+        hash_bytes(&s, &r, offsetof(record_header, hash));
+        got = read_payload(c->fd, b, (int)r.rows, &s);
+        if (got < 0) {
+            rc = io_fail(c, err, "cannot read it");
+            break;
+        }
+        if (got == 0 || hash_final(&s) != r.hash)
+            break;
+        b->first_scenario = r.first;
+        rc = fn(ctx, b, err);
+        if (rc != BMC_OK)
+            break;
+        c->rows += r.rows;
+        c->end += (off_t)(sizeof r + r.bytes);
+    }
+    bmc_result_block_free(b);
+    /* drop a torn tail so that appends continue the valid records */
+    if (rc == BMC_OK && (ftruncate(c->fd, c->end) < 0 || lseek(c->fd, c->end, SEEK_SET) < 0))
+        rc = io_fail(c, err, "cannot cut a torn record");
+    *rows = c->rows;
+    return rc;
+}
+
+int bmc_checkpoint_append(bmc_checkpoint *c, const bmc_result_block *b, bmc_err *err)
+{
+    if (b->first_scenario != c->rows || b->count <= 0)
+        return bmc_fail(err, BMC_EINTERNAL,
+                        "checkpoint %s: block of scenarios %lld.. after %lld saved", c->path,
+                        (long long)b->first_scenario, (long long)c->rows);
+    bmc_block_column cols[BMC_BLOCK_MAX_COLUMNS];
+    int n = bmc_block_columns(b, b->count, cols);
+    record_header r;
+    memcpy(r.magic, RECORD_MAGIC, 8);
+    r.first = b->first_scenario;
+    r.rows = b->count;
+    r.bytes = 0;
+    for (int i = 0; i < n; i++)
+        r.bytes += cols[i].bytes;
+    hasher s = {HASH_SEED};
+    hash_bytes(&s, &r, offsetof(record_header, hash));
+    for (int i = 0; i < n; i++)
+        hash_bytes(&s, cols[i].data, cols[i].bytes);
+    r.hash = hash_final(&s);
+    if (write_all(c->fd, &r, sizeof r) < 0)
+        return io_fail(c, err, "cannot append");
+    for (int i = 0; i < n; i++)
+        if (write_all(c->fd, cols[i].data, cols[i].bytes) < 0)
+            return io_fail(c, err, "cannot append");
+    c->rows += r.rows;
+    c->end += (off_t)(sizeof r + r.bytes);
+    return BMC_OK;
+}
+
+int bmc_checkpoint_sync(bmc_checkpoint *c, bmc_err *err)
+{
+    return fsync(c->fd) == 0 ? BMC_OK : io_fail(c, err, "cannot sync it");
+}
+
+int64_t bmc_checkpoint_rows(const bmc_checkpoint *c)
+{
+    return c->rows;
+}
+
+int bmc_checkpoint_close(bmc_checkpoint *c, bool remove, bmc_err *err)
+{
+    if (!c)
+        return BMC_OK;
+    int rc = BMC_OK;
+    if (close(c->fd) < 0)
+        rc = io_fail(c, err, "cannot close it");
+    c->fd = -1;
+    if (remove && unlink(c->path) < 0 && errno != ENOENT && rc == BMC_OK)
+        rc = io_fail(c, err, "cannot remove it");
+    checkpoint_free(c);
+    return rc;
+}

@@ -1,0 +1,62 @@
+#ifndef BACKLOGMC_CHECKPOINT_H
+#define BACKLOGMC_CHECKPOINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "results.h"
+#include "status.h"
+
+/* Checkpoint of a run: the identity of the run, then the rows of the scenarios finished so
+ * far, in scenario order, as records of whole blocks, each with its own checksum. A record
+ * is appended as soon as its block reaches the output; bmc_checkpoint_sync makes the file
+ * durable (fsync) every --checkpoint-every seconds and when the run stops on a signal. A
+ * process killed mid-append leaves a torn last record: resume keeps the records before it.
+ * Scenarios depend only on (seed, scenario, purpose), so the saved rows plus the rest
+ * computed later give the same output as a straight run, whatever the threads and ranks of
+ * either part. The file is native binary (same machine type for both parts); it holds every
+ * number the output holds, uncompressed. */
+
+typedef struct bmc_checkpoint bmc_checkpoint;
+
+/* What must match for a checkpoint to be resumed. */
+typedef struct bmc_run_identity {
+    uint64_t seed;
+    int64_t n_scenarios;
+    uint64_t config_hash; /* of the resolved configuration text */
+    uint64_t layout_hash; /* categories, sampled parameters, months, trajectories */
+    char engine[96];      /* version and git commit of the engine */
+} bmc_run_identity;
+
+void bmc_run_identity_make(const bmc_layout *layout, uint64_t seed, int64_t n_scenarios,
+                           const char *config_text, bmc_run_identity *out);
+
+/* Creates (or replaces) path holding the identity and no rows; BMC_EIO naming the path. */
+int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, bmc_checkpoint **out,
+                          bmc_err *err);
+
+/* Opens path to resume the run id: BMC_EIO when it cannot be read or is not a checkpoint,
+ * BMC_EUSAGE (naming what differs) when it belongs to another run. *old_pid is the process
+ * that wrote it before (its temporary output, "<out>.tmp-<pid>", may be left over); the
+ * file now records this process instead. */
+int bmc_checkpoint_open(const char *path, const bmc_run_identity *id, bmc_checkpoint **out,
+                        long *old_pid, bmc_err *err);
+
+/* Hands the saved rows, in order, to fn as blocks (layout as the run's); stops at the first
+ * torn or corrupt record and cuts the file there, so appends continue the valid rows.
+ * *rows = scenarios replayed. Call once, right after bmc_checkpoint_open. */
+typedef int (*bmc_checkpoint_fn)(void *ctx, const bmc_result_block *b, bmc_err *err);
+int bmc_checkpoint_replay(bmc_checkpoint *c, const bmc_layout *layout, bmc_checkpoint_fn fn,
+                          void *ctx, int64_t *rows, bmc_err *err);
+
+/* Appends rows [0, b->count) of b, scenarios b->first_scenario on, which must continue the
+ * saved rows (else BMC_EINTERNAL). */
+int bmc_checkpoint_append(bmc_checkpoint *c, const bmc_result_block *b, bmc_err *err);
+/* fsync: what was appended survives a crash of the machine, not only of the process. */
+int bmc_checkpoint_sync(bmc_checkpoint *c, bmc_err *err);
+int64_t bmc_checkpoint_rows(const bmc_checkpoint *c);
+/* Closes and frees c (NULL is fine); remove deletes the file, once the output is complete.
+ * Returns BMC_EIO when closing or removing fails. */
+int bmc_checkpoint_close(bmc_checkpoint *c, bool remove, bmc_err *err);
+
+#endif

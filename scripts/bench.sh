@@ -1,0 +1,71 @@
+#!/bin/sh
+# Benchmark of the baseline (configs/baseline.yaml, daily steps 2026-04-01 to 2031-12-31) on
+# this machine, with a Release build in build-bench/:
+#   - scenarios per second per core at 1 thread;
+#   - parallel efficiency at 2 threads (one process) and at 2 MPI ranks of 1 thread:
+#     rate / (2 x the 1-thread rate);
+#   - peak resident memory (/usr/bin/time -f %M) of runs of 10^4 and 10^5 scenarios;
+#   - with --full, the wall time of 10^6 scenarios on 2 threads (about 20 minutes here).
+# Rates are the engine's own (scenarios over the seconds from the first scenario to the
+# committed file), the median of --repeat runs; the machine should be otherwise idle.
+# usage: scripts/bench.sh [--full] [--repeat K] [--scenarios N]
+set -eu
+cd "$(dirname "$0")/.."
+
+full=0
+repeat=3
+n=2000
+while [ $# -gt 0 ]; do
+    case $1 in
+    --full) full=1 ;;
+    --repeat) repeat=$2; shift ;;
+    --scenarios) n=$2; shift ;;
+    *) echo "usage: scripts/bench.sh [--full] [--repeat K] [--scenarios N]" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBACKLOGMC_TESTS=OFF >/dev/null
+cmake --build build-bench -j "$(nproc)" >/dev/null
+bin=build-bench/backlogmc
+cfg=configs/baseline.yaml
+tmp=$(mktemp -d /tmp/bmc-bench-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+# scenarios/s reported by one run of the given command
+rate_of() {
+    "$@" --quiet --out "$tmp/bench.h5" | sed -n 's/.* (\([0-9]*\) scenarios\/s on .*/\1/p'
+}
+# median of $repeat runs
+median_rate() {
+    i=0
+    : >"$tmp/rates"
+    while [ $i -lt "$repeat" ]; do
+        rate_of "$@" >>"$tmp/rates"
+        i=$((i + 1))
+    done
+    sort -n "$tmp/rates" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+peak_rss_mb() {
+    /usr/bin/time -f %M -o "$tmp/rss" "$@" --quiet --out "$tmp/bench.h5" >/dev/null
+    awk '{printf "%.0f", $1 / 1024}' "$tmp/rss"
+}
+
+echo "backlogmc benchmark: $cfg, $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
+echo "git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo -dirty), Release build, median of $repeat runs"
+r1=$(median_rate "$bin" run "$cfg" --scenarios "$n" --threads 1)
+echo "1 thread:            $r1 scenarios/s per core   ($bin run $cfg --scenarios $n --threads 1)"
+r2=$(median_rate "$bin" run "$cfg" --scenarios $((2 * n)) --threads 2)
+echo "2 threads:           $r2 scenarios/s, efficiency $(awk -v a="$r2" -v b="$r1" 'BEGIN {printf "%.0f %%", 100 * a / (2 * b)}')   (--threads 2)"
+rm2=$(median_rate mpirun --oversubscribe --bind-to none -np 2 "$bin" run "$cfg" \
+    --scenarios $((2 * n)) --threads 1)
+echo "2 ranks x 1 thread:  $rm2 scenarios/s, efficiency $(awk -v a="$rm2" -v b="$r1" 'BEGIN {printf "%.0f %%", 100 * a / (2 * b)}')   (mpirun -np 2 ... --threads 1)"
+for s in 10000 100000; do
+    echo "peak RSS, $s scenarios: $(peak_rss_mb "$bin" run "$cfg" --scenarios $s --threads 2) MB   (/usr/bin/time -f %M ... --scenarios $s --threads 2)"
+done
+if [ "$full" -eq 1 ]; then
+    start=$(date +%s)
+    "$bin" run "$cfg" --scenarios 1000000 --threads 2 --quiet --out "$tmp/bench.h5" >/dev/null
+    echo "1,000,000 scenarios: $(($(date +%s) - start)) s wall   (--scenarios 1000000 --threads 2)"
+fi
