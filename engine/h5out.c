@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,8 @@
 #include <hdf5.h>
 
 #include "backlogmc_version.h"
+#include "h5util.h"
+#include "summary_h5.h"
 
 #define DAY_UNITS "days since day0; -1 = not reached by the horizon"
 #define SCEN_CHUNK_ROWS 4096
@@ -24,7 +25,6 @@
 /* A chunk is what a reader decompresses to get one value, and the writer caches two per
  * dataset (dataset_access_plist): long trajectory rows get fewer rows per chunk. */
 #define TRAJ_CHUNK_MAX_BYTES (1u << 20)
-#define DEFLATE_LEVEL 4
 /* headroom over the estimate in reserve_for_flush */
 #define FLUSH_MARGIN_BYTES (UINT64_C(1) << 20)
 
@@ -97,7 +97,8 @@ enum {
 struct bmc_h5out {
     char *final_path;
     char *tmp_path;
-    bmc_layout layout; /* a copy: the caller's may go away before commit */
+    bmc_layout layout; /* the file's: a copy (the caller's may go away before commit), with
+                        * trajectories only when they are written */
     int64_t n_scenarios;
     int64_t rows;      /* scenarios written so far */
     bool failed;       /* a write failed: the file must not be committed */
@@ -105,227 +106,10 @@ struct bmc_h5out {
     hid_t ds[DS_COUNT]; /* open from open to commit, so append only writes */
 };
 
-/* ---- HDF5 error handling ---------------------------------------------------------------- */
-
-/* Where an HDF5 failure is reported: the path named in messages, the caller's err, and the
- * reason HDF5 gave. HDF5 prints its whole error stack to stderr by default; each public call
- * installs record_error instead, which prints nothing and keeps the innermost reason of the
- * first failure, and restores the caller's handler on the way out. Recording at the moment
- * of failure matters: every later HDF5 call (the cleanup) clears the stack. */
-#define DETAIL_LEN 512
-
-typedef struct ectx {
-    const char *path;
-    bmc_err *err;
-    char detail[DETAIL_LEN];
-    H5E_auto2_t saved_func;
-    void *saved_data;
-} ectx;
-
-static herr_t innermost_error(unsigned n, const H5E_error2_t *e, void *data)
-{
-    if (n == 0 && e->desc)
-        snprintf(data, DETAIL_LEN, "%s", e->desc);
-    return 0;
-}
-
-static herr_t record_error(hid_t stack, void *data)
-{
-    ectx *e = data;
-    if (!e->detail[0])
-        H5Ewalk2(stack, H5E_WALK_UPWARD, innermost_error, e->detail);
-    return 0;
-}
-
-static void ectx_begin(ectx *e, const char *path, bmc_err *err)
-{
-    e->path = path;
-    e->err = err;
-    e->detail[0] = '\0';
-    H5Eget_auto2(H5E_DEFAULT, &e->saved_func, &e->saved_data);
-    H5Eset_auto2(H5E_DEFAULT, record_error, e);
-}
-
-static void ectx_end(ectx *e)
-{
-    H5Eset_auto2(H5E_DEFAULT, e->saved_func, e->saved_data);
-}
-
-/* HDF5's file-driver messages wrap the one useful part in a timestamp, the file name, a buffer
- * address and sizes: "file write failed: time = ..., error message = 'No space left on
- * device', buf = ...". Keep "file write failed: No space left on device"; other messages
- * stay as they are, on one line. */
-static void compact_detail(char *d)
-{
-    for (char *c = d; *c; c++)
-        if (*c == '\n' || *c == '\r')
-            *c = ' ';
-    static const char key[] = "error message = '";
-    char *colon = strchr(d, ':'), *m = strstr(d, key);
-    if (!colon || !m || colon > m)
-        return;
-    m += sizeof key - 1;
-    char *q = strchr(m, '\'');
-    size_t len = q ? (size_t)(q - m) : strlen(m);
-    memmove(colon + 2, m, len);
-    colon[1] = ' ';
-    colon[2 + len] = '\0';
-}
-
-/* BMC_EIO with "path: cannot <what> (HDF5: reason)" on one line. */
-static int h5_fail(ectx *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int h5_fail(ectx *e, const char *fmt, ...)
-{
-    char what[192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    compact_detail(e->detail);
-    int rc;
-    if (e->detail[0])
-        rc = bmc_fail(e->err, BMC_EIO, "%s: cannot %s (HDF5: %s)", e->path, what, e->detail);
-    else
-        rc = bmc_fail(e->err, BMC_EIO, "%s: cannot %s (HDF5 error)", e->path, what);
-    e->detail[0] = '\0';
-    return rc;
-}
-
-/* Cleanup closes; ids that were never opened are negative. */
-static void close_type(hid_t id) { if (id >= 0) H5Tclose(id); }
-static void close_space(hid_t id) { if (id >= 0) H5Sclose(id); }
-static void close_attr(hid_t id) { if (id >= 0) H5Aclose(id); }
-static void close_plist(hid_t id) { if (id >= 0) H5Pclose(id); }
-static void close_group(hid_t id) { if (id >= 0) H5Gclose(id); }
-
-static herr_t close_dataset(hid_t *id)
-{
-    herr_t rc = 0;
-    if (*id >= 0)
-        rc = H5Dclose(*id);
-    *id = H5I_INVALID_HID;
-    return rc;
-}
-
-/* ---- types and attributes ----------------------------------------------------------------- */
-
-/* Scalar text: variable-length UTF-8, which h5py returns as str. */
-static hid_t vlen_string_type(void)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    if (t < 0)
-        return t;
-    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-        H5Tclose(t);
-        return H5I_INVALID_HID;
-    }
-    return t;
-}
-
-/* Arrays of names and dates: fixed length, NUL-padded (no terminator when full). */
-static hid_t fixed_string_type(size_t len)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    if (t < 0)
-        return t;
-    if (H5Tset_size(t, len) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0
-        || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-        H5Tclose(t);
-        return H5I_INVALID_HID;
-    }
-    return t;
-}
-
-/* A scalar attribute of file type ftype written from memory type mtype. */
-static int attr_scalar(ectx *e, hid_t obj, const char *name, hid_t ftype, hid_t mtype,
-                       const void *value)
-{
-    hid_t s = H5I_INVALID_HID, a = H5I_INVALID_HID;
-    int rc = BMC_OK;
-    if ((s = H5Screate(H5S_SCALAR)) < 0
-        || (a = H5Acreate2(obj, name, ftype, s, H5P_DEFAULT, H5P_DEFAULT)) < 0
-        || H5Awrite(a, mtype, value) < 0)
-        rc = h5_fail(e, "write attribute %s", name);
-    close_attr(a);
-    close_space(s);
-    return rc;
-}
-
-static int attr_string(ectx *e, hid_t obj, const char *name, const char *value)
-{
-    hid_t t = vlen_string_type();
-    if (t < 0)
-        return h5_fail(e, "create a string type");
-    const char *v = value ? value : "";
-    int rc = attr_scalar(e, obj, name, t, t, &v);
-    H5Tclose(t);
-    return rc;
-}
-
-static int attr_date(ectx *e, hid_t obj, const char *name, bmc_date d)
-{
-    char iso[16];
-    bmc_date_format(d, iso);
-    return attr_string(e, obj, name, iso);
-}
-
-/* n names of up to BMC_NAME_LEN - 1 characters each, packed into fixed-length strings as
- * long as the longest (at least 1: HDF5 has no zero-length fixed strings). */
-typedef struct packed_names {
-    char *buf;
-    size_t len;
-} packed_names;
-
-static int pack_names(const char (*names)[BMC_NAME_LEN], int n, packed_names *out)
-{
-    size_t len = 1;
-    for (int i = 0; i < n; i++) {
-        size_t l = strlen(names[i]);
-        if (l > len)
-            len = l;
-    }
-    out->len = len;
-    out->buf = calloc(n > 0 ? (size_t)n : 1, len);
-    if (!out->buf)
-        return -1;
-    for (int i = 0; i < n; i++)
-        memcpy(out->buf + (size_t)i * len, names[i], strlen(names[i]));
-    return 0;
-}
-
 /* The category names as an attribute, so a [.., n_categories] dataset explains itself. */
-static int attr_categories(ectx *e, hid_t obj, const bmc_layout *l)
+static int attr_categories(bmc_h5ctx *e, hid_t obj, const bmc_layout *l)
 {
-    packed_names p;
-    if (pack_names(l->category_names, l->n_categories, &p) < 0)
-        return bmc_fail(e->err, BMC_ENOMEM, "%s: out of memory for category names", e->path);
-    hsize_t dims[1] = {(hsize_t)l->n_categories};
-    hid_t t = H5I_INVALID_HID, s = H5I_INVALID_HID, a = H5I_INVALID_HID;
-    int rc = BMC_OK;
-    if ((t = fixed_string_type(p.len)) < 0 || (s = H5Screate_simple(1, dims, NULL)) < 0
-        || (a = H5Acreate2(obj, "categories", t, s, H5P_DEFAULT, H5P_DEFAULT)) < 0
-        || H5Awrite(a, t, p.buf) < 0)
-        rc = h5_fail(e, "write attribute categories");
-    close_attr(a);
-    close_space(s);
-    close_type(t);
-    free(p.buf);
-    return rc;
-}
-
-/* ---- datasets ------------------------------------------------------------------------------ */
-
-static hid_t create_group(hid_t loc, const char *name)
-{
-    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-    if (gcpl < 0)
-        return gcpl;
-    hid_t g = H5I_INVALID_HID;
-    /* no modification times: the same run must give the same bytes */
-    if (H5Pset_obj_track_times(gcpl, 0) >= 0)
-        g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    H5Pclose(gcpl);
-    return g;
+    return bmc_h5_attr_names(e, obj, "categories", l->category_names, l->n_categories);
 }
 
 static hsize_t min_hsize(hsize_t a, hsize_t b)
@@ -333,90 +117,9 @@ static hsize_t min_hsize(hsize_t a, hsize_t b)
     return a < b ? a : b;
 }
 
-/* Creation properties: no times; chunked, shuffled and deflated when chunk is given and the
- * dataset is not empty (HDF5 cannot chunk a zero-length dimension of fixed size). */
-static hid_t dataset_create_plist(int rank, const hsize_t *dims, const hsize_t *chunk)
-{
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    if (dcpl < 0)
-        return dcpl;
-    bool empty = false;
-    for (int i = 0; i < rank; i++)
-        empty = empty || dims[i] == 0;
-    if (H5Pset_obj_track_times(dcpl, 0) < 0
-        || (chunk && !empty
-            && (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0
-                || H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0))) {
-        H5Pclose(dcpl);
-        return H5I_INVALID_HID;
-    }
-    return dcpl;
-}
-
-/* A chunk cache of at least two chunks: a block boundary can leave one chunk half done
- * while the next is being started. */
-static hid_t dataset_access_plist(int rank, const hsize_t *chunk, size_t elem_size)
-{
-    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
-    if (dapl < 0 || !chunk)
-        return dapl;
-    size_t bytes = elem_size;
-    for (int i = 0; i < rank; i++)
-        bytes *= (size_t)chunk[i];
-    size_t cache = 2 * bytes > (1u << 20) ? 2 * bytes : (1u << 20);
-    if (H5Pset_chunk_cache(dapl, 521, cache, 0.75) < 0) {
-        H5Pclose(dapl);
-        return H5I_INVALID_HID;
-    }
-    return dapl;
-}
-
-/* Creates loc/name with the given shape, chunked when chunk is given; the caller closes the
- * returned id. */
-static hid_t create_dataset(hid_t loc, const char *name, hid_t ftype, int rank,
-                            const hsize_t *dims, const hsize_t *chunk)
-{
-    hid_t s = H5Screate_simple(rank, dims, NULL);
-    hid_t dcpl = dataset_create_plist(rank, dims, chunk);
-    hid_t dapl = dataset_access_plist(rank, chunk, H5Tget_size(ftype));
-    hid_t d = H5I_INVALID_HID;
-    if (s >= 0 && dcpl >= 0 && dapl >= 0)
-        d = H5Dcreate2(loc, name, ftype, s, H5P_DEFAULT, dcpl, dapl);
-    close_plist(dapl);
-    close_plist(dcpl);
-    close_space(s);
-    return d;
-}
-
-/* Writes a dataset that is complete at open (calendar, names) in one go, contiguous. */
-static int write_whole(ectx *e, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
-                       hsize_t n, const void *buf)
-{
-    hid_t d = create_dataset(loc, name, ftype, 1, &n, NULL);
-    int rc = BMC_OK;
-    if (d < 0 || (n > 0 && H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0))
-        rc = h5_fail(e, "write dataset %s", name);
-    close_dataset(&d);
-    return rc;
-}
-
-static int write_names(ectx *e, hid_t loc, const char *name,
-                       const char (*names)[BMC_NAME_LEN], int n)
-{
-    packed_names p;
-    if (pack_names(names, n, &p) < 0)
-        return bmc_fail(e->err, BMC_ENOMEM, "%s: out of memory for %s", e->path, name);
-    hid_t t = fixed_string_type(p.len);
-    int rc = t < 0 ? h5_fail(e, "create a string type")
-                   : write_whole(e, loc, name, t, t, (hsize_t)n, p.buf);
-    close_type(t);
-    free(p.buf);
-    return rc;
-}
-
 /* ---- the fixed parts, written at open ------------------------------------------------------ */
 
-static int write_root_attributes(ectx *e, hid_t file, const bmc_run_meta *m)
+static int write_root_attributes(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m)
 {
     char created[32];
     time_t now = time(NULL);
@@ -426,46 +129,53 @@ static int write_root_attributes(ectx *e, hid_t file, const bmc_run_meta *m)
     int32_t schema = BMC_H5_SCHEMA_VERSION;
     int32_t deterministic = m->deterministic ? 1 : 0;
     int rc;
-    if ((rc = attr_string(e, file, "format", BMC_H5_FORMAT))
-        || (rc = attr_scalar(e, file, "schema_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
+    if ((rc = bmc_h5_attr_string(e, file, "format", BMC_H5_FORMAT))
+        || (rc = bmc_h5_attr_scalar(e, file, "schema_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
                              &schema))
-        || (rc = attr_string(e, file, "engine_version", BACKLOGMC_VERSION))
-        || (rc = attr_string(e, file, "git_commit", BACKLOGMC_GIT_COMMIT))
-        || (rc = attr_string(e, file, "created", created))
-        || (rc = attr_string(e, file, "config_name", m->config_name))
-        || (rc = attr_scalar(e, file, "master_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+        || (rc = bmc_h5_attr_string(e, file, "engine_version", BACKLOGMC_VERSION))
+        || (rc = bmc_h5_attr_string(e, file, "git_commit", BACKLOGMC_GIT_COMMIT))
+        || (rc = bmc_h5_attr_string(e, file, "created", created))
+        || (rc = bmc_h5_attr_string(e, file, "config_name", m->config_name))
+        || (rc = bmc_h5_attr_scalar(e, file, "master_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64,
                              &m->seed))
-        || (rc = attr_scalar(e, file, "n_scenarios", H5T_STD_I64LE, H5T_NATIVE_INT64,
+        || (rc = bmc_h5_attr_scalar(e, file, "n_scenarios", H5T_STD_I64LE, H5T_NATIVE_INT64,
                              &m->n_scenarios))
-        || (rc = attr_scalar(e, file, "deterministic", H5T_STD_I32LE, H5T_NATIVE_INT32,
+        || (rc = bmc_h5_attr_scalar(e, file, "deterministic", H5T_STD_I32LE, H5T_NATIVE_INT32,
                              &deterministic))
-        || (rc = attr_date(e, file, "day0", bmc_calendar_start(m->cal)))
-        || (rc = attr_date(e, file, "target_date", m->target_date))
-        || (rc = attr_date(e, file, "pact_date", m->pact_date)))
+        || (rc = bmc_h5_attr_date(e, file, "day0", bmc_calendar_start(m->cal)))
+        || (rc = bmc_h5_attr_date(e, file, "target_date", m->target_date))
+        || (rc = bmc_h5_attr_date(e, file, "pact_date", m->pact_date)))
         return rc;
     return BMC_OK;
 }
 
-static int write_config(ectx *e, hid_t file, const bmc_run_meta *m)
+static int write_config(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m)
 {
-    hid_t g = create_group(file, "config");
-    hid_t t = vlen_string_type();
+    hid_t g = bmc_h5_create_group(file, "config");
+    hid_t t = bmc_h5_vlen_string_type();
     hid_t s = H5I_INVALID_HID, d = H5I_INVALID_HID;
     const char *text = m->config_text ? m->config_text : "";
     int rc = BMC_OK;
     if (g < 0 || t < 0 || (s = H5Screate(H5S_SCALAR)) < 0
         || (d = H5Dcreate2(g, "text", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0
         || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0)
-        rc = h5_fail(e, "write /config/text");
-    close_dataset(&d);
-    close_space(s);
-    close_type(t);
-    close_group(g);
+        rc = bmc_h5_fail(e, "write /config/text");
+    bmc_h5_close_dataset(&d);
+    bmc_h5_close_space(s);
+    bmc_h5_close_type(t);
+    bmc_h5_close_group(g);
     return rc;
 }
 
+/* A one-dimensional dataset that is complete at open (calendar, names). */
+static int write_whole(bmc_h5ctx *e, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                       hsize_t n, const void *buf)
+{
+    return bmc_h5_write_array(e, loc, name, ftype, mtype, 1, &n, buf);
+}
+
 /* ISO dates packed as fixed 10-character strings. */
-static int write_dates(ectx *e, hid_t loc, const char *name, const bmc_date *dates, int n)
+static int write_dates(bmc_h5ctx *e, hid_t loc, const char *name, const bmc_date *dates, int n)
 {
     char *buf = calloc(n > 0 ? (size_t)n : 1, 10);
     if (!buf)
@@ -475,15 +185,15 @@ static int write_dates(ectx *e, hid_t loc, const char *name, const bmc_date *dat
         bmc_date_format(dates[i], iso);
         memcpy(buf + (size_t)i * 10, iso, 10);
     }
-    hid_t t = fixed_string_type(10);
-    int rc = t < 0 ? h5_fail(e, "create a string type")
+    hid_t t = bmc_h5_fixed_string_type(10);
+    int rc = t < 0 ? bmc_h5_fail(e, "create a string type")
                    : write_whole(e, loc, name, t, t, (hsize_t)n, buf);
-    close_type(t);
+    bmc_h5_close_type(t);
     free(buf);
     return rc;
 }
 
-static int write_calendar_datasets(ectx *e, hid_t g, const bmc_calendar *cal, int n_months)
+static int write_calendar_datasets(bmc_h5ctx *e, hid_t g, const bmc_calendar *cal, int n_months)
 {
     int days = bmc_calendar_days(cal);
     int n = days > n_months ? days : n_months;
@@ -506,31 +216,31 @@ static int write_calendar_datasets(ectx *e, hid_t g, const bmc_calendar *cal, in
     return rc;
 }
 
-static int write_calendar(ectx *e, hid_t file, const bmc_calendar *cal, int n_months)
+static int write_calendar(bmc_h5ctx *e, hid_t file, const bmc_calendar *cal, int n_months)
 {
-    hid_t g = create_group(file, "calendar");
+    hid_t g = bmc_h5_create_group(file, "calendar");
     if (g < 0)
-        return h5_fail(e, "create group /calendar");
-    int rc = attr_date(e, g, "day0", bmc_calendar_start(cal));
+        return bmc_h5_fail(e, "create group /calendar");
+    int rc = bmc_h5_attr_date(e, g, "day0", bmc_calendar_start(cal));
     if (!rc)
         rc = write_calendar_datasets(e, g, cal, n_months);
     H5Gclose(g);
     return rc;
 }
 
-static int write_categories(ectx *e, hid_t file, const bmc_layout *l)
+static int write_categories(bmc_h5ctx *e, hid_t file, const bmc_layout *l)
 {
-    hid_t g = create_group(file, "categories");
+    hid_t g = bmc_h5_create_group(file, "categories");
     if (g < 0)
-        return h5_fail(e, "create group /categories");
-    int rc = write_names(e, g, "names", l->category_names, l->n_categories);
+        return bmc_h5_fail(e, "create group /categories");
+    int rc = bmc_h5_write_names(e, g, "names", l->category_names, l->n_categories);
     H5Gclose(g);
     return rc;
 }
 
 /* ---- the per-scenario datasets, created at full size and filled by append ------------------ */
 
-static int create_scenario_datasets(ectx *e, bmc_h5out *h, hid_t g)
+static int create_scenario_datasets(bmc_h5ctx *e, bmc_h5out *h, hid_t g)
 {
     hsize_t n = (hsize_t)h->n_scenarios;
     hsize_t ncat = (hsize_t)h->layout.n_categories;
@@ -539,47 +249,47 @@ static int create_scenario_datasets(ectx *e, bmc_h5out *h, hid_t g)
     int rc = BMC_OK;
     for (int f = 0; f < SC_COUNT && !rc; f++) {
         hid_t ftype = scen_fields[f].is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE;
-        h->ds[DS_SCEN + f] = create_dataset(g, scen_fields[f].name, ftype, 1, dims, chunk);
+        h->ds[DS_SCEN + f] = bmc_h5_create_dataset(g, scen_fields[f].name, ftype, 1, dims, chunk);
         if (h->ds[DS_SCEN + f] < 0)
-            rc = h5_fail(e, "create dataset /scenarios/%s", scen_fields[f].name);
+            rc = bmc_h5_fail(e, "create dataset /scenarios/%s", scen_fields[f].name);
         else
-            rc = attr_string(e, h->ds[DS_SCEN + f], "units", scen_fields[f].units);
+            rc = bmc_h5_attr_string(e, h->ds[DS_SCEN + f], "units", scen_fields[f].units);
     }
     if (rc)
         return rc;
-    h->ds[DS_CAT_COMPLETION] = create_dataset(g, "category_completion_day", H5T_STD_I32LE, 2,
+    h->ds[DS_CAT_COMPLETION] = bmc_h5_create_dataset(g, "category_completion_day", H5T_STD_I32LE, 2,
                                               dims, chunk);
     if (h->ds[DS_CAT_COMPLETION] < 0)
-        return h5_fail(e, "create dataset /scenarios/category_completion_day");
-    rc = attr_string(e, h->ds[DS_CAT_COMPLETION], "units", DAY_UNITS);
+        return bmc_h5_fail(e, "create dataset /scenarios/category_completion_day");
+    rc = bmc_h5_attr_string(e, h->ds[DS_CAT_COMPLETION], "units", DAY_UNITS);
     if (!rc)
         rc = attr_categories(e, h->ds[DS_CAT_COMPLETION], &h->layout);
     return rc;
 }
 
-static int create_param_datasets(ectx *e, bmc_h5out *h, hid_t scenarios)
+static int create_param_datasets(bmc_h5ctx *e, bmc_h5out *h, hid_t scenarios)
 {
-    hid_t g = create_group(scenarios, "params");
+    hid_t g = bmc_h5_create_group(scenarios, "params");
     if (g < 0)
-        return h5_fail(e, "create group /scenarios/params");
+        return bmc_h5_fail(e, "create group /scenarios/params");
     hsize_t dims[1] = {(hsize_t)h->n_scenarios};
     hsize_t chunk[1] = {min_hsize(SCEN_CHUNK_ROWS, dims[0])};
     int rc = BMC_OK;
     for (int p = 0; p < h->layout.n_params && !rc; p++) {
         const char *name = h->layout.param_names[p];
-        h->ds[DS_PARAM + p] = create_dataset(g, name, H5T_IEEE_F64LE, 1, dims, chunk);
+        h->ds[DS_PARAM + p] = bmc_h5_create_dataset(g, name, H5T_IEEE_F64LE, 1, dims, chunk);
         if (h->ds[DS_PARAM + p] < 0)
-            rc = h5_fail(e, "create dataset /scenarios/params/%s", name);
+            rc = bmc_h5_fail(e, "create dataset /scenarios/params/%s", name);
     }
     H5Gclose(g);
     return rc;
 }
 
-static int create_scenarios(ectx *e, bmc_h5out *h)
+static int create_scenarios(bmc_h5ctx *e, bmc_h5out *h)
 {
-    hid_t g = create_group(h->file, "scenarios");
+    hid_t g = bmc_h5_create_group(h->file, "scenarios");
     if (g < 0)
-        return h5_fail(e, "create group /scenarios");
+        return bmc_h5_fail(e, "create group /scenarios");
     int rc = create_scenario_datasets(e, h, g);
     if (!rc)
         rc = create_param_datasets(e, h, g);
@@ -596,11 +306,11 @@ static hsize_t traj_chunk_rows(hsize_t n, size_t row_bytes)
     return rows > 0 ? rows : 1;
 }
 
-static int create_trajectories(ectx *e, bmc_h5out *h)
+static int create_trajectories(bmc_h5ctx *e, bmc_h5out *h)
 {
-    hid_t g = create_group(h->file, "trajectories");
+    hid_t g = bmc_h5_create_group(h->file, "trajectories");
     if (g < 0)
-        return h5_fail(e, "create group /trajectories");
+        return bmc_h5_fail(e, "create group /trajectories");
     hsize_t n = (hsize_t)h->n_scenarios;
     hsize_t nm = (hsize_t)h->layout.n_months, nc = (hsize_t)h->layout.n_categories;
     hsize_t dims[3] = {n, nm, nc};
@@ -608,16 +318,16 @@ static int create_trajectories(ectx *e, bmc_h5out *h)
     hsize_t chunk[3] = {traj_chunk_rows(n, nm * sizeof(double)), nm, nc};
     for (int f = 0; f < BMC_TRAJ_COUNT && !rc; f++) {
         const char *name = bmc_traj_name(f);
-        h->ds[DS_TRAJ + f] = create_dataset(g, name, H5T_IEEE_F64LE, 2, dims, chunk);
+        h->ds[DS_TRAJ + f] = bmc_h5_create_dataset(g, name, H5T_IEEE_F64LE, 2, dims, chunk);
         if (h->ds[DS_TRAJ + f] < 0)
-            rc = h5_fail(e, "create dataset /trajectories/%s", name);
+            rc = bmc_h5_fail(e, "create dataset /trajectories/%s", name);
     }
     chunk[0] = traj_chunk_rows(n, nm * nc * sizeof(double));
     for (int f = 0; f < BMC_TRAJ_CAT_COUNT && !rc; f++) {
         const char *name = bmc_traj_cat_name(f);
-        h->ds[DS_TRAJ_CAT + f] = create_dataset(g, name, H5T_IEEE_F64LE, 3, dims, chunk);
+        h->ds[DS_TRAJ_CAT + f] = bmc_h5_create_dataset(g, name, H5T_IEEE_F64LE, 3, dims, chunk);
         if (h->ds[DS_TRAJ_CAT + f] < 0)
-            rc = h5_fail(e, "create dataset /trajectories/%s", name);
+            rc = bmc_h5_fail(e, "create dataset /trajectories/%s", name);
         else
             rc = attr_categories(e, h->ds[DS_TRAJ_CAT + f], &h->layout);
     }
@@ -630,7 +340,7 @@ static int create_trajectories(ectx *e, bmc_h5out *h)
 static void close_datasets(bmc_h5out *h)
 {
     for (int i = 0; i < DS_COUNT; i++)
-        close_dataset(&h->ds[i]);
+        bmc_h5_close_dataset(&h->ds[i]);
 }
 
 /* Closes whatever is open, removes the temporary file, frees h: the one exit of every
@@ -659,7 +369,8 @@ static void discard(bmc_h5out *h)
     free(h);
 }
 
-static bmc_h5out *h5out_new(const char *path, const bmc_layout *layout, int64_t n_scenarios)
+static bmc_h5out *h5out_new(const char *path, const bmc_layout *layout, int64_t n_scenarios,
+                            bool omit_trajectories)
 {
     bmc_h5out *h = calloc(1, sizeof *h);
     if (!h)
@@ -668,6 +379,7 @@ static bmc_h5out *h5out_new(const char *path, const bmc_layout *layout, int64_t 
     for (int i = 0; i < DS_COUNT; i++)
         h->ds[i] = H5I_INVALID_HID;
     h->layout = *layout;
+    h->layout.trajectories = layout->trajectories && !omit_trajectories;
     h->n_scenarios = n_scenarios;
     size_t len = strlen(path);
     h->final_path = malloc(len + 1);
@@ -733,19 +445,19 @@ static int create_tmp_file(const bmc_h5out *h, bmc_err *err)
     return BMC_OK;
 }
 
-static int open_hdf5(ectx *e, bmc_h5out *h)
+static int open_hdf5(bmc_h5ctx *e, bmc_h5out *h)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     /* strong close: H5Fclose releases the file even if a handle was missed, so the
      * temporary file can always be removed */
     if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
         h->file = H5Fcreate(h->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-    int rc = h->file < 0 ? h5_fail(e, "create the HDF5 file") : BMC_OK;
-    close_plist(fapl);
+    int rc = h->file < 0 ? bmc_h5_fail(e, "create the HDF5 file") : BMC_OK;
+    bmc_h5_close_plist(fapl);
     return rc;
 }
 
-static int write_layout(ectx *e, bmc_h5out *h, const bmc_run_meta *meta)
+static int write_layout(bmc_h5ctx *e, bmc_h5out *h, const bmc_run_meta *meta)
 {
     int rc;
     if ((rc = write_root_attributes(e, h->file, meta)) || (rc = write_config(e, h->file, meta))
@@ -770,7 +482,7 @@ int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_met
     int rc = check_layout(layout, err);
     if (rc)
         return rc;
-    bmc_h5out *h = h5out_new(path, layout, meta->n_scenarios);
+    bmc_h5out *h = h5out_new(path, layout, meta->n_scenarios, meta->omit_trajectories);
     if (!h)
         return bmc_fail(err, BMC_ENOMEM, "out of memory opening %s", path);
     rc = create_tmp_file(h, err);
@@ -780,8 +492,8 @@ int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_met
         discard(h);
         return rc;
     }
-    ectx e;
-    ectx_begin(&e, h->tmp_path, err);
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, h->tmp_path, err);
     rc = open_hdf5(&e, h);
     if (!rc)
         rc = write_layout(&e, h, meta);
@@ -789,7 +501,7 @@ int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_met
         discard(h);
     else
         *out = h;
-    ectx_end(&e);
+    bmc_h5ctx_end(&e);
     return rc;
 }
 
@@ -819,10 +531,10 @@ static herr_t write_rows(hid_t ds, hid_t mtype, hid_t mem, int64_t first, hsize_
             if (ms >= 0)
                 rc = H5Dwrite(ds, mtype, ms, fs, H5P_DEFAULT, buf);
             if (ms != mem)
-                close_space(ms);
+                bmc_h5_close_space(ms);
         }
     }
-    close_space(fs);
+    bmc_h5_close_space(fs);
     return rc;
 }
 
@@ -836,35 +548,35 @@ static herr_t write_param(const bmc_h5out *h, const bmc_result_block *b, int p)
     if (ms >= 0 && H5Sselect_hyperslab(ms, H5S_SELECT_SET, start, NULL, cnt, NULL) >= 0)
         rc = write_rows(h->ds[DS_PARAM + p], H5T_NATIVE_DOUBLE, ms, h->rows, (hsize_t)b->count,
                         b->params);
-    close_space(ms);
+    bmc_h5_close_space(ms);
     return rc;
 }
 
-static int write_block(ectx *e, bmc_h5out *h, const bmc_result_block *b)
+static int write_block(bmc_h5ctx *e, bmc_h5out *h, const bmc_result_block *b)
 {
     hsize_t n = (hsize_t)b->count;
     for (int f = 0; f < SC_COUNT; f++) {
         hid_t mtype = scen_fields[f].is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE;
         if (write_rows(h->ds[DS_SCEN + f], mtype, H5I_INVALID_HID, h->rows, n, scen_column(b, f))
             < 0)
-            return h5_fail(e, "write /scenarios/%s", scen_fields[f].name);
+            return bmc_h5_fail(e, "write /scenarios/%s", scen_fields[f].name);
     }
     if (write_rows(h->ds[DS_CAT_COMPLETION], H5T_NATIVE_INT32, H5I_INVALID_HID, h->rows, n,
                    b->category_completion_day) < 0)
-        return h5_fail(e, "write /scenarios/category_completion_day");
+        return bmc_h5_fail(e, "write /scenarios/category_completion_day");
     for (int p = 0; p < h->layout.n_params; p++)
         if (write_param(h, b, p) < 0)
-            return h5_fail(e, "write /scenarios/params/%s", h->layout.param_names[p]);
+            return bmc_h5_fail(e, "write /scenarios/params/%s", h->layout.param_names[p]);
     if (!h->layout.trajectories)
         return BMC_OK;
     for (int f = 0; f < BMC_TRAJ_COUNT; f++)
         if (write_rows(h->ds[DS_TRAJ + f], H5T_NATIVE_DOUBLE, H5I_INVALID_HID, h->rows, n,
                        b->traj[f]) < 0)
-            return h5_fail(e, "write /trajectories/%s", bmc_traj_name(f));
+            return bmc_h5_fail(e, "write /trajectories/%s", bmc_traj_name(f));
     for (int f = 0; f < BMC_TRAJ_CAT_COUNT; f++)
         if (write_rows(h->ds[DS_TRAJ_CAT + f], H5T_NATIVE_DOUBLE, H5I_INVALID_HID, h->rows, n,
                        b->traj_cat[f]) < 0)
-            return h5_fail(e, "write /trajectories/%s", bmc_traj_cat_name(f));
+            return bmc_h5_fail(e, "write /trajectories/%s", bmc_traj_cat_name(f));
     return BMC_OK;
 }
 
@@ -872,7 +584,7 @@ static int check_block(const bmc_h5out *h, const bmc_result_block *b, bmc_err *e
 {
     const bmc_layout *l = b->layout, *hl = &h->layout;
     if (!l || l->n_categories != hl->n_categories || l->n_params != hl->n_params
-        || l->n_months != hl->n_months || l->trajectories != hl->trajectories)
+        || l->n_months != hl->n_months || (hl->trajectories && !l->trajectories))
         return bmc_fail(err, BMC_EINTERNAL, "%s: result block layout differs from the file's",
                         h->final_path);
     if (b->count < 0 || b->count > b->capacity)
@@ -898,14 +610,27 @@ int bmc_h5out_append(bmc_h5out *h, const bmc_result_block *b, bmc_err *err)
     int rc = check_block(h, b, err);
     if (rc || b->count == 0)
         return rc;
-    ectx e;
-    ectx_begin(&e, h->tmp_path, err);
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, h->tmp_path, err);
     rc = write_block(&e, h, b);
-    ectx_end(&e);
+    bmc_h5ctx_end(&e);
     if (rc)
         h->failed = true;
     else
         h->rows += b->count;
+    return rc;
+}
+
+int bmc_h5out_write_summary(bmc_h5out *h, const char *name, const bmc_summary *s,
+                            bmc_err *err)
+{
+    if (!h || !name || !s)
+        return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_write_summary: missing argument");
+    if (h->failed)
+        return bmc_fail(err, BMC_EIO, "%s: an earlier write failed", h->final_path);
+    int rc = bmc_summary_write(s, h->file, name, err);
+    if (rc)
+        h->failed = true;
     return rc;
 }
 
@@ -922,8 +647,8 @@ static size_t chunk_bytes(hid_t ds)
     size_t bytes = rank > 0 && t >= 0 ? H5Tget_size(t) : 0;
     for (int i = 0; i < rank; i++)
         bytes *= (size_t)dims[i];
-    close_type(t);
-    close_plist(dcpl);
+    bmc_h5_close_type(t);
+    bmc_h5_close_plist(dcpl);
     return bytes;
 }
 
@@ -934,7 +659,7 @@ static size_t chunk_bytes(hid_t ds)
  * (fallocate mode 0 fills them) plus room past it for the cached chunks (two per dataset, at
  * most) and the cached metadata. Without the room, commit fails here, before anything was
  * flushed, and discard can still close the file. Filesystems without fallocate skip this. */
-static int reserve_for_flush(ectx *e, bmc_h5out *h)
+static int reserve_for_flush(bmc_h5ctx *e, bmc_h5out *h)
 {
 #ifdef FALLOC_FL_KEEP_SIZE
     hsize_t size = 0;
@@ -942,7 +667,7 @@ static int reserve_for_flush(ectx *e, bmc_h5out *h)
     int mdc_entries = 0;
     if (H5Fget_filesize(h->file, &size) < 0
         || H5Fget_mdc_size(h->file, &mdc_max, &mdc_min_clean, &mdc_cur, &mdc_entries) < 0)
-        return h5_fail(e, "query the file size");
+        return bmc_h5_fail(e, "query the file size");
     uint64_t need = size + mdc_cur + FLUSH_MARGIN_BYTES;
     for (int i = 0; i < DS_COUNT; i++)
         if (h->ds[i] >= 0)
@@ -966,13 +691,13 @@ static int reserve_for_flush(ectx *e, bmc_h5out *h)
 /* Everything goes to disk and every id is released before the rename, so the file under the
  * final name is complete the moment it appears. The explicit flush fails more gracefully
  * than a close that has to flush. */
-static int close_file(ectx *e, bmc_h5out *h)
+static int close_file(bmc_h5ctx *e, bmc_h5out *h)
 {
     int rc = reserve_for_flush(e, h);
     if (rc)
         return rc;
     if (H5Fflush(h->file, H5F_SCOPE_LOCAL) < 0)
-        return h5_fail(e, "flush");
+        return bmc_h5_fail(e, "flush");
     close_datasets(h);
     ssize_t open_ids = H5Fget_obj_count(h->file, H5F_OBJ_ALL);
     if (open_ids != 1)
@@ -981,7 +706,7 @@ static int close_file(ectx *e, bmc_h5out *h)
     herr_t closed = H5Fclose(h->file);
     h->file = H5I_INVALID_HID;
     if (closed < 0)
-        return h5_fail(e, "close");
+        return bmc_h5_fail(e, "close");
     return BMC_OK;
 }
 
@@ -1010,8 +735,8 @@ int bmc_h5out_commit(bmc_h5out *h, bmc_err *err)
 {
     if (!h)
         return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_commit: no file");
-    ectx e;
-    ectx_begin(&e, h->tmp_path, err);
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, h->tmp_path, err);
     int rc = BMC_OK;
     if (h->failed)
         rc = bmc_fail(err, BMC_EIO, "%s: not written: an earlier write failed", h->final_path);
@@ -1032,7 +757,7 @@ int bmc_h5out_commit(bmc_h5out *h, bmc_err *err)
         free(h->tmp_path);
         free(h);
     }
-    ectx_end(&e);
+    bmc_h5ctx_end(&e);
     return rc;
 }
 
@@ -1040,8 +765,8 @@ void bmc_h5out_abort(bmc_h5out *h)
 {
     if (!h)
         return;
-    ectx e;
-    ectx_begin(&e, h->tmp_path, NULL);
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, h->tmp_path, NULL);
     discard(h);
-    ectx_end(&e);
+    bmc_h5ctx_end(&e);
 }

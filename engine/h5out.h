@@ -24,9 +24,14 @@ typedef struct bmc_run_meta {
     const bmc_calendar *cal;  /* day 0 date, working days, month starts */
     bmc_date target_date;
     bmc_date pact_date;
+    /* Leave /trajectories out even when the layout has them: the driver can compute the
+     * monthly values for the summary in every run and store them per scenario only when
+     * asked (--trajectories). false keeps them whenever the layout has them. */
+    bool omit_trajectories;
 } bmc_run_meta;
 
 typedef struct bmc_h5out bmc_h5out;
+typedef struct bmc_summary bmc_summary;
 
 /* Creates "<path>.tmp-<pid>" and writes everything known before the first scenario; *out is
  * NULL on failure. BMC_EIO when the file cannot be created (message names the path), also
@@ -37,6 +42,11 @@ int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_met
 /* Blocks must arrive in scenario order without gaps (else BMC_EINTERNAL, nothing written).
  * After a failed write (BMC_EIO) the file can only be aborted. */
 int bmc_h5out_append(bmc_h5out *h, const bmc_result_block *b, bmc_err *err);
+/* Writes the summary as the group /<name> (normally "summary"; its parent must exist), at
+ * any time before commit. A failure (BMC_EIO) leaves the file uncommittable, like a failed
+ * append. */
+int bmc_h5out_write_summary(bmc_h5out *h, const char *name, const bmc_summary *s,
+                            bmc_err *err);
 /* Checks that all n_scenarios arrived (else BMC_EINTERNAL), closes every handle, renames to
  * the final path and frees h (also on failure, in which case the temporary file is
  * removed). */

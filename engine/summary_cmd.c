@@ -1,0 +1,88 @@
+#include "summary_cmd.h"
+
+#include <stdlib.h>
+
+#include "h5read.h"
+#include "summary.h"
+#include "summary_table.h"
+
+static void print_provenance(const char *path, const bmc_h5read_info *in, FILE *out)
+{
+    char d0[16], horizon[16], pact[16], target[16];
+    bmc_date_format(in->day0, d0);
+    bmc_date_format(in->day0 + in->ndays - 1, horizon);
+    bmc_date_format(in->pact_date, pact);
+    bmc_date_format(in->target_date, target);
+    fprintf(out, "backlogmc summary of %s\n", path);
+    fprintf(out, "  configuration  %s\n", in->config_name);
+    fprintf(out, "  scenarios      %lld, master seed %llu%s\n", (long long)in->n_scenarios,
+            (unsigned long long)in->seed,
+            in->deterministic ? ", deterministic (every draw at its expected value)" : "");
+    fprintf(out, "  engine         backlogmc %s, git %s\n", in->engine_version, in->git_commit);
+    fprintf(out, "  created        %s\n", in->created);
+    fprintf(out, "  period         %s to %s, Pact %s, target %s\n", d0, horizon, pact, target);
+    fprintf(out, "  source         %s\n",
+            in->has_summary ? "/summary" : "computed from /scenarios (the file has no /summary)");
+    fprintf(out, "\n");
+}
+
+/* The main summary, and one per variant that could be read (names in the same order). */
+typedef struct loaded {
+    bmc_summary *main;
+    int n_variants;
+    bmc_summary *variants[BMC_H5READ_MAX_VARIANTS];
+    char names[BMC_H5READ_MAX_VARIANTS][BMC_NAME_LEN];
+    int n_unreadable;
+    char unreadable[BMC_H5READ_MAX_VARIANTS][BMC_ERR_LEN];
+} loaded;
+
+static void loaded_free(loaded *l)
+{
+    bmc_summary_free(l->main);
+    for (int i = 0; i < l->n_variants; i++)
+        bmc_summary_free(l->variants[i]);
+}
+
+/* A variant that cannot be summarised (a layout this engine does not know) is reported, not
+ * fatal: the main results still deserve their table. */
+static int load(bmc_h5read *r, loaded *l, bmc_err *err)
+{
+    const bmc_h5read_info *in = bmc_h5read_get_info(r);
+    BMC_TRY(bmc_h5read_summary(r, NULL, &l->main, err));
+    for (int i = 0; i < in->n_variants; i++) {
+        char group[BMC_NAME_LEN + 16];
+        bmc_err why;
+        snprintf(group, sizeof group, "variants/%s", in->variants[i]);
+        int rc = bmc_h5read_summary(r, group, &l->variants[l->n_variants], &why);
+        if (rc == BMC_ENOMEM)
+            return bmc_fail(err, rc, "%s", why.msg);
+        if (rc == BMC_OK)
+            snprintf(l->names[l->n_variants++], BMC_NAME_LEN, "%s", in->variants[i]);
+        else
+            snprintf(l->unreadable[l->n_unreadable++], BMC_ERR_LEN, "%s", why.msg);
+    }
+    return BMC_OK;
+}
+
+int bmc_summary_command(const char *path, FILE *out, bmc_err *err)
+{
+    bmc_h5read *r = NULL;
+    BMC_TRY(bmc_h5read_open(path, &r, err));
+    loaded *l = calloc(1, sizeof *l); /* ~70 KB of names and messages: not on the stack */
+    int rc = l ? load(r, l, err) : bmc_fail(err, BMC_ENOMEM, "out of memory reading %s", path);
+    if (rc == BMC_OK) {
+        print_provenance(path, bmc_h5read_get_info(r), out);
+        bmc_summary_print(l->main, out);
+        if (l->n_variants + l->n_unreadable > 0)
+            fprintf(out, "\n");
+        bmc_summary_print_variants((const char (*)[BMC_NAME_LEN])l->names, l->variants,
+                                   l->n_variants, out);
+        for (int i = 0; i < l->n_unreadable; i++)
+            fprintf(out, "  variant not summarised: %s\n", l->unreadable[i]);
+    }
+    if (l)
+        loaded_free(l);
+    free(l);
+    bmc_h5read_close(r);
+    return rc;
+}

@@ -1,0 +1,245 @@
+/* `backlogmc summary` end to end: the table of a known file against a golden file (set
+ * BACKLOGMC_UPDATE_GOLDEN=1 to rewrite it after a deliberate change), the same table when
+ * /summary has to be computed from /scenarios, and one clear line and exit code 4 for
+ * files it must refuse. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_errno.h>
+#include <hdf5.h>
+
+#include "summary_h5.h"
+
+#include "summary_known.h"
+
+#define GOLDEN "tests/data/summary/known.txt"
+
+static char tmpdir[64];
+static bmc_calendar *cal;
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/bmc-sumcli-XXXXXX");
+    cal = bmc_calendar_create(day0(), day0() + NDAYS - 1, 0, NULL, 0);
+    return mkdtemp(tmpdir) && cal ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    bmc_calendar_free(cal);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *source_dir(void)
+{
+    const char *d = getenv("BACKLOGMC_SOURCE_DIR");
+    return d ? d : ".";
+}
+
+/* Runs backlogmc in tmpdir (so the file name in the output does not depend on it); returns
+ * the exit code, stdout and stderr are in tmpdir/out and tmpdir/err. */
+static int bmc(const char *args)
+{
+    const char *bin = getenv("BACKLOGMC_BIN");
+    assert_non_null(bin);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >out 2>err", tmpdir, bin, args);
+    int st = system(cmd);
+    assert_true(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = calloc((size_t)n + 1, 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return buf;
+}
+
+static char *slurp_tmp(const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    char *s = slurp(path);
+    assert_non_null(s);
+    return s;
+}
+
+static void set_attr_string(hid_t obj, const char *name, const char *value)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    if (H5Aexists(obj, name) > 0)
+        H5Adelete(obj, name);
+    hid_t s = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0 && H5Awrite(a, t, &value) >= 0);
+    H5Aclose(a);
+    H5Sclose(s);
+    H5Tclose(t);
+}
+
+/* The known file with fixed provenance, one variant whose completion is 5 days later and one
+ * that cannot be read. */
+static void make_known(const char *name, bool with_summary)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    write_results(cal, path, with_summary, false);
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    set_attr_string(f, "created", "2026-01-02T03:04:05Z");
+    set_attr_string(f, "git_commit", "0123abc");
+    set_attr_string(f, "engine_version", "9.9.9");
+    bmc_layout l = make_layout(false);
+    bmc_summary *s = new_summary(&l);
+    bmc_result_block *b = known_block_shifted(&l, 5);
+    bmc_err err;
+    assert_int_equal(bmc_summary_add_block(s, b, &err), BMC_OK);
+    hid_t v = H5Gcreate2(f, "variants", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t g = H5Gcreate2(v, "later", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_int_equal(bmc_summary_write(s, g, "summary", &err), BMC_OK);
+    H5Gclose(g);
+    /* a variant in a layout this engine cannot read: reported, not fatal */
+    g = H5Gcreate2(v, "unknown", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Gclose(g);
+    H5Gclose(v);
+    H5Fclose(f);
+    bmc_result_block_free(b);
+    bmc_summary_free(s);
+}
+
+static void test_known_table(void **state)
+{
+    (void)state;
+    make_known("known.h5", true);
+    assert_int_equal(bmc("summary known.h5"), 0);
+    char *out = slurp_tmp("out"), golden[512];
+    char *err = slurp_tmp("err");
+    assert_string_equal(err, "");
+    free(err);
+    snprintf(golden, sizeof golden, "%s/%s", source_dir(), GOLDEN);
+    const char *update = getenv("BACKLOGMC_UPDATE_GOLDEN");
+    if (update && *update == '1') {
+        FILE *f = fopen(golden, "wb");
+        assert_non_null(f);
+        fputs(out, f);
+        fclose(f);
+    }
+    char *want = slurp(golden);
+    assert_non_null(want);
+    assert_string_equal(out, want);
+    free(want);
+    free(out);
+}
+
+/* Drops the "source" line, the one line that says where the numbers came from. */
+static void drop_source_line(char *s)
+{
+    char *line = strstr(s, "  source ");
+    assert_non_null(line);
+    char *end = strchr(line, '\n');
+    memmove(line, end + 1, strlen(end + 1) + 1);
+}
+
+static void test_computed_when_missing(void **state)
+{
+    (void)state;
+    make_known("with.h5", true);
+    make_known("without.h5", false);
+    assert_int_equal(bmc("summary with.h5"), 0);
+    char *with = slurp_tmp("out");
+    assert_int_equal(bmc("summary without.h5"), 0);
+    char *without = slurp_tmp("out");
+    assert_non_null(strstr(without, "computed from /scenarios"));
+    drop_source_line(with);
+    drop_source_line(without);
+    /* the note on the unreadable variant names the file */
+    *strstr(with, "  variant not summarised") = '\0';
+    *strstr(without, "  variant not summarised") = '\0';
+    char *a = strchr(with, '\n'), *b = strchr(without, '\n'); /* the first line names the file */
+    assert_string_equal(a, b);
+    free(with);
+    free(without);
+}
+
+static void assert_refused(const char *args, int code, const char *needle)
+{
+    assert_int_equal(bmc(args), code);
+    char *err = slurp_tmp("err"), *out = slurp_tmp("out");
+    assert_string_equal(out, "");
+    if (!strstr(err, needle))
+        fail_msg("stderr \"%s\" lacks \"%s\"", err, needle);
+    char *nl = strchr(err, '\n');
+    assert_non_null(nl);
+    assert_string_equal(nl + 1, ""); /* exactly one line */
+    free(err);
+    free(out);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    char path[128];
+    assert_refused("summary missing.h5", 4, "missing.h5: cannot open: No such file");
+    snprintf(path, sizeof path, "%s/text.h5", tmpdir);
+    FILE *f = fopen(path, "w");
+    fputs("hello\n", f);
+    fclose(f);
+    assert_refused("summary text.h5", 4, "text.h5: not an HDF5 file");
+    /* another program's HDF5 file */
+    snprintf(path, sizeof path, "%s/other.h5", tmpdir);
+    hid_t h = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    set_attr_string(h, "format", "openmc-statepoint");
+    H5Fclose(h);
+    assert_refused("summary other.h5", 4, "not a backlogmc results file");
+    /* a later schema */
+    make_known("v2.h5", true);
+    snprintf(path, sizeof path, "%s/v2.h5", tmpdir);
+    h = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    int32_t two = 2;
+    hid_t a = H5Aopen(h, "schema_version", H5P_DEFAULT);
+    assert_true(H5Awrite(a, H5T_NATIVE_INT32, &two) >= 0);
+    H5Aclose(a);
+    H5Fclose(h);
+    assert_refused("summary v2.h5", 4, "results schema version 2; this backlogmc reads version 1");
+    assert_refused("summary .", 4, "it is a directory");
+    assert_refused("summary", 2, "summary needs one results FILE.h5");
+    assert_refused("summary a.h5 b.h5", 2, "summary needs one results FILE.h5");
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_known_table),
+        cmocka_unit_test(test_computed_when_missing),
+        cmocka_unit_test(test_refusals),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
