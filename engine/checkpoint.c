@@ -95,16 +95,22 @@ void bmc_run_identity_make(const bmc_layout *l, uint64_t seed, int64_t n_scenari
     out->seed = seed;
     out->n_scenarios = n_scenarios;
     out->config_hash = hash_of(config_text ? config_text : "", config_text ? strlen(config_text) : 0);
-    hasher s = {HASH_SEED};
+    out->layout_hash = HASH_SEED;
+    bmc_run_identity_add_layout(out, l);
+    snprintf(out->engine, sizeof out->engine, "%s (git %s)", BACKLOGMC_VERSION,
+             BACKLOGMC_GIT_COMMIT);
+}
+
+void bmc_run_identity_add_layout(bmc_run_identity *id, const bmc_layout *l)
+{
+    hasher s = {id->layout_hash};
     int32_t counts[4] = {l->n_categories, l->n_params, l->n_months, l->trajectories};
     hash_bytes(&s, counts, sizeof counts);
     for (int c = 0; c < l->n_categories; c++)
         hash_bytes(&s, l->category_names[c], strnlen(l->category_names[c], BMC_NAME_LEN) + 1);
     for (int p = 0; p < l->n_params; p++)
         hash_bytes(&s, l->param_names[p], strnlen(l->param_names[p], BMC_NAME_LEN) + 1);
-    out->layout_hash = hash_final(&s);
-    snprintf(out->engine, sizeof out->engine, "%s (git %s)", BACKLOGMC_VERSION,
-             BACKLOGMC_GIT_COMMIT);
+    id->layout_hash = hash_final(&s);
 }
 
 static int io_fail(const bmc_checkpoint *c, bmc_err *err, const char *what)
@@ -278,40 +284,57 @@ int bmc_checkpoint_open(const char *path, const bmc_run_identity *id, bmc_checkp
     return BMC_OK;
 }
 
-/* Reads the payload of a record with `rows` rows into b's columns, hashing as it goes.
- * 1 = read, 0 = torn, -1 = error. */
-static int read_payload(int fd, bmc_result_block *b, int rows, hasher *s)
+/* Reads the payload of a record with `rows` rows into the columns of every set's block,
+ * hashing as it goes. 1 = read, 0 = torn, -1 = error. */
+static int read_payload(int fd, bmc_result_block **b, int n_sets, int rows, hasher *s)
 {
-    bmc_block_column cols[BMC_BLOCK_MAX_COLUMNS];
-    int n = bmc_block_columns(b, rows, cols);
-    for (int i = 0; i < n; i++) {
-        int r = read_all(fd, cols[i].data, cols[i].bytes);
-        if (r <= 0)
-            return r;
-        hash_bytes(s, cols[i].data, cols[i].bytes);
+    for (int k = 0; k < n_sets; k++) {
+        bmc_block_column cols[BMC_BLOCK_MAX_COLUMNS];
+        int n = bmc_block_columns(b[k], rows, cols);
+        for (int i = 0; i < n; i++) {
+            int r = read_all(fd, cols[i].data, cols[i].bytes);
+            if (r <= 0)
+                return r;
+            hash_bytes(s, cols[i].data, cols[i].bytes);
+        }
+        b[k]->count = rows;
     }
-    b->count = rows;
     return 1;
 }
 
-/* The block to read a record of `rows` rows into: *b, grown when too small. */
-static int block_for(bmc_result_block **b, const bmc_layout *layout, int rows)
+/* The blocks to read a record of `rows` rows into: b[k], grown when too small. */
+static int blocks_for(bmc_result_block **b, const bmc_layout *const *layouts, int n_sets,
+                      int rows)
 {
-    if (*b && (*b)->capacity >= rows)
-        return BMC_OK;
-    bmc_result_block_free(*b);
-    *b = bmc_result_block_alloc(layout, rows);
-    return *b ? BMC_OK : BMC_ENOMEM;
+    for (int k = 0; k < n_sets; k++) {
+        if (b[k] && b[k]->capacity >= rows)
+            continue;
+        bmc_result_block_free(b[k]);
+        if (!(b[k] = bmc_result_block_alloc(layouts[k], rows)))
+            return BMC_ENOMEM;
+    }
+    return BMC_OK;
 }
 
-int bmc_checkpoint_replay(bmc_checkpoint *c, const bmc_layout *layout, bmc_checkpoint_fn fn,
-                          void *ctx, int64_t *rows, bmc_err *err)
+static uint64_t record_bytes(bmc_result_block *const *b, int n_sets, int rows)
+{
+    uint64_t bytes = 0;
+    for (int k = 0; k < n_sets; k++)
+        bytes += bmc_block_bytes(b[k], rows);
+    return bytes;
+}
+
+int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layouts, int n_sets,
+                               bmc_checkpoint_sets_fn fn, void *ctx, int64_t *rows,
+                               bmc_err *err)
 {
     *rows = 0;
     if (c->replayed)
         return bmc_fail(err, BMC_EINTERNAL, "checkpoint %s replayed twice", c->path);
+    if (n_sets < 1 || n_sets > BMC_CHECKPOINT_MAX_SETS)
+        return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets", n_sets);
     c->replayed = true;
-    bmc_result_block *b = NULL;
+    bmc_result_block *b[BMC_CHECKPOINT_MAX_SETS] = {NULL};
     int rc = BMC_OK;
     for (;;) {
         record_header r;
@@ -323,29 +346,31 @@ int bmc_checkpoint_replay(bmc_checkpoint *c, const bmc_layout *layout, bmc_check
         if (got == 0 || memcmp(r.magic, RECORD_MAGIC, 8) != 0 || r.first != c->rows ||
             r.rows <= 0 || r.rows > c->header.n_scenarios - c->rows || r.rows > (1 << 30))
             break;
-        if (block_for(&b, layout, (int)r.rows) != BMC_OK) {
+        if (blocks_for(b, layouts, n_sets, (int)r.rows) != BMC_OK) {
             rc = bmc_fail(err, BMC_ENOMEM, "out of memory replaying checkpoint %s", c->path);
             break;
         }
-        if (bmc_block_bytes(b, (int)r.rows) != r.bytes)
+        if (record_bytes(b, n_sets, (int)r.rows) != r.bytes)
             break;
         hasher s = {HASH_SEED};
         hash_bytes(&s, &r, offsetof(record_header, hash));
-        got = read_payload(c->fd, b, (int)r.rows, &s);
+        got = read_payload(c->fd, b, n_sets, (int)r.rows, &s);
         if (got < 0) {
             rc = io_fail(c, err, "cannot read it");
             break;
         }
         if (got == 0 || hash_final(&s) != r.hash)
             break;
-        b->first_scenario = r.first;
-        rc = fn(ctx, b, err);
+        for (int k = 0; k < n_sets; k++)
+            b[k]->first_scenario = r.first;
+        rc = fn(ctx, (const bmc_result_block *const *)b, n_sets, err);
         if (rc != BMC_OK)
             break;
         c->rows += r.rows;
         c->end += (off_t)(sizeof r + r.bytes);
     }
-    bmc_result_block_free(b);
+    for (int k = 0; k < n_sets; k++)
+        bmc_result_block_free(b[k]);
     /* drop a torn tail so that appends continue the valid records */
     if (rc == BMC_OK && (ftruncate(c->fd, c->end) < 0 || lseek(c->fd, c->end, SEEK_SET) < 0))
         rc = io_fail(c, err, "cannot cut a torn record");
@@ -353,34 +378,68 @@ int bmc_checkpoint_replay(bmc_checkpoint *c, const bmc_layout *layout, bmc_check
     return rc;
 }
 
-int bmc_checkpoint_append(bmc_checkpoint *c, const bmc_result_block *b, bmc_err *err)
+typedef struct one_set {
+    bmc_checkpoint_fn fn;
+    void *ctx;
+} one_set;
+
+static int call_one_set(void *ctx, const bmc_result_block *const *b, int n_sets, bmc_err *err)
 {
-    if (b->first_scenario != c->rows || b->count <= 0)
-        return bmc_fail(err, BMC_EINTERNAL,
-                        "checkpoint %s: block of scenarios %lld.. after %lld saved", c->path,
-                        (long long)b->first_scenario, (long long)c->rows);
-    bmc_block_column cols[BMC_BLOCK_MAX_COLUMNS];
-    int n = bmc_block_columns(b, b->count, cols);
+    (void)n_sets;
+    const one_set *o = ctx;
+    return o->fn(o->ctx, b[0], err);
+}
+
+int bmc_checkpoint_replay(bmc_checkpoint *c, const bmc_layout *layout, bmc_checkpoint_fn fn,
+                          void *ctx, int64_t *rows, bmc_err *err)
+{
+    one_set o = {fn, ctx};
+    return bmc_checkpoint_replay_sets(c, &layout, 1, call_one_set, &o, rows, err);
+}
+
+int bmc_checkpoint_append_sets(bmc_checkpoint *c, const bmc_result_block *const *b, int n_sets,
+                               bmc_err *err)
+{
+    if (n_sets < 1 || n_sets > BMC_CHECKPOINT_MAX_SETS)
+        return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets", n_sets);
+    for (int k = 0; k < n_sets; k++)
+        if (b[k]->first_scenario != c->rows || b[k]->count <= 0 || b[k]->count != b[0]->count)
+            return bmc_fail(err, BMC_EINTERNAL,
+                            "checkpoint %s: block of scenarios %lld.. after %lld saved", c->path,
+                            (long long)b[k]->first_scenario, (long long)c->rows);
     record_header r;
     memcpy(r.magic, RECORD_MAGIC, 8);
-    r.first = b->first_scenario;
-    r.rows = b->count;
+    r.first = b[0]->first_scenario;
+    r.rows = b[0]->count;
     r.bytes = 0;
-    for (int i = 0; i < n; i++)
-        r.bytes += cols[i].bytes;
+    for (int k = 0; k < n_sets; k++)
+        r.bytes += bmc_block_bytes(b[k], b[k]->count);
     hasher s = {HASH_SEED};
     hash_bytes(&s, &r, offsetof(record_header, hash));
-    for (int i = 0; i < n; i++)
-        hash_bytes(&s, cols[i].data, cols[i].bytes);
+    for (int k = 0; k < n_sets; k++) {
+        bmc_block_column cols[BMC_BLOCK_MAX_COLUMNS];
+        int n = bmc_block_columns(b[k], b[k]->count, cols);
+        for (int i = 0; i < n; i++)
+            hash_bytes(&s, cols[i].data, cols[i].bytes);
+    }
     r.hash = hash_final(&s);
     if (write_all(c->fd, &r, sizeof r) < 0)
         return io_fail(c, err, "cannot append");
-    for (int i = 0; i < n; i++)
-        if (write_all(c->fd, cols[i].data, cols[i].bytes) < 0)
-            return io_fail(c, err, "cannot append");
+    for (int k = 0; k < n_sets; k++) {
+        bmc_block_column cols[BMC_BLOCK_MAX_COLUMNS];
+        int n = bmc_block_columns(b[k], b[k]->count, cols);
+        for (int i = 0; i < n; i++)
+            if (write_all(c->fd, cols[i].data, cols[i].bytes) < 0)
+                return io_fail(c, err, "cannot append");
+    }
     c->rows += r.rows;
     c->end += (off_t)(sizeof r + r.bytes);
     return BMC_OK;
+}
+
+int bmc_checkpoint_append(bmc_checkpoint *c, const bmc_result_block *b, bmc_err *err)
+{
+    return bmc_checkpoint_append_sets(c, &b, 1, err);
 }
 
 int bmc_checkpoint_sync(bmc_checkpoint *c, bmc_err *err)

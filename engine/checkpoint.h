@@ -30,6 +30,8 @@ typedef struct bmc_run_identity {
 
 void bmc_run_identity_make(const bmc_layout *layout, uint64_t seed, int64_t n_scenarios,
                            const char *config_text, bmc_run_identity *out);
+/* Folds the layout of one more result set (a policy variant) into the identity. */
+void bmc_run_identity_add_layout(bmc_run_identity *id, const bmc_layout *layout);
 
 /* Creates (or replaces) path holding the identity and no rows; BMC_EIO naming the path. */
 int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, bmc_checkpoint **out,
@@ -52,6 +54,18 @@ int bmc_checkpoint_replay(bmc_checkpoint *c, const bmc_layout *layout, bmc_check
 /* Appends rows [0, b->count) of b, scenarios b->first_scenario on, which must continue the
  * saved rows (else BMC_EINTERNAL). */
 int bmc_checkpoint_append(bmc_checkpoint *c, const bmc_result_block *b, bmc_err *err);
+
+/* The same for a run with policy variants: each record holds the same scenarios of every
+ * result set (the reference, then each variant), so a resumed run continues them all at
+ * one scenario. */
+#define BMC_CHECKPOINT_MAX_SETS 64
+typedef int (*bmc_checkpoint_sets_fn)(void *ctx, const bmc_result_block *const *b, int n_sets,
+                                      bmc_err *err);
+int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layouts, int n_sets,
+                               bmc_checkpoint_sets_fn fn, void *ctx, int64_t *rows,
+                               bmc_err *err);
+int bmc_checkpoint_append_sets(bmc_checkpoint *c, const bmc_result_block *const *b, int n_sets,
+                               bmc_err *err);
 /* fsync: what was appended survives a crash of the machine, not only of the process. */
 int bmc_checkpoint_sync(bmc_checkpoint *c, bmc_err *err);
 int64_t bmc_checkpoint_rows(const bmc_checkpoint *c);

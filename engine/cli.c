@@ -13,6 +13,7 @@
 #include "mpi_comm.h"
 #include "mpi_env.h"
 #include "run.h"
+#include "run_input.h"
 #include "summary_cmd.h"
 #include "yamlcfg.h"
 
@@ -188,15 +189,11 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
     return BMC_OK;
 }
 
-/* Loads the config with the --set overrides and resolves the parameters. */
-static int load_config(const cli_args *a, bmc_cfg **cfg, bmc_params *p, bmc_err *err)
+static bmc_run_input_args input_args(const cli_args *a, bool deterministic)
 {
-    int rc = cfg_load_file(a->config, cfg, err);
-    for (int i = 0; rc == BMC_OK && i < a->n_sets; i++)
-        rc = cfg_apply_set(*cfg, a->sets[i], err);
-    if (rc == BMC_OK)
-        rc = bmc_params_load(*cfg, p, err);
-    return rc;
+    return (bmc_run_input_args){.config = a->config, .sets = a->sets, .n_sets = a->n_sets,
+                                .scenarios = a->scenarios, .seed = a->seed,
+                                .deterministic = deterministic};
 }
 
 /* results/<config file name without directory and extension>.h5 */
@@ -208,8 +205,8 @@ static void default_out(const char *config, char *buf, size_t n)
     snprintf(buf, n, "results/%.*s.h5", (int)len, base);
 }
 
-static void print_summary(const bmc_model *m, const bmc_run_summary *s, const char *out,
-                          FILE *to)
+static void print_summary(const bmc_model *m, const bmc_run_options *o,
+                          const bmc_run_summary *s, const char *out, FILE *to)
 {
     char median[11] = "", target[11];
     bmc_date_format(m->p.target_date, target);
@@ -229,27 +226,27 @@ static void print_summary(const bmc_model *m, const bmc_run_summary *s, const ch
     fprintf(to, "P(all old cases decided by %s) = %.3f; completed by the horizon in %.1f %%\n",
             target, (double)s->by_target / (double)s->scenarios,
             100.0 * (double)s->completed / (double)s->scenarios);
+    for (int v = 0; v < s->n_variants; v++) {
+        const char *name = o->variants[v].name;
+        if (s->variant[v].median_day >= 0)
+            bmc_date_format(bmc_calendar_date(m->cal, s->variant[v].median_day), median);
+        fprintf(to, "variant %s: median %s, P(by %s) = %.3f, later than the base in %.1f %% "
+                    "of the scenarios\n",
+                name, s->variant[v].median_day >= 0 ? median : "beyond the horizon", target,
+                (double)s->variant[v].by_target / (double)s->scenarios,
+                100.0 * (double)s->variant[v].later / (double)s->scenarios);
+    }
 }
 
 static int command_run(const cli_args *a, FILE *out, bmc_err *err)
 {
-    bmc_cfg *cfg = NULL;
-    bmc_params p;
-    bmc_model *m = NULL;
-    char *text = NULL;
+    bmc_run_input in = {0};
     char out_path[4096];
     int rc = bmc_mpi_start(err); /* only under an MPI launcher (mpi_env.h) */
-    if (rc == BMC_OK)
-        rc = load_config(a, &cfg, &p, err);
     if (rc == BMC_OK) {
-        if (a->scenarios > 0)
-            p.scenarios = a->scenarios;
-        if (a->seed >= 0)
-            p.seed = (uint64_t)a->seed;
-        rc = bmc_model_create(&p, &m, err);
+        bmc_run_input_args ia = input_args(a, false);
+        rc = bmc_run_input_load(&ia, &in, err);
     }
-    if (rc == BMC_OK && !(text = cfg_emit(cfg)))
-        rc = bmc_fail(err, BMC_ENOMEM, "out of memory writing the resolved config");
     /* a rank that failed to get here must not leave the others waiting in bmc_run */
     rc = bmc_mpi_agree_world(rc, err);
     if (rc == BMC_OK) {
@@ -258,52 +255,61 @@ static int command_run(const cli_args *a, FILE *out, bmc_err *err)
         else
             default_out(a->config, out_path, sizeof out_path);
         bmc_run_options o = {
-            .scenarios = p.scenarios,
-            .seed = p.seed,
+            .scenarios = in.p.scenarios,
+            .seed = in.p.seed,
             .out_path = out_path,
             .threads = a->threads,
             .trajectories = a->trajectories,
             .check_invariants = a->check_invariants,
             .quiet = a->quiet,
             .config_name = a->config,
-            .config_text = text,
+            .config_text = in.text,
             .checkpoint = a->checkpoint,
             .checkpoint_every = (double)a->checkpoint_every,
             .resume = a->resume,
             .block_size = (int)a->block_size,
+            .n_variants = in.n_variants,
+            .variants = in.variants,
         };
         bmc_run_summary s;
-        rc = bmc_run(m, &o, &s, err);
+        rc = bmc_run(in.m, &o, &s, err);
         if (rc == BMC_OK && bmc_mpi_launch_rank() == 0)
-            print_summary(m, &s, out_path, out);
+            print_summary(in.m, &o, &s, out_path, out);
     }
-    free(text);
-    bmc_model_free(m);
-    cfg_free(cfg);
+    bmc_run_input_free(&in);
     bmc_mpi_stop();
     return rc;
 }
 
 static int command_check(const cli_args *a, FILE *out, bmc_err *err)
 {
-    bmc_cfg *cfg = NULL;
-    bmc_params p;
-    bmc_model *m = NULL;
-    int rc = load_config(a, &cfg, &p, err);
+    bmc_run_input in = {0};
+    bmc_run_input_args ia = input_args(a, true);
+    int rc = bmc_run_input_load(&ia, &in, err);
     if (rc == BMC_OK) {
         fprintf(out, "%s: configuration is valid\n\n", a->config);
-        bmc_params_print(&p, out);
+        bmc_params_print(&in.p, out);
         fprintf(out, "\n");
-        p.deterministic = true;
-        rc = bmc_model_create(&p, &m, err);
     }
     bmc_projection pr;
     if (rc == BMC_OK)
-        rc = bmc_projection_run(m, &pr, err);
+        rc = bmc_projection_run(in.m, &pr, err);
     if (rc == BMC_OK)
-        bmc_projection_print(m, &pr, out);
-    bmc_model_free(m);
-    cfg_free(cfg);
+        bmc_projection_print(in.m, &pr, out);
+    for (int v = 0; rc == BMC_OK && v < in.n_variants; v++) {
+        fprintf(out, "\nvariant %s%s%s\n", in.variants[v].name,
+                in.variants[v].description[0] ? ": " : "", in.variants[v].description);
+        fprintf(out, "  override:\n");
+        for (const char *l = in.variants[v].overrides; *l;) {
+            size_t n = strcspn(l, "\n");
+            fprintf(out, "    %.*s\n", (int)n, l);
+            l += n + (l[n] == '\n');
+        }
+        rc = bmc_projection_run(in.vm[v], &pr, err);
+        if (rc == BMC_OK)
+            bmc_projection_print(in.vm[v], &pr, out);
+    }
+    bmc_run_input_free(&in);
     return rc;
 }
 

@@ -17,6 +17,8 @@
 
 #include "backlogmc_version.h"
 #include "h5util.h"
+#include "paired.h"
+#include "summary.h"
 #include "summary_h5.h"
 
 #define DAY_UNITS "days since day0; -1 = not reached by the horizon"
@@ -91,19 +93,27 @@ enum {
     DS_PARAM,                                /* BMC_MAX_PARAMS */
     DS_TRAJ = DS_PARAM + BMC_MAX_PARAMS,     /* BMC_TRAJ_COUNT */
     DS_TRAJ_CAT = DS_TRAJ + BMC_TRAJ_COUNT,  /* BMC_TRAJ_CAT_COUNT */
-    DS_COUNT = DS_TRAJ_CAT + BMC_TRAJ_CAT_COUNT
+    DS_PAIRED_DIFF = DS_TRAJ_CAT + BMC_TRAJ_CAT_COUNT, /* variants only */
+    DS_COUNT
 };
+
+/* The results of the reference (prefix "") or of one variant ("/variants/<name>"). */
+typedef struct result_set {
+    char prefix[16 + BMC_NAME_LEN];
+    bmc_layout layout; /* a copy (the caller's may go away before commit), with
+                        * trajectories only when they are written */
+    int64_t rows;      /* scenarios written so far */
+    hid_t ds[DS_COUNT]; /* open from open to commit, so append only writes */
+} result_set;
 
 struct bmc_h5out {
     char *final_path;
     char *tmp_path;
-    bmc_layout layout; /* the file's: a copy (the caller's may go away before commit), with
-                        * trajectories only when they are written */
     int64_t n_scenarios;
-    int64_t rows;      /* scenarios written so far */
     bool failed;       /* a write failed: the file must not be committed */
     hid_t file;
-    hid_t ds[DS_COUNT]; /* open from open to commit, so append only writes */
+    int n_sets;        /* 1 + variants */
+    result_set *sets;
 };
 
 /* The category names as an attribute, so a [.., n_categories] dataset explains itself. */
@@ -240,59 +250,59 @@ static int write_categories(bmc_h5ctx *e, hid_t file, const bmc_layout *l)
 
 /* ---- the per-scenario datasets, created at full size and filled by append ------------------ */
 
-static int create_scenario_datasets(bmc_h5ctx *e, bmc_h5out *h, hid_t g)
+static int create_scenario_datasets(bmc_h5ctx *e, bmc_h5out *h, result_set *r, hid_t g)
 {
     hsize_t n = (hsize_t)h->n_scenarios;
-    hsize_t ncat = (hsize_t)h->layout.n_categories;
+    hsize_t ncat = (hsize_t)r->layout.n_categories;
     hsize_t dims[2] = {n, ncat};
     hsize_t chunk[2] = {min_hsize(SCEN_CHUNK_ROWS, n), ncat};
     int rc = BMC_OK;
     for (int f = 0; f < SC_COUNT && !rc; f++) {
         hid_t ftype = scen_fields[f].is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE;
-        h->ds[DS_SCEN + f] = bmc_h5_create_dataset(g, scen_fields[f].name, ftype, 1, dims, chunk);
-        if (h->ds[DS_SCEN + f] < 0)
-            rc = bmc_h5_fail(e, "create dataset /scenarios/%s", scen_fields[f].name);
+        r->ds[DS_SCEN + f] = bmc_h5_create_dataset(g, scen_fields[f].name, ftype, 1, dims, chunk);
+        if (r->ds[DS_SCEN + f] < 0)
+            rc = bmc_h5_fail(e, "create dataset %s/scenarios/%s", r->prefix, scen_fields[f].name);
         else
-            rc = bmc_h5_attr_string(e, h->ds[DS_SCEN + f], "units", scen_fields[f].units);
+            rc = bmc_h5_attr_string(e, r->ds[DS_SCEN + f], "units", scen_fields[f].units);
     }
     if (rc)
         return rc;
-    h->ds[DS_CAT_COMPLETION] = bmc_h5_create_dataset(g, "category_completion_day", H5T_STD_I32LE, 2,
+    r->ds[DS_CAT_COMPLETION] = bmc_h5_create_dataset(g, "category_completion_day", H5T_STD_I32LE, 2,
                                               dims, chunk);
-    if (h->ds[DS_CAT_COMPLETION] < 0)
-        return bmc_h5_fail(e, "create dataset /scenarios/category_completion_day");
-    rc = bmc_h5_attr_string(e, h->ds[DS_CAT_COMPLETION], "units", DAY_UNITS);
+    if (r->ds[DS_CAT_COMPLETION] < 0)
+        return bmc_h5_fail(e, "create dataset %s/scenarios/category_completion_day", r->prefix);
+    rc = bmc_h5_attr_string(e, r->ds[DS_CAT_COMPLETION], "units", DAY_UNITS);
     if (!rc)
-        rc = attr_categories(e, h->ds[DS_CAT_COMPLETION], &h->layout);
+        rc = attr_categories(e, r->ds[DS_CAT_COMPLETION], &r->layout);
     return rc;
 }
 
-static int create_param_datasets(bmc_h5ctx *e, bmc_h5out *h, hid_t scenarios)
+static int create_param_datasets(bmc_h5ctx *e, bmc_h5out *h, result_set *r, hid_t scenarios)
 {
     hid_t g = bmc_h5_create_group(scenarios, "params");
     if (g < 0)
-        return bmc_h5_fail(e, "create group /scenarios/params");
+        return bmc_h5_fail(e, "create group %s/scenarios/params", r->prefix);
     hsize_t dims[1] = {(hsize_t)h->n_scenarios};
     hsize_t chunk[1] = {min_hsize(SCEN_CHUNK_ROWS, dims[0])};
     int rc = BMC_OK;
-    for (int p = 0; p < h->layout.n_params && !rc; p++) {
-        const char *name = h->layout.param_names[p];
-        h->ds[DS_PARAM + p] = bmc_h5_create_dataset(g, name, H5T_IEEE_F64LE, 1, dims, chunk);
-        if (h->ds[DS_PARAM + p] < 0)
-            rc = bmc_h5_fail(e, "create dataset /scenarios/params/%s", name);
+    for (int p = 0; p < r->layout.n_params && !rc; p++) {
+        const char *name = r->layout.param_names[p];
+        r->ds[DS_PARAM + p] = bmc_h5_create_dataset(g, name, H5T_IEEE_F64LE, 1, dims, chunk);
+        if (r->ds[DS_PARAM + p] < 0)
+            rc = bmc_h5_fail(e, "create dataset %s/scenarios/params/%s", r->prefix, name);
     }
     H5Gclose(g);
     return rc;
 }
 
-static int create_scenarios(bmc_h5ctx *e, bmc_h5out *h)
+static int create_scenarios(bmc_h5ctx *e, bmc_h5out *h, result_set *r, hid_t parent)
 {
-    hid_t g = bmc_h5_create_group(h->file, "scenarios");
+    hid_t g = bmc_h5_create_group(parent, "scenarios");
     if (g < 0)
-        return bmc_h5_fail(e, "create group /scenarios");
-    int rc = create_scenario_datasets(e, h, g);
+        return bmc_h5_fail(e, "create group %s/scenarios", r->prefix);
+    int rc = create_scenario_datasets(e, h, r, g);
     if (!rc)
-        rc = create_param_datasets(e, h, g);
+        rc = create_param_datasets(e, h, r, g);
     H5Gclose(g);
     return rc;
 }
@@ -306,30 +316,30 @@ static hsize_t traj_chunk_rows(hsize_t n, size_t row_bytes)
     return rows > 0 ? rows : 1;
 }
 
-static int create_trajectories(bmc_h5ctx *e, bmc_h5out *h)
+static int create_trajectories(bmc_h5ctx *e, bmc_h5out *h, result_set *r, hid_t parent)
 {
-    hid_t g = bmc_h5_create_group(h->file, "trajectories");
+    hid_t g = bmc_h5_create_group(parent, "trajectories");
     if (g < 0)
-        return bmc_h5_fail(e, "create group /trajectories");
+        return bmc_h5_fail(e, "create group %s/trajectories", r->prefix);
     hsize_t n = (hsize_t)h->n_scenarios;
-    hsize_t nm = (hsize_t)h->layout.n_months, nc = (hsize_t)h->layout.n_categories;
+    hsize_t nm = (hsize_t)r->layout.n_months, nc = (hsize_t)r->layout.n_categories;
     hsize_t dims[3] = {n, nm, nc};
     int rc = BMC_OK;
     hsize_t chunk[3] = {traj_chunk_rows(n, nm * sizeof(double)), nm, nc};
     for (int f = 0; f < BMC_TRAJ_COUNT && !rc; f++) {
         const char *name = bmc_traj_name(f);
-        h->ds[DS_TRAJ + f] = bmc_h5_create_dataset(g, name, H5T_IEEE_F64LE, 2, dims, chunk);
-        if (h->ds[DS_TRAJ + f] < 0)
-            rc = bmc_h5_fail(e, "create dataset /trajectories/%s", name);
+        r->ds[DS_TRAJ + f] = bmc_h5_create_dataset(g, name, H5T_IEEE_F64LE, 2, dims, chunk);
+        if (r->ds[DS_TRAJ + f] < 0)
+            rc = bmc_h5_fail(e, "create dataset %s/trajectories/%s", r->prefix, name);
     }
     chunk[0] = traj_chunk_rows(n, nm * nc * sizeof(double));
     for (int f = 0; f < BMC_TRAJ_CAT_COUNT && !rc; f++) {
         const char *name = bmc_traj_cat_name(f);
-        h->ds[DS_TRAJ_CAT + f] = bmc_h5_create_dataset(g, name, H5T_IEEE_F64LE, 3, dims, chunk);
-        if (h->ds[DS_TRAJ_CAT + f] < 0)
-            rc = bmc_h5_fail(e, "create dataset /trajectories/%s", name);
+        r->ds[DS_TRAJ_CAT + f] = bmc_h5_create_dataset(g, name, H5T_IEEE_F64LE, 3, dims, chunk);
+        if (r->ds[DS_TRAJ_CAT + f] < 0)
+            rc = bmc_h5_fail(e, "create dataset %s/trajectories/%s", r->prefix, name);
         else
-            rc = attr_categories(e, h->ds[DS_TRAJ_CAT + f], &h->layout);
+            rc = attr_categories(e, r->ds[DS_TRAJ_CAT + f], &r->layout);
     }
     H5Gclose(g);
     return rc;
@@ -339,8 +349,17 @@ static int create_trajectories(bmc_h5ctx *e, bmc_h5out *h)
 
 static void close_datasets(bmc_h5out *h)
 {
-    for (int i = 0; i < DS_COUNT; i++)
-        bmc_h5_close_dataset(&h->ds[i]);
+    for (int s = 0; s < h->n_sets; s++)
+        for (int i = 0; i < DS_COUNT; i++)
+            bmc_h5_close_dataset(&h->sets[s].ds[i]);
+}
+
+static void h5out_free(bmc_h5out *h)
+{
+    free(h->final_path);
+    free(h->tmp_path);
+    free(h->sets);
+    free(h);
 }
 
 /* Closes whatever is open, removes the temporary file, frees h: the one exit of every
@@ -364,32 +383,40 @@ static void discard(bmc_h5out *h)
         H5Fclose(h->file);
     if (h->tmp_path)
         unlink(h->tmp_path);
-    free(h->final_path);
-    free(h->tmp_path);
-    free(h);
+    h5out_free(h);
 }
 
-static bmc_h5out *h5out_new(const char *path, const bmc_layout *layout, int64_t n_scenarios,
-                            bool omit_trajectories)
+static void set_init(result_set *r, const char *variant, const bmc_layout *layout,
+                     bool omit_trajectories)
+{
+    if (variant)
+        snprintf(r->prefix, sizeof r->prefix, "/variants/%s", variant);
+    for (int i = 0; i < DS_COUNT; i++)
+        r->ds[i] = H5I_INVALID_HID;
+    r->layout = *layout;
+    r->layout.trajectories = layout->trajectories && !omit_trajectories;
+}
+
+static bmc_h5out *h5out_new(const char *path, const bmc_layout *layout, const bmc_run_meta *m)
 {
     bmc_h5out *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
     h->file = H5I_INVALID_HID;
-    for (int i = 0; i < DS_COUNT; i++)
-        h->ds[i] = H5I_INVALID_HID;
-    h->layout = *layout;
-    h->layout.trajectories = layout->trajectories && !omit_trajectories;
-    h->n_scenarios = n_scenarios;
+    h->n_sets = 1 + m->n_variants;
+    h->sets = calloc((size_t)h->n_sets, sizeof *h->sets);
+    h->n_scenarios = m->n_scenarios;
     size_t len = strlen(path);
     h->final_path = malloc(len + 1);
     h->tmp_path = malloc(len + 32);
-    if (!h->final_path || !h->tmp_path) {
-        free(h->final_path);
-        free(h->tmp_path);
-        free(h);
+    if (!h->sets || !h->final_path || !h->tmp_path) {
+        h5out_free(h);
         return NULL;
     }
+    set_init(&h->sets[0], NULL, layout, m->omit_trajectories);
+    for (int v = 0; v < m->n_variants; v++)
+        set_init(&h->sets[1 + v], m->variants[v].name, m->variants[v].layout,
+                 m->omit_trajectories);
     memcpy(h->final_path, path, len + 1);
     /* same directory as the final file, so that rename(2) is atomic */
     snprintf(h->tmp_path, len + 32, "%s.tmp-%ld", path, (long)getpid());
@@ -457,16 +484,111 @@ static int open_hdf5(bmc_h5ctx *e, bmc_h5out *h)
     return rc;
 }
 
+/* The per-scenario datasets of one set under parent. */
+static int create_set(bmc_h5ctx *e, bmc_h5out *h, result_set *r, hid_t parent)
+{
+    int rc = create_scenarios(e, h, r, parent);
+    if (!rc && r->layout.trajectories)
+        rc = create_trajectories(e, h, r, parent);
+    return rc;
+}
+
+/* /variants/<name>/paired with its per-scenario column; the rest comes at the end. */
+static int create_paired(bmc_h5ctx *e, bmc_h5out *h, result_set *r, hid_t parent)
+{
+    hid_t g = bmc_h5_create_group(parent, "paired");
+    if (g < 0)
+        return bmc_h5_fail(e, "create group %s/paired", r->prefix);
+    hsize_t dims[1] = {(hsize_t)h->n_scenarios};
+    hsize_t chunk[1] = {min_hsize(SCEN_CHUNK_ROWS, dims[0])};
+    int rc = BMC_OK;
+    r->ds[DS_PAIRED_DIFF] = bmc_h5_create_dataset(g, "completion_day_diff", H5T_IEEE_F64LE, 1,
+                                                  dims, chunk);
+    if (r->ds[DS_PAIRED_DIFF] < 0)
+        rc = bmc_h5_fail(e, "create dataset %s/paired/completion_day_diff", r->prefix);
+    else
+        rc = bmc_h5_attr_string(e, r->ds[DS_PAIRED_DIFF], "units",
+                                "days, variant minus reference; NaN = either not complete by "
+                                "the horizon");
+    H5Gclose(g);
+    return rc;
+}
+
+static int create_variant(bmc_h5ctx *e, bmc_h5out *h, result_set *r, hid_t variants,
+                          const bmc_h5_variant *v)
+{
+    hid_t g = bmc_h5_create_group(variants, v->name);
+    if (g < 0)
+        return bmc_h5_fail(e, "create group %s", r->prefix);
+    int rc = bmc_h5_attr_string(e, g, "description", v->description ? v->description : "");
+    if (!rc)
+        rc = bmc_h5_attr_string(e, g, "overrides", v->overrides ? v->overrides : "");
+    if (!rc)
+        rc = create_set(e, h, r, g);
+    if (!rc)
+        rc = create_paired(e, h, r, g);
+    H5Gclose(g);
+    return rc;
+}
+
+static int create_variants(bmc_h5ctx *e, bmc_h5out *h, const bmc_run_meta *meta)
+{
+    if (meta->n_variants == 0)
+        return BMC_OK;
+    hid_t g = bmc_h5_create_group(h->file, "variants");
+    if (g < 0)
+        return bmc_h5_fail(e, "create group /variants");
+    char(*names)[BMC_NAME_LEN] = calloc((size_t)meta->n_variants, sizeof *names);
+    int rc = names ? BMC_OK : bmc_fail(e->err, BMC_ENOMEM, "out of memory");
+    for (int v = 0; names && v < meta->n_variants; v++)
+        snprintf(names[v], BMC_NAME_LEN, "%s", meta->variants[v].name);
+    if (!rc)
+        rc = bmc_h5_attr_names(e, g, "names", (const char(*)[BMC_NAME_LEN])names,
+                               meta->n_variants);
+    free(names);
+    if (!rc)
+        rc = bmc_h5_attr_string(e, g, "reference", "base");
+    for (int v = 0; v < meta->n_variants && !rc; v++)
+        rc = create_variant(e, h, &h->sets[1 + v], g, &meta->variants[v]);
+    H5Gclose(g);
+    return rc;
+}
+
 static int write_layout(bmc_h5ctx *e, bmc_h5out *h, const bmc_run_meta *meta)
 {
     int rc;
+    const bmc_layout *l = &h->sets[0].layout;
     if ((rc = write_root_attributes(e, h->file, meta)) || (rc = write_config(e, h->file, meta))
-        || (rc = write_calendar(e, h->file, meta->cal, h->layout.n_months))
-        || (rc = write_categories(e, h->file, &h->layout)) || (rc = create_scenarios(e, h)))
+        || (rc = write_calendar(e, h->file, meta->cal, l->n_months))
+        || (rc = write_categories(e, h->file, l)) || (rc = create_set(e, h, &h->sets[0], h->file)))
         return rc;
-    if (h->layout.trajectories)
-        rc = create_trajectories(e, h);
-    return rc;
+    return create_variants(e, h, meta);
+}
+
+/* Variants are compared with the reference category by category and month by month. */
+static int check_variants(const bmc_layout *ref, const bmc_run_meta *meta, bmc_err *err)
+{
+    if (meta->n_variants < 0 || (meta->n_variants > 0 && !meta->variants))
+        return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_open: %d variants", meta->n_variants);
+    for (int v = 0; v < meta->n_variants; v++) {
+        const bmc_h5_variant *var = &meta->variants[v];
+        const bmc_layout *l = var->layout;
+        if (!var->name || !var->name[0] || strlen(var->name) >= BMC_NAME_LEN
+            || strchr(var->name, '/') || !strcmp(var->name, ".") || !l)
+            return bmc_fail(err, BMC_EINTERNAL, "variant %d has no usable name or layout", v);
+        for (int w = 0; w < v; w++)
+            if (!strcmp(var->name, meta->variants[w].name))
+                return bmc_fail(err, BMC_EINTERNAL, "variant %s appears twice", var->name);
+        if (l->n_categories != ref->n_categories || l->n_months != ref->n_months
+            || l->trajectories != ref->trajectories)
+            return bmc_fail(err, BMC_EINTERNAL,
+                            "variant %s: categories, months or trajectories differ from the "
+                            "reference", var->name);
+        int rc = check_layout(l, err);
+        if (rc)
+            return rc;
+    }
+    return BMC_OK;
 }
 
 int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_meta *meta,
@@ -480,9 +602,11 @@ int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_met
         return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_open: %lld scenarios",
                         (long long)meta->n_scenarios);
     int rc = check_layout(layout, err);
+    if (!rc)
+        rc = check_variants(layout, meta, err);
     if (rc)
         return rc;
-    bmc_h5out *h = h5out_new(path, layout, meta->n_scenarios, meta->omit_trajectories);
+    bmc_h5out *h = h5out_new(path, layout, meta);
     if (!h)
         return bmc_fail(err, BMC_ENOMEM, "out of memory opening %s", path);
     rc = create_tmp_file(h, err);
@@ -539,50 +663,69 @@ static herr_t write_rows(hid_t ds, hid_t mtype, hid_t mem, int64_t first, hsize_
 }
 
 /* Column p of the block's [count][n_params] parameter matrix, without a copy. */
-static herr_t write_param(const bmc_h5out *h, const bmc_result_block *b, int p)
+static herr_t write_param(const result_set *r, const bmc_result_block *b, int p)
 {
-    hsize_t mdims[2] = {(hsize_t)b->count, (hsize_t)h->layout.n_params};
+    hsize_t mdims[2] = {(hsize_t)b->count, (hsize_t)r->layout.n_params};
     hsize_t start[2] = {0, (hsize_t)p}, cnt[2] = {(hsize_t)b->count, 1};
     hid_t ms = H5Screate_simple(2, mdims, NULL);
     herr_t rc = -1;
     if (ms >= 0 && H5Sselect_hyperslab(ms, H5S_SELECT_SET, start, NULL, cnt, NULL) >= 0)
-        rc = write_rows(h->ds[DS_PARAM + p], H5T_NATIVE_DOUBLE, ms, h->rows, (hsize_t)b->count,
+        rc = write_rows(r->ds[DS_PARAM + p], H5T_NATIVE_DOUBLE, ms, r->rows, (hsize_t)b->count,
                         b->params);
     bmc_h5_close_space(ms);
     return rc;
 }
 
-static int write_block(bmc_h5ctx *e, bmc_h5out *h, const bmc_result_block *b)
+static int write_block(bmc_h5ctx *e, result_set *r, const bmc_result_block *b)
 {
     hsize_t n = (hsize_t)b->count;
     for (int f = 0; f < SC_COUNT; f++) {
         hid_t mtype = scen_fields[f].is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE;
-        if (write_rows(h->ds[DS_SCEN + f], mtype, H5I_INVALID_HID, h->rows, n, scen_column(b, f))
+        if (write_rows(r->ds[DS_SCEN + f], mtype, H5I_INVALID_HID, r->rows, n, scen_column(b, f))
             < 0)
-            return bmc_h5_fail(e, "write /scenarios/%s", scen_fields[f].name);
+            return bmc_h5_fail(e, "write %s/scenarios/%s", r->prefix, scen_fields[f].name);
     }
-    if (write_rows(h->ds[DS_CAT_COMPLETION], H5T_NATIVE_INT32, H5I_INVALID_HID, h->rows, n,
+    if (write_rows(r->ds[DS_CAT_COMPLETION], H5T_NATIVE_INT32, H5I_INVALID_HID, r->rows, n,
                    b->category_completion_day) < 0)
-        return bmc_h5_fail(e, "write /scenarios/category_completion_day");
-    for (int p = 0; p < h->layout.n_params; p++)
-        if (write_param(h, b, p) < 0)
-            return bmc_h5_fail(e, "write /scenarios/params/%s", h->layout.param_names[p]);
-    if (!h->layout.trajectories)
+        return bmc_h5_fail(e, "write %s/scenarios/category_completion_day", r->prefix);
+    for (int p = 0; p < r->layout.n_params; p++)
+        if (write_param(r, b, p) < 0)
+            return bmc_h5_fail(e, "write %s/scenarios/params/%s", r->prefix,
+                               r->layout.param_names[p]);
+    if (!r->layout.trajectories)
         return BMC_OK;
     for (int f = 0; f < BMC_TRAJ_COUNT; f++)
-        if (write_rows(h->ds[DS_TRAJ + f], H5T_NATIVE_DOUBLE, H5I_INVALID_HID, h->rows, n,
+        if (write_rows(r->ds[DS_TRAJ + f], H5T_NATIVE_DOUBLE, H5I_INVALID_HID, r->rows, n,
                        b->traj[f]) < 0)
-            return bmc_h5_fail(e, "write /trajectories/%s", bmc_traj_name(f));
+            return bmc_h5_fail(e, "write %s/trajectories/%s", r->prefix, bmc_traj_name(f));
     for (int f = 0; f < BMC_TRAJ_CAT_COUNT; f++)
-        if (write_rows(h->ds[DS_TRAJ_CAT + f], H5T_NATIVE_DOUBLE, H5I_INVALID_HID, h->rows, n,
+        if (write_rows(r->ds[DS_TRAJ_CAT + f], H5T_NATIVE_DOUBLE, H5I_INVALID_HID, r->rows, n,
                        b->traj_cat[f]) < 0)
-            return bmc_h5_fail(e, "write /trajectories/%s", bmc_traj_cat_name(f));
+            return bmc_h5_fail(e, "write %s/trajectories/%s", r->prefix, bmc_traj_cat_name(f));
     return BMC_OK;
 }
 
-static int check_block(const bmc_h5out *h, const bmc_result_block *b, bmc_err *err)
+/* The variant's completion day minus the reference's, scenario by scenario. */
+static int write_paired_diff(bmc_h5ctx *e, result_set *r, const bmc_result_block *ref,
+                             const bmc_result_block *var)
 {
-    const bmc_layout *l = b->layout, *hl = &h->layout;
+    double *d = malloc((size_t)(var->count > 0 ? var->count : 1) * sizeof *d);
+    if (!d)
+        return bmc_fail(e->err, BMC_ENOMEM, "%s: out of memory", e->path);
+    for (int i = 0; i < var->count; i++)
+        d[i] = bmc_paired_diff(ref->completion_day[i], var->completion_day[i]);
+    int rc = BMC_OK;
+    if (write_rows(r->ds[DS_PAIRED_DIFF], H5T_NATIVE_DOUBLE, H5I_INVALID_HID, r->rows,
+                   (hsize_t)var->count, d) < 0)
+        rc = bmc_h5_fail(e, "write %s/paired/completion_day_diff", r->prefix);
+    free(d);
+    return rc;
+}
+
+static int check_block(const bmc_h5out *h, const result_set *r, const bmc_result_block *b,
+                       const bmc_result_block *ref, bmc_err *err)
+{
+    const bmc_layout *l = b->layout, *hl = &r->layout;
     if (!l || l->n_categories != hl->n_categories || l->n_params != hl->n_params
         || l->n_months != hl->n_months || (hl->trajectories && !l->trajectories))
         return bmc_fail(err, BMC_EINTERNAL, "%s: result block layout differs from the file's",
@@ -590,35 +733,54 @@ static int check_block(const bmc_h5out *h, const bmc_result_block *b, bmc_err *e
     if (b->count < 0 || b->count > b->capacity)
         return bmc_fail(err, BMC_EINTERNAL, "%s: result block holds %d of %d scenarios",
                         h->final_path, b->count, b->capacity);
-    if (b->first_scenario != h->rows)
+    if (b->first_scenario != r->rows || b->count != ref->count)
         return bmc_fail(err, BMC_EINTERNAL,
                         "%s: blocks out of order: expected scenario %lld, got %lld",
-                        h->final_path, (long long)h->rows, (long long)b->first_scenario);
-    if (b->count > h->n_scenarios - h->rows)
+                        h->final_path, (long long)r->rows, (long long)b->first_scenario);
+    if (b->count > h->n_scenarios - r->rows)
         return bmc_fail(err, BMC_EINTERNAL, "%s: %lld scenarios exceed the %lld announced",
-                        h->final_path, (long long)(h->rows + b->count),
+                        h->final_path, (long long)(r->rows + b->count),
                         (long long)h->n_scenarios);
+    return BMC_OK;
+}
+
+int bmc_h5out_append_sets(bmc_h5out *h, const bmc_result_block *const *b, int n,
+                          bmc_err *err)
+{
+    if (!h || !b || n != h->n_sets)
+        return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_append: %d blocks for %d result sets", n,
+                        h ? h->n_sets : 0);
+    if (h->failed)
+        return bmc_fail(err, BMC_EIO, "%s: an earlier write failed", h->final_path);
+    for (int s = 0; s < n; s++) {
+        int rc = b[s] ? check_block(h, &h->sets[s], b[s], b[0], err)
+                      : bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_append: missing block");
+        if (rc)
+            return rc;
+    }
+    if (b[0]->count == 0)
+        return BMC_OK;
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, h->tmp_path, err);
+    int rc = BMC_OK;
+    for (int s = 0; s < n && !rc; s++) {
+        rc = write_block(&e, &h->sets[s], b[s]);
+        if (!rc && s > 0)
+            rc = write_paired_diff(&e, &h->sets[s], b[0], b[s]);
+    }
+    bmc_h5ctx_end(&e);
+    if (rc) {
+        h->failed = true;
+        return rc;
+    }
+    for (int s = 0; s < n; s++)
+        h->sets[s].rows += b[s]->count;
     return BMC_OK;
 }
 
 int bmc_h5out_append(bmc_h5out *h, const bmc_result_block *b, bmc_err *err)
 {
-    if (!h || !b)
-        return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_append: missing argument");
-    if (h->failed)
-        return bmc_fail(err, BMC_EIO, "%s: an earlier write failed", h->final_path);
-    int rc = check_block(h, b, err);
-    if (rc || b->count == 0)
-        return rc;
-    bmc_h5ctx e;
-    bmc_h5ctx_begin(&e, h->tmp_path, err);
-    rc = write_block(&e, h, b);
-    bmc_h5ctx_end(&e);
-    if (rc)
-        h->failed = true;
-    else
-        h->rows += b->count;
-    return rc;
+    return bmc_h5out_append_sets(h, &b, 1, err);
 }
 
 int bmc_h5out_write_summary(bmc_h5out *h, const char *name, const bmc_summary *s,
@@ -629,6 +791,84 @@ int bmc_h5out_write_summary(bmc_h5out *h, const char *name, const bmc_summary *s
     if (h->failed)
         return bmc_fail(err, BMC_EIO, "%s: an earlier write failed", h->final_path);
     int rc = bmc_summary_write(s, h->file, name, err);
+    if (rc)
+        h->failed = true;
+    return rc;
+}
+
+static int write_paired_attrs(bmc_h5ctx *e, hid_t g, const bmc_paired *p)
+{
+    bmc_paired_counts c;
+    bmc_paired_get_counts(p, &c);
+    const struct {
+        const char *name;
+        int64_t value;
+    } counts[] = {
+        {"n", c.n}, {"later", c.later}, {"earlier", c.earlier}, {"tied", c.tied},
+        {"both_complete", c.both_complete}, {"target_reference_only", c.target_reference_only},
+        {"target_variant_only", c.target_variant_only},
+    };
+    int rc = BMC_OK;
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0] && !rc; i++)
+        rc = bmc_h5_attr_scalar(e, g, counts[i].name, H5T_STD_I64LE, H5T_NATIVE_INT64,
+                                &counts[i].value);
+    double mean, sd;
+    bmc_paired_moments(p, &mean, &sd);
+    if (!rc)
+        rc = bmc_h5_attr_scalar(e, g, "diff_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &mean);
+    if (!rc)
+        rc = bmc_h5_attr_scalar(e, g, "diff_sd", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &sd);
+    return rc;
+}
+
+static int write_paired_arrays(bmc_h5ctx *e, hid_t g, const bmc_paired *p)
+{
+    int32_t levels[BMC_SUM_N_LEVELS];
+    double q[BMC_SUM_N_LEVELS], lo[BMC_SUM_N_LEVELS], hi[BMC_SUM_N_LEVELS], later[3], target[3];
+    for (int i = 0; i < BMC_SUM_N_LEVELS; i++) {
+        levels[i] = bmc_summary_levels[i];
+        bmc_paired_quantile(p, levels[i], &q[i], &lo[i], &hi[i]);
+    }
+    bmc_paired_p_later(p, later);
+    bmc_paired_target_difference(p, target);
+    hsize_t nq = BMC_SUM_N_LEVELS, three = 3, nd = 2 * (hsize_t)bmc_paired_ndays(p) + 1;
+    int rc;
+    if ((rc = bmc_h5_write_array(e, g, "level_percent", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &nq,
+                                 levels))
+        || (rc = bmc_h5_write_array(e, g, "diff_quantile", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1,
+                                    &nq, q))
+        || (rc = bmc_h5_write_array(e, g, "diff_ci_low", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1,
+                                    &nq, lo))
+        || (rc = bmc_h5_write_array(e, g, "diff_ci_high", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1,
+                                    &nq, hi))
+        || (rc = bmc_h5_write_array(e, g, "p_later", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1,
+                                    &three, later))
+        || (rc = bmc_h5_write_array(e, g, "p_target_difference", H5T_IEEE_F64LE,
+                                    H5T_NATIVE_DOUBLE, 1, &three, target)))
+        return rc;
+    return bmc_h5_write_array_deflated(e, g, "diff_count", H5T_STD_I64LE, H5T_NATIVE_INT64, 1,
+                                       &nd, bmc_paired_diff_counts(p));
+}
+
+int bmc_h5out_write_paired(bmc_h5out *h, int variant, const bmc_paired *p, bmc_err *err)
+{
+    if (!h || !p || variant < 0 || variant >= h->n_sets - 1)
+        return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_write_paired: no variant %d", variant);
+    if (h->failed)
+        return bmc_fail(err, BMC_EIO, "%s: an earlier write failed", h->final_path);
+    const result_set *r = &h->sets[1 + variant];
+    char path[sizeof r->prefix + 16];
+    snprintf(path, sizeof path, "%s/paired", r->prefix);
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, h->tmp_path, err);
+    hid_t g = H5Gopen2(h->file, path, H5P_DEFAULT);
+    int rc = g < 0 ? bmc_h5_fail(&e, "open group %s", path) : BMC_OK;
+    if (!rc)
+        rc = write_paired_attrs(&e, g, p);
+    if (!rc)
+        rc = write_paired_arrays(&e, g, p);
+    bmc_h5_close_group(g);
+    bmc_h5ctx_end(&e);
     if (rc)
         h->failed = true;
     return rc;
@@ -669,9 +909,10 @@ static int reserve_for_flush(bmc_h5ctx *e, bmc_h5out *h)
         || H5Fget_mdc_size(h->file, &mdc_max, &mdc_min_clean, &mdc_cur, &mdc_entries) < 0)
         return bmc_h5_fail(e, "query the file size");
     uint64_t need = size + mdc_cur + FLUSH_MARGIN_BYTES;
-    for (int i = 0; i < DS_COUNT; i++)
-        if (h->ds[i] >= 0)
-            need += 2 * (uint64_t)chunk_bytes(h->ds[i]);
+    for (int s = 0; s < h->n_sets; s++)
+        for (int i = 0; i < DS_COUNT; i++)
+            if (h->sets[s].ds[i] >= 0)
+                need += 2 * (uint64_t)chunk_bytes(h->sets[s].ds[i]);
     int fd = open(h->tmp_path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return bmc_fail(e->err, BMC_EIO, "cannot reopen %s: %s", h->tmp_path, strerror(errno));
@@ -740,9 +981,11 @@ int bmc_h5out_commit(bmc_h5out *h, bmc_err *err)
     int rc = BMC_OK;
     if (h->failed)
         rc = bmc_fail(err, BMC_EIO, "%s: not written: an earlier write failed", h->final_path);
-    else if (h->rows != h->n_scenarios)
-        rc = bmc_fail(err, BMC_EINTERNAL, "%s: not written: %lld of %lld scenarios arrived",
-                      h->final_path, (long long)h->rows, (long long)h->n_scenarios);
+    for (int s = 0; !rc && s < h->n_sets; s++)
+        if (h->sets[s].rows != h->n_scenarios)
+            rc = bmc_fail(err, BMC_EINTERNAL, "%s: not written: %lld of %lld scenarios arrived",
+                          h->final_path, (long long)h->sets[s].rows,
+                          (long long)h->n_scenarios);
     if (!rc)
         rc = close_file(&e, h);
     if (!rc)
@@ -750,13 +993,10 @@ int bmc_h5out_commit(bmc_h5out *h, bmc_err *err)
     if (!rc && rename(h->tmp_path, h->final_path) < 0)
         rc = bmc_fail(err, BMC_EIO, "cannot rename %s to %s: %s", h->tmp_path, h->final_path,
                       strerror(errno));
-    if (rc) {
+    if (rc)
         discard(h);
-    } else {
-        free(h->final_path);
-        free(h->tmp_path);
-        free(h);
-    }
+    else
+        h5out_free(h);
     bmc_h5ctx_end(&e);
     return rc;
 }

@@ -28,10 +28,22 @@ typedef struct bmc_run_meta {
      * monthly values for the summary in every run and store them per scenario only when
      * asked (--trajectories). false keeps them whenever the layout has them. */
     bool omit_trajectories;
+    /* Policy variants on the same scenarios (docs/output.md, /variants): each with its own
+     * layout (its sampled parameters), the same categories and months as the reference. */
+    int n_variants;
+    const struct bmc_h5_variant *variants;
 } bmc_run_meta;
+
+typedef struct bmc_h5_variant {
+    const char *name;        /* becomes /variants/<name> */
+    const char *description;
+    const char *overrides;   /* YAML */
+    const bmc_layout *layout;
+} bmc_h5_variant;
 
 typedef struct bmc_h5out bmc_h5out;
 typedef struct bmc_summary bmc_summary;
+typedef struct bmc_paired bmc_paired;
 
 /* Creates "<path>.tmp-<pid>" and writes everything known before the first scenario; *out is
  * NULL on failure. BMC_EIO when the file cannot be created (message names the path), also
@@ -42,7 +54,15 @@ int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_met
 /* Blocks must arrive in scenario order without gaps (else BMC_EINTERNAL, nothing written).
  * After a failed write (BMC_EIO) the file can only be aborted. */
 int bmc_h5out_append(bmc_h5out *h, const bmc_result_block *b, bmc_err *err);
-/* Writes the summary as the group /<name> (normally "summary"; its parent must exist), at
+/* The same for a file with variants: b[0] the reference, b[1 + v] variant v, all holding the
+ * same scenarios (n = 1 + n_variants); also writes each variant's completion_day_diff. */
+int bmc_h5out_append_sets(bmc_h5out *h, const bmc_result_block *const *b, int n,
+                          bmc_err *err);
+/* The paired comparison of variant v (0-based) against the reference, under
+ * /variants/<name>/paired; any time before commit. */
+int bmc_h5out_write_paired(bmc_h5out *h, int variant, const bmc_paired *p, bmc_err *err);
+/* Writes the summary as the group /<name> (normally "summary", or "variants/<v>/summary";
+ * its parent must exist), at
  * any time before commit. A failure (BMC_EIO) leaves the file uncommittable, like a failed
  * append. */
 int bmc_h5out_write_summary(bmc_h5out *h, const char *name, const bmc_summary *s,

@@ -13,11 +13,13 @@
 #include "h5out.h"
 #include "mpi_comm.h"
 #include "mpi_env.h"
+#include "paired.h"
 #include "progress.h"
 #include "scenario.h"
 #include "summary.h"
 
 #define DEFAULT_BLOCK 4096
+#define MAX_SETS (1 + BMC_RUN_MAX_VARIANTS) /* the reference and the variants */
 /* trajectory rows are long: a block of them stays under this many bytes */
 #define TRAJ_BLOCK_BYTES (64u << 20)
 
@@ -60,28 +62,31 @@ static void restore_signals(const struct sigaction *old)
         sigaction(STOP_SIGNALS[i], &old[i], NULL);
 }
 
+/* One simulator per thread and result set (the reference, then each variant). */
 typedef struct workers {
-    int n;
-    bmc_sim **sim;
+    int n, n_sets;
+    bmc_sim **sim; /* [n][n_sets] */
 } workers;
 
 static void workers_free(workers *w)
 {
-    for (int i = 0; i < w->n; i++)
+    for (int i = 0; w->sim && i < w->n * w->n_sets; i++)
         bmc_sim_free(w->sim[i]);
     free(w->sim);
     w->sim = NULL;
     w->n = 0;
 }
 
-static int workers_create(const bmc_model *m, int n, workers *w, bmc_err *err)
+static int workers_create(const bmc_model *const *models, int n_sets, int n, workers *w,
+                          bmc_err *err)
 {
-    w->n = 0;
-    w->sim = calloc((size_t)n, sizeof *w->sim);
+    w->n = n;
+    w->n_sets = n_sets;
+    w->sim = calloc((size_t)n * (size_t)n_sets, sizeof *w->sim);
     if (!w->sim)
         return bmc_fail(err, BMC_ENOMEM, "out of memory for %d workers", n);
-    for (; w->n < n; w->n++) {
-        int rc = bmc_sim_create(m, &w->sim[w->n], err);
+    for (int i = 0; i < n * n_sets; i++) {
+        int rc = bmc_sim_create(models[i % n_sets], &w->sim[i], err);
         if (rc != BMC_OK) {
             workers_free(w);
             return rc;
@@ -90,23 +95,28 @@ static int workers_create(const bmc_model *m, int n, workers *w, bmc_err *err)
     return BMC_OK;
 }
 
-/* Runs the scenarios of one block; on failure the error of the lowest failing scenario is
- * reported, so the message does not depend on thread timing either. */
-static int run_block(workers *w, const bmc_run_options *o, bmc_result_block *b, int count,
+/* Runs the scenarios of one block, each in every result set: a scenario draws from its own
+ * streams only, so the reference and the variants see the same random numbers. On failure
+ * the error of the lowest failing scenario is reported, so the message does not depend on
+ * thread timing either. */
+static int run_block(workers *w, const bmc_run_options *o, bmc_result_block **b, int count,
                      bmc_err *err)
 {
     int64_t first_bad = -1;
     int bad_rc = BMC_OK;
+    const int64_t first = b[0]->first_scenario;
 #pragma omp parallel num_threads(w->n)
     {
-        bmc_sim *sim = w->sim[omp_get_thread_num()];
+        bmc_sim **sim = &w->sim[omp_get_thread_num() * w->n_sets];
         bmc_err local;
 #pragma omp for schedule(dynamic, 8)
         for (int i = 0; i < count; i++) {
             if (stop_signal())
                 continue;
-            int64_t sc = b->first_scenario + i;
-            int rc = bmc_sim_run(sim, o->seed, sc, o->check_invariants, b, i, &local);
+            int64_t sc = first + i;
+            int rc = BMC_OK;
+            for (int k = 0; k < w->n_sets && rc == BMC_OK; k++)
+                rc = bmc_sim_run(sim[k], o->seed, sc, o->check_invariants, b[k], i, &local);
             if (rc != BMC_OK) {
 #pragma omp critical(bmc_run_error)
                 if (first_bad < 0 || sc < first_bad) {
@@ -117,7 +127,8 @@ static int run_block(workers *w, const bmc_run_options *o, bmc_result_block *b, 
             }
         }
     }
-    b->count = count;
+    for (int k = 0; k < w->n_sets; k++)
+        b[k]->count = count;
     return bad_rc;
 }
 
@@ -127,16 +138,19 @@ typedef struct run {
     const bmc_model *m;
     const bmc_run_options *o;
     bmc_mpi mpi;
-    bmc_layout layout;
+    int n_sets;                            /* 1 + variants; set 0 is the reference */
+    const bmc_model *models[MAX_SETS];
+    bmc_layout layout[MAX_SETS];
     workers w;
     int threads;
-    int block;               /* scenarios per rank and round */
-    bmc_result_block *mine;  /* this rank's block */
-    bmc_result_block *other; /* rank 0: a block received from another rank */
+    int block;                             /* scenarios per rank and round */
+    bmc_result_block *mine[MAX_SETS];      /* this rank's block */
+    bmc_result_block *other[MAX_SETS];     /* rank 0: a block received from another rank */
     bmc_h5out *out;
     bmc_checkpoint *ck;
-    bmc_summary *summary;    /* across scenarios, written to the output as /summary */
-    int64_t *hist;           /* completion days, [ndays] = not by the horizon */
+    bmc_summary *summary[MAX_SETS];        /* written to the output as /summary */
+    bmc_paired *paired[MAX_SETS];          /* [1 + v]: variant v against the reference */
+    int64_t *hist[MAX_SETS];               /* completion days, [ndays] = not by the horizon */
     int64_t done;            /* scenarios in the output so far */
     int64_t resumed;
     double last_sync;
@@ -151,36 +165,44 @@ static void count_completions(const bmc_result_block *b, int64_t *hist, int nday
     }
 }
 
-/* Rank 0: a finished block, next in scenario order, goes to the output, the summary and
- * the checkpoint (blocks replayed from the checkpoint are there already). */
-static int sink(run *r, const bmc_result_block *b, bool save, bmc_err *err)
+/* Rank 0: a finished block of every set, next in scenario order, goes to the output, the
+ * summaries and the checkpoint (blocks replayed from the checkpoint are there already). */
+static int sink(run *r, const bmc_result_block *const *b, bool save, bmc_err *err)
 {
-    int rc = bmc_h5out_append(r->out, b, err);
-    if (rc == BMC_OK)
-        rc = bmc_summary_add_block(r->summary, b, err);
+    int rc = bmc_h5out_append_sets(r->out, b, r->n_sets, err);
+    for (int k = 0; k < r->n_sets && rc == BMC_OK; k++)
+        rc = bmc_summary_add_block(r->summary[k], b[k], err);
+    for (int k = 1; k < r->n_sets && rc == BMC_OK; k++)
+        rc = bmc_paired_add(r->paired[k], b[0], b[k], err);
     if (rc == BMC_OK && save && r->ck)
-        rc = bmc_checkpoint_append(r->ck, b, err);
+        rc = bmc_checkpoint_append_sets(r->ck, b, r->n_sets, err);
     if (rc == BMC_OK) {
-        count_completions(b, r->hist, r->m->ndays);
-        r->done += b->count;
+        for (int k = 0; k < r->n_sets; k++)
+            count_completions(b[k], r->hist[k], r->m->ndays);
+        r->done += b[0]->count;
     }
     return rc;
 }
 
-static int sink_replayed(void *ctx, const bmc_result_block *b, bmc_err *err)
+static int sink_replayed(void *ctx, const bmc_result_block *const *b, int n_sets,
+                         bmc_err *err)
 {
-    return sink(ctx, b, false, err);
+    run *r = ctx;
+    if (n_sets != r->n_sets)
+        return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets, run of %d", n_sets,
+                        r->n_sets);
+    return sink(r, b, false, err);
 }
 
 /* Scenarios per rank and round: every rank gets work even in a small run. */
-static int block_size(const bmc_run_options *o, const bmc_layout *l, int ranks)
+static int block_size(const bmc_run_options *o, const bmc_layout *l, int n_sets, int ranks)
 {
     int64_t block = o->block_size > 0 ? o->block_size : DEFAULT_BLOCK;
     int64_t share = (o->scenarios + ranks - 1) / ranks;
     if (block > share)
         block = share;
     if (l->trajectories) {
-        size_t row = sizeof(double) * (size_t)l->n_months *
+        size_t row = sizeof(double) * (size_t)l->n_months * (size_t)n_sets *
                      (BMC_TRAJ_COUNT + (size_t)BMC_TRAJ_CAT_COUNT * (size_t)l->n_categories);
         int64_t fit = row > 0 ? (int64_t)(TRAJ_BLOCK_BYTES / row) : block;
         if (o->block_size <= 0 && block > fit)
@@ -199,6 +221,14 @@ static void remove_stale_output(const char *out_path, long pid)
     unlink(tmp);
 }
 
+/* Seed, scenarios, configuration and the layout of every result set. */
+static void run_identity(const run *r, bmc_run_identity *id)
+{
+    bmc_run_identity_make(&r->layout[0], r->o->seed, r->o->scenarios, r->o->config_text, id);
+    for (int k = 1; k < r->n_sets; k++)
+        bmc_run_identity_add_layout(id, &r->layout[k]);
+}
+
 /* Rank 0: opens the output, and the checkpoint (replaying its rows when resuming). */
 static int open_output(run *r, bmc_err *err)
 {
@@ -213,21 +243,37 @@ static int open_output(run *r, bmc_err *err)
         .cal = m->cal,
         .target_date = m->p.target_date,
         .pact_date = m->p.pact_date,
+        .n_variants = r->n_sets - 1,
     };
+    bmc_h5_variant variants[BMC_RUN_MAX_VARIANTS];
+    for (int v = 0; v < o->n_variants; v++)
+        variants[v] = (bmc_h5_variant){.name = o->variants[v].name,
+                                       .description = o->variants[v].description,
+                                       .overrides = o->variants[v].overrides,
+                                       .layout = &r->layout[1 + v]};
+    meta.variants = variants;
     bmc_run_identity id;
-    bmc_run_identity_make(&r->layout, o->seed, o->scenarios, o->config_text, &id);
+    run_identity(r, &id);
     long old_pid = 0;
-    int rc = bmc_summary_create(&r->layout, m->ndays, m->target_day,
-                                bmc_calendar_date(m->cal, 0), &r->summary, err);
+    int rc = BMC_OK;
+    for (int k = 0; k < r->n_sets && rc == BMC_OK; k++)
+        rc = bmc_summary_create(&r->layout[k], m->ndays, m->target_day,
+                                bmc_calendar_date(m->cal, 0), &r->summary[k], err);
+    for (int k = 1; k < r->n_sets && rc == BMC_OK; k++)
+        rc = bmc_paired_create(m->ndays, m->target_day, &r->paired[k], err);
     if (rc == BMC_OK && o->checkpoint && o->resume) {
         rc = bmc_checkpoint_open(o->checkpoint, &id, &r->ck, &old_pid, err);
         if (rc == BMC_OK)
             remove_stale_output(o->out_path, old_pid);
     }
     if (rc == BMC_OK)
-        rc = bmc_h5out_open(o->out_path, &r->layout, &meta, &r->out, err);
+        rc = bmc_h5out_open(o->out_path, &r->layout[0], &meta, &r->out, err);
+    const bmc_layout *layouts[MAX_SETS];
+    for (int k = 0; k < r->n_sets; k++)
+        layouts[k] = &r->layout[k];
     if (rc == BMC_OK && r->ck)
-        rc = bmc_checkpoint_replay(r->ck, &r->layout, sink_replayed, r, &r->resumed, err);
+        rc = bmc_checkpoint_replay_sets(r->ck, layouts, r->n_sets, sink_replayed, r, &r->resumed,
+                                        err);
     else if (rc == BMC_OK && o->checkpoint)
         rc = bmc_checkpoint_create(o->checkpoint, &id, &r->ck, err);
     return rc;
@@ -251,16 +297,18 @@ static int gather_round(run *r, int64_t round_first, bmc_err *err)
         int rows = block_rows(r, first);
         if (rows == 0)
             break;
-        bmc_result_block *b = r->mine;
+        bmc_result_block **b = r->mine;
         if (k > 0) {
             b = r->other;
-            bmc_result_block_reset(b, first);
-            int mrc = bmc_mpi_recv_block(&r->mpi, b, rows, k, err);
-            if (mrc != BMC_OK)
-                return mrc;
+            for (int s = 0; s < r->n_sets; s++) {
+                bmc_result_block_reset(b[s], first);
+                int mrc = bmc_mpi_recv_block(&r->mpi, b[s], rows, k, err);
+                if (mrc != BMC_OK)
+                    return mrc;
+            }
         }
         if (rc == BMC_OK)
-            rc = sink(r, b, true, err);
+            rc = sink(r, (const bmc_result_block *const *)b, true, err);
     }
     return rc;
 }
@@ -291,7 +339,8 @@ static int simulate(run *r, int64_t start, bmc_err *err)
         int64_t first = round_first + (int64_t)r->mpi.rank * r->block;
         int count = block_rows(r, first);
         if (count > 0) {
-            bmc_result_block_reset(r->mine, first);
+            for (int k = 0; k < r->n_sets; k++)
+                bmc_result_block_reset(r->mine[k], first);
             rc = run_block(&r->w, r->o, r->mine, count, err);
         }
         bool stop = stop_signal() != 0;
@@ -304,8 +353,9 @@ static int simulate(run *r, int64_t start, bmc_err *err)
             rc = gather_round(r, round_first, err);
             if (rc == BMC_OK)
                 rc = after_round(r, err);
-        } else if (count > 0) {
-            rc = bmc_mpi_send_block(&r->mpi, r->mine, count, 0, err);
+        } else {
+            for (int k = 0; k < r->n_sets && count > 0 && rc == BMC_OK; k++)
+                rc = bmc_mpi_send_block(&r->mpi, r->mine[k], count, 0, err);
         }
         /* a failure on rank 0 (writing) is agreed on at the start of the next round */
         if (rc != BMC_OK)
@@ -314,19 +364,34 @@ static int simulate(run *r, int64_t start, bmc_err *err)
     return bmc_mpi_agree(&r->mpi, rc, NULL, err);
 }
 
-static void summarise(const bmc_model *m, const int64_t *hist, bmc_run_summary *s)
+static void summarise_hist(const bmc_model *m, const int64_t *hist, int64_t n,
+                           int64_t *completed, int64_t *by_target, int *median_day)
 {
     int64_t cum = 0;
-    s->completed = s->by_target = 0;
-    s->median_day = -1;
+    *by_target = 0;
+    *median_day = -1;
     for (int d = 0; d < m->ndays; d++) {
         cum += hist[d];
         if (d <= m->target_day)
-            s->by_target = cum;
-        if (s->median_day < 0 && 2 * cum >= s->scenarios)
-            s->median_day = d;
+            *by_target = cum;
+        if (*median_day < 0 && 2 * cum >= n)
+            *median_day = d;
     }
-    s->completed = cum;
+    *completed = cum;
+}
+
+static void summarise(const run *r, bmc_run_summary *s)
+{
+    summarise_hist(r->m, r->hist[0], s->scenarios, &s->completed, &s->by_target,
+                   &s->median_day);
+    s->n_variants = r->n_sets - 1;
+    for (int k = 1; k < r->n_sets; k++) {
+        summarise_hist(r->m, r->hist[k], s->scenarios, &s->variant[k - 1].completed,
+                       &s->variant[k - 1].by_target, &s->variant[k - 1].median_day);
+        bmc_paired_counts c;
+        bmc_paired_get_counts(r->paired[k], &c);
+        s->variant[k - 1].later = c.later;
+    }
 }
 
 /* Rank 0: the output is complete (commit it, drop the checkpoint) or not (remove it, keep
@@ -335,7 +400,14 @@ static int finish_output(run *r, int rc, bmc_err *err)
 {
     bmc_err ignored;
     if (rc == BMC_OK)
-        rc = bmc_h5out_write_summary(r->out, "summary", r->summary, err);
+        rc = bmc_h5out_write_summary(r->out, "summary", r->summary[0], err);
+    for (int k = 1; k < r->n_sets && rc == BMC_OK; k++) {
+        char name[BMC_NAME_LEN + 32];
+        snprintf(name, sizeof name, "variants/%s/summary", r->o->variants[k - 1].name);
+        rc = bmc_h5out_write_summary(r->out, name, r->summary[k], err);
+        if (rc == BMC_OK)
+            rc = bmc_h5out_write_paired(r->out, k - 1, r->paired[k], err);
+    }
     if (rc == BMC_OK) {
         rc = bmc_h5out_commit(r->out, err);
         r->out = NULL;
@@ -365,22 +437,30 @@ static int finish_output(run *r, int rc, bmc_err *err)
 static void run_free(run *r)
 {
     workers_free(&r->w);
-    bmc_result_block_free(r->mine);
-    bmc_result_block_free(r->other);
+    for (int k = 0; k < MAX_SETS; k++) {
+        bmc_result_block_free(r->mine[k]);
+        bmc_result_block_free(r->other[k]);
+        bmc_summary_free(r->summary[k]);
+        bmc_paired_free(r->paired[k]);
+        free(r->hist[k]);
+    }
     bmc_h5out_abort(r->out);
     bmc_err ignored;
     bmc_checkpoint_close(r->ck, false, &ignored);
-    bmc_summary_free(r->summary);
-    free(r->hist);
     bmc_mpi_close(&r->mpi);
 }
 
 /* The shape of the run: layout, threads, block size. Nothing to fail, nothing collective. */
 static void plan(run *r)
 {
-    bmc_model_layout(r->m, r->o->trajectories, &r->layout);
+    r->n_sets = 1 + r->o->n_variants;
+    r->models[0] = r->m;
+    for (int v = 0; v < r->o->n_variants; v++)
+        r->models[1 + v] = r->o->variants[v].m;
+    for (int k = 0; k < r->n_sets; k++)
+        bmc_model_layout(r->models[k], r->o->trajectories, &r->layout[k]);
     r->threads = r->o->threads > 0 ? r->o->threads : bmc_mpi_default_threads();
-    r->block = block_size(r->o, &r->layout, r->mpi.size);
+    r->block = block_size(r->o, &r->layout[0], r->n_sets, r->mpi.size);
 }
 
 static int setup(run *r, bmc_err *err)
@@ -395,14 +475,23 @@ static int setup(run *r, bmc_err *err)
     if (o->checkpoint && !strcmp(o->checkpoint, o->out_path))
         return bmc_fail(err, BMC_EUSAGE, "the checkpoint %s cannot also be the output file",
                         o->checkpoint);
-    r->mine = bmc_result_block_alloc(&r->layout, r->block);
-    if (r->mpi.rank == 0 && r->mpi.size > 1)
-        r->other = bmc_result_block_alloc(&r->layout, r->block);
-    r->hist = calloc((size_t)m->ndays + 1, sizeof *r->hist);
-    if (!r->mine || !r->hist || (r->mpi.rank == 0 && r->mpi.size > 1 && !r->other))
-        return bmc_fail(err, BMC_ENOMEM, "out of memory for a block of %d scenarios",
-                        r->block);
-    int rc = workers_create(m, r->threads, &r->w, err);
+    if (o->n_variants < 0 || o->n_variants > BMC_RUN_MAX_VARIANTS ||
+        (o->n_variants > 0 && !o->variants))
+        return bmc_fail(err, BMC_EINTERNAL, "%d variants", o->n_variants);
+    bool need_other = r->mpi.rank == 0 && r->mpi.size > 1;
+    for (int k = 0; k < r->n_sets; k++) {
+        if (r->models[k]->ndays != m->ndays || r->models[k]->target_day != m->target_day)
+            return bmc_fail(err, BMC_EINTERNAL, "variant %s simulates another period",
+                            o->variants[k - 1].name);
+        r->mine[k] = bmc_result_block_alloc(&r->layout[k], r->block);
+        if (need_other)
+            r->other[k] = bmc_result_block_alloc(&r->layout[k], r->block);
+        r->hist[k] = calloc((size_t)m->ndays + 1, sizeof *r->hist[k]);
+        if (!r->mine[k] || !r->hist[k] || (need_other && !r->other[k]))
+            return bmc_fail(err, BMC_ENOMEM, "out of memory for a block of %d scenarios",
+                            r->block);
+    }
+    int rc = workers_create(r->models, r->n_sets, r->threads, &r->w, err);
     if (rc == BMC_OK && r->mpi.rank == 0)
         rc = open_output(r, err);
     return rc;
@@ -414,7 +503,7 @@ static int setup(run *r, bmc_err *err)
 static int check_ranks_agree(const run *r, bmc_err *err)
 {
     bmc_run_identity id;
-    bmc_run_identity_make(&r->layout, r->o->seed, r->o->scenarios, r->o->config_text, &id);
+    run_identity(r, &id);
     const int64_t mine[] = {r->o->scenarios, (int64_t)r->o->seed, r->block,
                             (int64_t)id.config_hash, (int64_t)id.layout_hash};
     if (bmc_mpi_same(&r->mpi, mine, (int)(sizeof mine / sizeof mine[0])))
@@ -467,7 +556,7 @@ int bmc_run(const bmc_model *m, const bmc_run_options *o, bmc_run_summary *summa
         bmc_run_summary s = {.scenarios = o->scenarios, .threads = r.threads,
                              .ranks = r.mpi.size, .resumed = r.resumed};
         if (r.mpi.rank == 0) {
-            summarise(m, r.hist, &s);
+            summarise(&r, &s);
             s.seconds = bmc_now_seconds() - t0;
         }
         rc = bmc_mpi_bcast(&r.mpi, &s, sizeof s, err);

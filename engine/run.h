@@ -15,6 +15,18 @@
  * running (mpi_env.h) the process is the only rank. With MPI every rank calls bmc_run with
  * the same arguments and gets the same status and message back. */
 
+/* A policy variant: simulated on the same scenarios with the same random streams as the
+ * reference model (common random numbers, MODEL.md section 10) and written under
+ * /variants/<name> with its paired comparison (docs/output.md). */
+typedef struct bmc_variant {
+    const char *name;
+    const char *description;
+    const char *overrides; /* YAML, for the file */
+    const bmc_model *m;    /* same period and categories as the reference */
+} bmc_variant;
+
+#define BMC_RUN_MAX_VARIANTS 32
+
 typedef struct bmc_run_options {
     int64_t scenarios;
     uint64_t seed;
@@ -31,6 +43,8 @@ typedef struct bmc_run_options {
     bool resume;            /* continue the run saved in `checkpoint` */
     double progress_every;  /* seconds between progress lines when not on a terminal;
                                <= 0: 10 */
+    int n_variants;         /* 0..BMC_RUN_MAX_VARIANTS */
+    const bmc_variant *variants;
 } bmc_run_options;
 
 #define BMC_CHECKPOINT_EVERY_DEFAULT 300.0
@@ -46,6 +60,12 @@ typedef struct bmc_run_summary {
     int64_t resumed;          /* scenarios taken from the checkpoint */
     int threads;              /* per rank */
     int ranks;
+    int n_variants;
+    struct {
+        int64_t completed, by_target;
+        int median_day;
+        int64_t later;        /* scenarios in which the variant completes later */
+    } variant[BMC_RUN_MAX_VARIANTS];
 } bmc_run_summary;
 
 /* BMC_EINTERRUPTED after SIGINT/SIGTERM without a checkpoint (no output written),

@@ -36,6 +36,13 @@ same "$tmp/t1.h5" "$tmp/t2.h5"
 same "$tmp/t1.h5" "$tmp/r2.h5"
 same "$tmp/t1.h5" "$tmp/r2t2.h5"
 
+# with policy variants: every variant and its paired comparison too
+vargs="run tests/data/variants/crn.yaml --scenarios 40 --seed 8 --quiet"
+"$bin" $vargs --threads 1 --out "$tmp/v1.h5" >/dev/null
+mpi -np 2 "$bin" $vargs --threads 2 --block-size 3 --out "$tmp/v2.h5" >/dev/null
+h5ls "$tmp/v1.h5" | grep -q '^variants ' || fail "no /variants in $tmp/v1.h5"
+same "$tmp/v1.h5" "$tmp/v2.h5"
+
 # rank 1 cannot read its configuration: every rank stops with rank 1's error, no output
 cp "$cfg" "$tmp/cfg_0.yaml"
 set +e

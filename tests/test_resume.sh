@@ -80,6 +80,15 @@ kill_after 300000 $targs --threads 2 --block-size 8 --checkpoint "$tmp/ck" --out
 expect_exit 0 $targs --threads 2 --resume "$tmp/ck" --out "$tmp/tresumed.h5"
 same "$tmp/tstraight.h5" "$tmp/tresumed.h5"
 
+# with policy variants: every result set resumes at the same scenario
+vargs="run tests/data/variants/crn.yaml --scenarios 600 --seed 14 --quiet"
+"$bin" $vargs --threads 2 --out "$tmp/vstraight.h5" >/dev/null
+kill_after 40000 $vargs --threads 2 --block-size 16 --checkpoint "$tmp/ck" --out "$tmp/vresumed.h5"
+expect_exit 2 $args --resume "$tmp/ck" --out "$tmp/vresumed.h5"
+expect_exit 0 $vargs --threads 1 --resume "$tmp/ck" --out "$tmp/vresumed.h5"
+grep -q "resumed:" "$tmp/out" || fail "the resumed variants run should say so"
+same "$tmp/vstraight.h5" "$tmp/vresumed.h5"
+
 # SIGTERM: with a checkpoint exit 6 and a resumable file, without one exit 5; never output
 "$bin" $args --threads 2 --block-size 32 --checkpoint "$tmp/ck" --out "$tmp/term.h5" \
     >/dev/null 2>"$tmp/err" &

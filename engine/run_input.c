@@ -1,0 +1,103 @@
+#include "run_input.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void apply_run_args(const bmc_run_input_args *a, bmc_params *p)
+{
+    if (a->scenarios > 0)
+        p->scenarios = a->scenarios;
+    if (a->seed >= 0)
+        p->seed = (uint64_t)a->seed;
+    if (a->deterministic)
+        p->deterministic = true;
+}
+
+/* A variant is compared with the reference day by day and category by category: it must
+ * simulate the same period with the same categories. */
+static int check_comparable(const bmc_params *ref, const bmc_params *v, const char *name,
+                            const char *file, bmc_err *err)
+{
+    const char *what = NULL;
+    if (v->start_date != ref->start_date || v->horizon_date != ref->horizon_date ||
+        v->pact_date != ref->pact_date || v->target_date != ref->target_date)
+        what = "the dates of time:";
+    else if (v->deterministic != ref->deterministic)
+        what = "run.deterministic";
+    else if (v->n_categories != ref->n_categories)
+        what = "the number of old-case categories";
+    for (int c = 0; !what && c < ref->n_categories; c++)
+        if (strcmp(v->cat[c].name, ref->cat[c].name))
+            what = "the names or order of the old-case categories";
+    if (!what)
+        return BMC_OK;
+    return bmc_fail(err, BMC_ECONFIG,
+                    "%s: variants: variant \"%s\" changes %s; a variant is compared with the "
+                    "reference scenario by scenario and must keep them",
+                    file, name, what);
+}
+
+static int load_variants(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *err)
+{
+    int n = in->n_variants;
+    if (n == 0)
+        return BMC_OK;
+    in->vp = calloc((size_t)n, sizeof *in->vp);
+    in->vm = calloc((size_t)n, sizeof *in->vm);
+    in->variants = calloc((size_t)n, sizeof *in->variants);
+    if (!in->vp || !in->vm || !in->variants)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory for %d variants", n);
+    for (int i = 0; i < n; i++) {
+        cfg_variant *v = &in->cv[i];
+        int rc = bmc_params_load(v->cfg, &in->vp[i], err);
+        if (rc == BMC_OK) {
+            in->vp[i].scenarios = in->p.scenarios;
+            in->vp[i].seed = in->p.seed;
+            apply_run_args(a, &in->vp[i]);
+            rc = check_comparable(&in->p, &in->vp[i], v->name, a->config, err);
+        }
+        if (rc == BMC_OK)
+            rc = bmc_model_create(&in->vp[i], &in->vm[i], err);
+        if (rc != BMC_OK)
+            return rc;
+        in->variants[i] = (bmc_variant){.name = v->name, .description = v->description,
+                                        .overrides = v->overrides, .m = in->vm[i]};
+    }
+    return BMC_OK;
+}
+
+int bmc_run_input_load(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *err)
+{
+    memset(in, 0, sizeof *in);
+    int rc = cfg_load_file(a->config, &in->cfg, err);
+    for (int i = 0; rc == BMC_OK && i < a->n_sets; i++)
+        rc = cfg_apply_set(in->cfg, a->sets[i], err);
+    /* the text as run, variants included: it is the run's provenance and identity */
+    if (rc == BMC_OK && !(in->text = cfg_emit(in->cfg)))
+        rc = bmc_fail(err, BMC_ENOMEM, "out of memory writing the resolved config");
+    if (rc == BMC_OK)
+        rc = cfg_take_variants(in->cfg, &in->cv, &in->n_variants, err);
+    if (rc == BMC_OK)
+        rc = bmc_params_load(in->cfg, &in->p, err);
+    if (rc == BMC_OK) {
+        apply_run_args(a, &in->p);
+        rc = bmc_model_create(&in->p, &in->m, err);
+    }
+    if (rc == BMC_OK)
+        rc = load_variants(a, in, err);
+    return rc;
+}
+
+void bmc_run_input_free(bmc_run_input *in)
+{
+    for (int i = 0; in->vm && i < in->n_variants; i++)
+        bmc_model_free(in->vm[i]);
+    free(in->vm);
+    free(in->vp);
+    free(in->variants);
+    cfg_variants_free(in->cv, in->n_variants);
+    bmc_model_free(in->m);
+    free(in->text);
+    cfg_free(in->cfg);
+    memset(in, 0, sizeof *in);
+}

@@ -1,0 +1,40 @@
+#ifndef BACKLOGMC_RUN_INPUT_H
+#define BACKLOGMC_RUN_INPUT_H
+
+#include <stdbool.h>
+
+#include "model.h"
+#include "run.h"
+#include "status.h"
+#include "yamlcfg.h"
+
+/* What `run` and `check` read from the command line and the configuration: the reference
+ * model and one model per policy variant (yamlcfg.h, cfg_take_variants), all with the same
+ * scenarios, seed and simulated period, so that they can be compared scenario by scenario. */
+typedef struct bmc_run_input {
+    bmc_cfg *cfg;
+    char *text;          /* the resolved configuration, variants included */
+    bmc_params p;        /* the reference */
+    bmc_model *m;
+    int n_variants;
+    cfg_variant *cv;
+    bmc_params *vp;      /* [n_variants] */
+    bmc_model **vm;      /* [n_variants] */
+    bmc_variant *variants; /* [n_variants], for bmc_run */
+} bmc_run_input;
+
+typedef struct bmc_run_input_args {
+    const char *config;
+    const char *const *sets; /* "KEY.PATH=VALUE" overrides, applied before the variants split */
+    int n_sets;
+    long long scenarios;     /* < 1: the config's */
+    long long seed;          /* < 0: the config's */
+    bool deterministic;      /* force the central projection (check) */
+} bmc_run_input_args;
+
+/* BMC_ECONFIG naming file, line and key for a bad configuration, also for a variant that
+ * changes what the comparison needs fixed (the simulated period, the old-case categories). */
+int bmc_run_input_load(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *err);
+void bmc_run_input_free(bmc_run_input *in);
+
+#endif
