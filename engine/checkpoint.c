@@ -113,6 +113,13 @@ void bmc_run_identity_add_layout(bmc_run_identity *id, const bmc_layout *l)
     id->layout_hash = hash_final(&s);
 }
 
+void bmc_run_identity_add_value(bmc_run_identity *id, uint64_t v)
+{
+    hasher s = {id->config_hash};
+    hash_bytes(&s, &v, sizeof v);
+    id->config_hash = hash_final(&s);
+}
+
 static int io_fail(const bmc_checkpoint *c, bmc_err *err, const char *what)
 {
     return bmc_fail(err, BMC_EIO, "checkpoint %s: %s: %s", c->path, what, strerror(errno));

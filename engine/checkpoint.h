@@ -30,6 +30,8 @@ typedef struct bmc_run_identity {
 
 void bmc_run_identity_make(const bmc_layout *layout, uint64_t seed, int64_t n_scenarios,
                            const char *config_text, bmc_run_identity *out);
+/* Folds a run option that changes the result (the precision stop) into the identity. */
+void bmc_run_identity_add_value(bmc_run_identity *id, uint64_t v);
 /* Folds the layout of one more result set (a policy variant) into the identity. */
 void bmc_run_identity_add_layout(bmc_run_identity *id, const bmc_layout *layout);
 

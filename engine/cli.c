@@ -31,6 +31,12 @@ static const char USAGE[] =
     "\n"
     "run options:\n"
     "  --scenarios N       number of scenarios (default: run.scenarios of the config)\n"
+    "  --precision H       instead: run batches until the 95 %% interval of P(complete by\n"
+    "                      target) has half-width <= H (default: run.precision of the config)\n"
+    "  --precision-batch N scenarios per batch; the stop is decided only after whole batches\n"
+    "                      (default: run.precision.batch, else 1000)\n"
+    "  --max-scenarios N   most scenarios of a precision stop (default:\n"
+    "                      run.precision.max_scenarios, else 1000000)\n"
     "  --seed S            master seed (default: run.seed of the config)\n"
     "  --out FILE          output file (default: results/<config name>.h5)\n"
     "  --set KEY.PATH=V    override any config key, validated like the file (repeatable)\n"
@@ -67,6 +73,8 @@ typedef struct cli_args {
     long long checkpoint_every;  /* seconds; 0 = default */
     long long block_size;        /* 0 = default */
     bool resume;
+    double precision;            /* 0 = from config */
+    long long precision_batch, max_scenarios; /* 0 = from config */
 } cli_args;
 
 static int exit_code(int status)
@@ -91,6 +99,18 @@ static int parse_count(const char *opt, const char *text, long long lo, long lon
     if (!text || *text == '\0' || *end != '\0' || errno || v < lo || v > hi)
         return bmc_fail(err, BMC_EUSAGE, "%s needs a whole number in [%lld, %lld], got \"%s\"",
                         opt, lo, hi, text ? text : "");
+    *out = v;
+    return BMC_OK;
+}
+
+static int parse_fraction(const char *opt, const char *text, double *out, bmc_err *err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text ? text : "", &end);
+    if (!text || *text == '\0' || *end != '\0' || errno || !(v > 0 && v < 0.5))
+        return bmc_fail(err, BMC_EUSAGE, "%s needs a number in (0, 0.5), got \"%s\"", opt,
+                        text ? text : "");
     *out = v;
     return BMC_OK;
 }
@@ -167,6 +187,15 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
             a->checkpoint = val;
             a->resume = a->resume || !strcmp(o, "--resume");
             i++;
+        } else if (is_run && !strcmp(o, "--precision")) {
+            rc = parse_fraction(o, val, &a->precision, err);
+            i++;
+        } else if (is_run && !strcmp(o, "--precision-batch")) {
+            rc = parse_count(o, val, 1, 1000000000LL, &a->precision_batch, err);
+            i++;
+        } else if (is_run && !strcmp(o, "--max-scenarios")) {
+            rc = parse_count(o, val, 1, 1000000000000LL, &a->max_scenarios, err);
+            i++;
         } else if (is_run && !strcmp(o, "--block-size")) {
             rc = parse_count(o, val, 1, 1 << 24, &a->block_size, err);
             i++;
@@ -186,6 +215,10 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
     }
     if (!a->config)
         return bmc_fail(err, BMC_EUSAGE, "%s needs a CONFIG file", a->command);
+    if (a->precision > 0 && a->scenarios > 0)
+        return bmc_fail(err, BMC_EUSAGE, "--scenarios fixes the number of scenarios, --precision "
+                                         "lets it follow from the precision: give one (the "
+                                         "cap of --precision is --max-scenarios)");
     return BMC_OK;
 }
 
@@ -221,6 +254,12 @@ static void print_summary(const bmc_model *m, const bmc_run_options *o,
     fprintf(to, "%d threads)\n", s->threads);
     if (s->resumed > 0)
         fprintf(to, "resumed: %lld scenarios came from the checkpoint\n", (long long)s->resumed);
+    if (o->precision > 0)
+        fprintf(to, "precision stop: 95 %% interval half-width %.4f %s %g after %lld scenarios "
+                    "(batches of %lld, at most %lld)\n",
+                s->half_width, s->precision_reached ? "<=" : "still above", o->precision,
+                (long long)s->scenarios, (long long)o->precision_batch,
+                (long long)o->scenarios);
     fprintf(to, "median completion of the old cases: %s\n",
             s->median_day >= 0 ? median : "beyond the horizon");
     fprintf(to, "P(all old cases decided by %s) = %.3f; completed by the horizon in %.1f %%\n",
@@ -254,8 +293,19 @@ static int command_run(const cli_args *a, FILE *out, bmc_err *err)
             snprintf(out_path, sizeof out_path, "%s", a->out);
         else
             default_out(a->config, out_path, sizeof out_path);
+        /* an explicit --scenarios runs that many, whatever the config's precision stop */
+        double precision = a->precision > 0   ? a->precision
+                           : a->scenarios > 0 ? 0
+                                              : in.p.precision_half_width;
+        int64_t max = a->max_scenarios > 0 ? a->max_scenarios : in.p.max_scenarios;
+        int64_t batch = a->precision_batch > 0 ? a->precision_batch : in.p.precision_batch;
+        if (precision <= 0 && (a->max_scenarios > 0 || a->precision_batch > 0))
+            rc = bmc_fail(err, BMC_EUSAGE, "--max-scenarios and --precision-batch belong to a "
+                                           "precision stop (--precision or run.precision)");
         bmc_run_options o = {
-            .scenarios = in.p.scenarios,
+            .scenarios = precision > 0 ? max : in.p.scenarios,
+            .precision = precision,
+            .precision_batch = batch,
             .seed = in.p.seed,
             .out_path = out_path,
             .threads = a->threads,
@@ -272,7 +322,8 @@ static int command_run(const cli_args *a, FILE *out, bmc_err *err)
             .variants = in.variants,
         };
         bmc_run_summary s;
-        rc = bmc_run(in.m, &o, &s, err);
+        if (rc == BMC_OK)
+            rc = bmc_run(in.m, &o, &s, err);
         if (rc == BMC_OK && bmc_mpi_launch_rank() == 0)
             print_summary(in.m, &o, &s, out_path, out);
     }

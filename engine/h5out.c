@@ -874,6 +874,80 @@ int bmc_h5out_write_paired(bmc_h5out *h, int variant, const bmc_paired *p, bmc_e
     return rc;
 }
 
+static int shrink_dataset(bmc_h5ctx *e, hid_t ds, int64_t n)
+{
+    hid_t space = H5Dget_space(ds);
+    hsize_t dims[3];
+    int rank = space < 0 ? -1 : H5Sget_simple_extent_ndims(space);
+    int rc = BMC_OK;
+    if (rank < 1 || rank > 3 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        rc = bmc_h5_fail(e, "read a dataset's shape");
+    bmc_h5_close_space(space);
+    if (rc)
+        return rc;
+    dims[0] = (hsize_t)n;
+    return H5Dset_extent(ds, dims) < 0 ? bmc_h5_fail(e, "resize a dataset to %lld rows",
+                                                     (long long)n)
+                                       : BMC_OK;
+}
+
+int bmc_h5out_set_scenarios(bmc_h5out *h, int64_t n, bmc_err *err)
+{
+    if (!h || n < 1 || n > h->n_scenarios)
+        return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_set_scenarios: %lld scenarios",
+                        (long long)n);
+    if (h->failed)
+        return bmc_fail(err, BMC_EIO, "%s: an earlier write failed", h->final_path);
+    for (int k = 0; k < h->n_sets; k++)
+        if (h->sets[k].rows != n)
+            return bmc_fail(err, BMC_EINTERNAL, "%s: %lld scenarios written, not %lld",
+                            h->final_path, (long long)h->sets[k].rows, (long long)n);
+    if (n == h->n_scenarios)
+        return BMC_OK;
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, h->tmp_path, err);
+    int rc = BMC_OK;
+    for (int k = 0; k < h->n_sets && !rc; k++)
+        for (int i = 0; i < DS_COUNT && !rc; i++)
+            if (h->sets[k].ds[i] >= 0)
+                rc = shrink_dataset(&e, h->sets[k].ds[i], n);
+    if (!rc && H5Adelete(h->file, "n_scenarios") < 0)
+        rc = bmc_h5_fail(&e, "replace the attribute n_scenarios");
+    if (!rc)
+        rc = bmc_h5_attr_scalar(&e, h->file, "n_scenarios", H5T_STD_I64LE, H5T_NATIVE_INT64, &n);
+    bmc_h5ctx_end(&e);
+    if (rc)
+        h->failed = true;
+    else
+        h->n_scenarios = n;
+    return rc;
+}
+
+int bmc_h5out_write_precision(bmc_h5out *h, const bmc_h5_precision *p, bmc_err *err)
+{
+    if (!h || !p)
+        return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_write_precision: missing argument");
+    if (h->failed)
+        return bmc_fail(err, BMC_EIO, "%s: an earlier write failed", h->final_path);
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, h->tmp_path, err);
+    int32_t reached = p->reached ? 1 : 0;
+    int rc;
+    if ((rc = bmc_h5_attr_scalar(&e, h->file, "precision_half_width_goal", H5T_IEEE_F64LE,
+                                 H5T_NATIVE_DOUBLE, &p->goal))
+        || (rc = bmc_h5_attr_scalar(&e, h->file, "precision_batch", H5T_STD_I64LE,
+                                    H5T_NATIVE_INT64, &p->batch))
+        || (rc = bmc_h5_attr_scalar(&e, h->file, "precision_max_scenarios", H5T_STD_I64LE,
+                                    H5T_NATIVE_INT64, &p->max_scenarios))
+        || (rc = bmc_h5_attr_scalar(&e, h->file, "precision_half_width", H5T_IEEE_F64LE,
+                                    H5T_NATIVE_DOUBLE, &p->half_width))
+        || (rc = bmc_h5_attr_scalar(&e, h->file, "precision_reached", H5T_STD_I32LE,
+                                    H5T_NATIVE_INT32, &reached)))
+        h->failed = true;
+    bmc_h5ctx_end(&e);
+    return rc;
+}
+
 /* ---- commit and abort ---------------------------------------------------------------------- */
 
 /* Uncompressed bytes of one chunk of ds; 0 when it is not chunked. */

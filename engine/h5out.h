@@ -67,6 +67,20 @@ int bmc_h5out_write_paired(bmc_h5out *h, int variant, const bmc_paired *p, bmc_e
  * append. */
 int bmc_h5out_write_summary(bmc_h5out *h, const char *name, const bmc_summary *s,
                             bmc_err *err);
+/* A run with a precision stop announces its most scenarios at open and ends with fewer:
+ * every per-scenario dataset is cut to the n written (in every set) and the root attribute
+ * n_scenarios says n. Before commit. */
+int bmc_h5out_set_scenarios(bmc_h5out *h, int64_t n, bmc_err *err);
+
+/* The precision stop of the run, as root attributes (docs/output.md). */
+typedef struct bmc_h5_precision {
+    double goal;          /* half-width asked for */
+    int64_t batch, max_scenarios;
+    double half_width;    /* reached, on all the scenarios of the file */
+    bool reached;
+} bmc_h5_precision;
+int bmc_h5out_write_precision(bmc_h5out *h, const bmc_h5_precision *p, bmc_err *err);
+
 /* Checks that all n_scenarios arrived (else BMC_EINTERNAL), closes every handle, renames to
  * the final path and frees h (also on failure, in which case the temporary file is
  * removed). */

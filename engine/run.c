@@ -152,6 +152,9 @@ typedef struct run {
     bmc_paired *paired[MAX_SETS];          /* [1 + v]: variant v against the reference */
     int64_t *hist[MAX_SETS];               /* completion days, [ndays] = not by the horizon */
     int64_t done;            /* scenarios in the output so far */
+    int64_t goal;            /* the rounds stop here: the end of the batch, or of the run */
+    bool precise;            /* the precision stop was reached (at a batch boundary) */
+    double half_width;
     int64_t resumed;
     double last_sync;
     bmc_progress progress;
@@ -163,6 +166,20 @@ static void count_completions(const bmc_result_block *b, int64_t *hist, int nday
         int d = b->completion_day[i];
         hist[d < 0 || d >= ndays ? ndays : d]++;
     }
+}
+
+static bool precision_stop(const bmc_run_options *o)
+{
+    return o->precision > 0;
+}
+
+/* Rank 0: is P(complete by target) known well enough, on the scenarios so far? */
+static bool precise_enough(run *r)
+{
+    bmc_sum_prob p;
+    bmc_summary_probability(r->summary[0], BMC_SUM_ALL, BMC_SUM_COMPLETE_BY_TARGET, &p);
+    r->half_width = (p.wilson_hi - p.wilson_lo) / 2;
+    return r->half_width <= r->o->precision;
 }
 
 /* Rank 0: a finished block of every set, next in scenario order, goes to the output, the
@@ -191,14 +208,25 @@ static int sink_replayed(void *ctx, const bmc_result_block *const *b, int n_sets
     if (n_sets != r->n_sets)
         return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets, run of %d", n_sets,
                         r->n_sets);
-    return sink(r, b, false, err);
+    /* the run that wrote it may have been stopped right after the batch that was precise
+     * enough: that batch is where this run ends too */
+    if (r->precise)
+        return BMC_OK;
+    int rc = sink(r, b, false, err);
+    if (rc == BMC_OK && precision_stop(r->o) && r->done % r->o->precision_batch == 0 &&
+        r->done < r->o->scenarios)
+        r->precise = precise_enough(r);
+    return rc;
 }
 
 /* Scenarios per rank and round: every rank gets work even in a small run. */
 static int block_size(const bmc_run_options *o, const bmc_layout *l, int n_sets, int ranks)
 {
     int64_t block = o->block_size > 0 ? o->block_size : DEFAULT_BLOCK;
-    int64_t share = (o->scenarios + ranks - 1) / ranks;
+    /* a round never crosses a batch of the precision stop: larger blocks would idle */
+    int64_t span = o->precision > 0 && o->precision_batch < o->scenarios ? o->precision_batch
+                                                                        : o->scenarios;
+    int64_t share = (span + ranks - 1) / ranks;
     if (block > share)
         block = share;
     if (l->trajectories) {
@@ -227,6 +255,12 @@ static void run_identity(const run *r, bmc_run_identity *id)
     bmc_run_identity_make(&r->layout[0], r->o->seed, r->o->scenarios, r->o->config_text, id);
     for (int k = 1; k < r->n_sets; k++)
         bmc_run_identity_add_layout(id, &r->layout[k]);
+    if (precision_stop(r->o)) {
+        uint64_t bits;
+        memcpy(&bits, &r->o->precision, sizeof bits);
+        bmc_run_identity_add_value(id, bits);
+        bmc_run_identity_add_value(id, (uint64_t)r->o->precision_batch);
+    }
 }
 
 /* Rank 0: opens the output, and the checkpoint (replaying its rows when resuming). */
@@ -282,7 +316,7 @@ static int open_output(run *r, bmc_err *err)
 /* Scenarios of the block that starts at `first`: a whole block, the rest, or none. */
 static int block_rows(const run *r, int64_t first)
 {
-    int64_t left = r->o->scenarios - first;
+    int64_t left = r->goal - first;
     return left <= 0 ? 0 : left < r->block ? (int)left : r->block;
 }
 
@@ -328,14 +362,13 @@ static int after_round(run *r, bmc_err *err)
     return bmc_checkpoint_sync(r->ck, err);
 }
 
-/* The rounds from scenario `start` on, until all are done, one rank fails or a signal
- * came (then every rank stops after the round). */
-static int simulate(run *r, int64_t start, bmc_err *err)
+/* The rounds from scenario `start` to r->goal, until all are done, one rank fails or a
+ * signal came (then every rank stops after the round). */
+static int simulate_rounds(run *r, int64_t start, bmc_err *err)
 {
-    const int64_t n = r->o->scenarios;
     const int64_t per_round = (int64_t)r->block * r->mpi.size;
     int rc = BMC_OK;
-    for (int64_t round_first = start; round_first < n; round_first += per_round) {
+    for (int64_t round_first = start; round_first < r->goal; round_first += per_round) {
         int64_t first = round_first + (int64_t)r->mpi.rank * r->block;
         int count = block_rows(r, first);
         if (count > 0) {
@@ -362,6 +395,40 @@ static int simulate(run *r, int64_t start, bmc_err *err)
             break;
     }
     return bmc_mpi_agree(&r->mpi, rc, NULL, err);
+}
+
+/* Where the rounds from `first` stop: the end of its batch with a precision stop. */
+static int64_t goal_after(const run *r, int64_t first)
+{
+    const int64_t n = r->o->scenarios;
+    if (!precision_stop(r->o))
+        return n;
+    int64_t b = r->o->precision_batch;
+    int64_t end = (first / b + 1) * b;
+    return end < n ? end : n;
+}
+
+/* Batch by batch (one batch of all scenarios without a precision stop); rank 0 decides after
+ * each whether to go on, and every rank follows. */
+static int simulate(run *r, int64_t start, bmc_err *err)
+{
+    const int64_t n = r->o->scenarios;
+    int64_t first = start;
+    while (first < n && !r->precise) {
+        r->goal = goal_after(r, first);
+        int rc = simulate_rounds(r, first, err);
+        if (rc != BMC_OK)
+            return rc;
+        first = r->goal;
+        if (!precision_stop(r->o))
+            continue;
+        uint8_t precise = r->mpi.rank == 0 && precise_enough(r);
+        rc = bmc_mpi_bcast(&r->mpi, &precise, sizeof precise, err);
+        if (rc != BMC_OK)
+            return rc;
+        r->precise = precise;
+    }
+    return BMC_OK;
 }
 
 static void summarise_hist(const bmc_model *m, const int64_t *hist, int64_t n,
@@ -399,6 +466,16 @@ static void summarise(const run *r, bmc_run_summary *s)
 static int finish_output(run *r, int rc, bmc_err *err)
 {
     bmc_err ignored;
+    if (rc == BMC_OK && precision_stop(r->o)) {
+        if (!r->precise)
+            precise_enough(r); /* the half-width at the cap */
+        bmc_h5_precision p = {.goal = r->o->precision, .batch = r->o->precision_batch,
+                              .max_scenarios = r->o->scenarios, .half_width = r->half_width,
+                              .reached = r->precise};
+        rc = bmc_h5out_set_scenarios(r->out, r->done, err);
+        if (rc == BMC_OK)
+            rc = bmc_h5out_write_precision(r->out, &p, err);
+    }
     if (rc == BMC_OK)
         rc = bmc_h5out_write_summary(r->out, "summary", r->summary[0], err);
     for (int k = 1; k < r->n_sets && rc == BMC_OK; k++) {
@@ -469,6 +546,11 @@ static int setup(run *r, bmc_err *err)
     const bmc_run_options *o = r->o;
     if (o->scenarios < 1)
         return bmc_fail(err, BMC_EUSAGE, "the number of scenarios must be at least 1");
+    if (o->precision < 0 || o->precision >= 0.5 || (o->precision > 0 && o->precision_batch < 1))
+        return bmc_fail(err, BMC_EUSAGE,
+                        "a precision stop needs a half-width in (0, 0.5) and batches of at "
+                        "least 1 scenario (got %g and %lld)",
+                        o->precision, (long long)o->precision_batch);
     if (o->resume && !o->checkpoint)
         return bmc_fail(err, BMC_EUSAGE, "resuming needs the checkpoint file");
     /* the finished run deletes its checkpoint: it must not be the output */
@@ -528,9 +610,12 @@ int bmc_run(const bmc_model *m, const bmc_run_options *o, bmc_run_summary *summa
     if (rc == BMC_OK)
         rc = bmc_mpi_agree(&r.mpi, setup(&r, err), NULL, err);
     /* where to start: after the rows rank 0 took from the checkpoint */
-    int64_t start = r.done;
+    int64_t resume_at[2] = {r.done, r.precise};
     if (rc == BMC_OK)
-        rc = bmc_mpi_agree(&r.mpi, bmc_mpi_bcast(&r.mpi, &start, sizeof start, err), NULL, err);
+        rc = bmc_mpi_agree(&r.mpi, bmc_mpi_bcast(&r.mpi, resume_at, sizeof resume_at, err), NULL,
+                           err);
+    int64_t start = resume_at[0];
+    r.precise = resume_at[1] != 0;
 
     double t0 = bmc_now_seconds();
     if (r.mpi.rank == 0) {
@@ -556,6 +641,9 @@ int bmc_run(const bmc_model *m, const bmc_run_options *o, bmc_run_summary *summa
         bmc_run_summary s = {.scenarios = o->scenarios, .threads = r.threads,
                              .ranks = r.mpi.size, .resumed = r.resumed};
         if (r.mpi.rank == 0) {
+            s.scenarios = r.done;
+            s.precision_reached = r.precise;
+            s.half_width = r.half_width;
             summarise(&r, &s);
             s.seconds = bmc_now_seconds() - t0;
         }

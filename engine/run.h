@@ -28,7 +28,7 @@ typedef struct bmc_variant {
 #define BMC_RUN_MAX_VARIANTS 32
 
 typedef struct bmc_run_options {
-    int64_t scenarios;
+    int64_t scenarios;      /* with a precision stop: the most */
     uint64_t seed;
     const char *out_path;
     int threads;            /* per rank; 0 = OMP_NUM_THREADS, else the cores of the rank */
@@ -45,6 +45,13 @@ typedef struct bmc_run_options {
                                <= 0: 10 */
     int n_variants;         /* 0..BMC_RUN_MAX_VARIANTS */
     const bmc_variant *variants;
+    /* Precision stop: > 0 runs batches of precision_batch scenarios until the 95 % Wilson
+     * interval of P(complete by target) (the reference's) has at most this half-width, or
+     * `scenarios` ran. The decision is taken only after whole batches (no round crosses a
+     * batch boundary), so the scenarios in the file do not depend on threads, ranks, block
+     * size or a resume. */
+    double precision;
+    int64_t precision_batch;
 } bmc_run_options;
 
 #define BMC_CHECKPOINT_EVERY_DEFAULT 300.0
@@ -60,6 +67,8 @@ typedef struct bmc_run_summary {
     int64_t resumed;          /* scenarios taken from the checkpoint */
     int threads;              /* per rank */
     int ranks;
+    bool precision_reached;   /* with a precision stop */
+    double half_width;        /* of P(complete by target), 95 % Wilson */
     int n_variants;
     struct {
         int64_t completed, by_target;

@@ -60,6 +60,17 @@ static int load_run(cfg_map *root, bmc_params *p, bmc_err *err)
     TRY(cfg_get_bool(&r, "deterministic", false, false, &p->deterministic, err));
     p->scenarios = scenarios;
     p->seed = (uint64_t)seed;
+    /* precision stop (README): batches until P(complete by target) is known well enough */
+    cfg_map pr;
+    long long batch, max;
+    TRY(cfg_get_map(&r, "precision", false, &pr, err));
+    TRY(cfg_get_double(&pr, "half_width", pr.node != NULL, 0, 1e-6, 0.5,
+                       &p->precision_half_width, err));
+    TRY(cfg_get_int(&pr, "batch", false, 1000, 1, 1000000000LL, &batch, err));
+    TRY(cfg_get_int(&pr, "max_scenarios", false, 1000000, 1, 1000000000000LL, &max, err));
+    TRY(cfg_finish(&pr, err));
+    p->precision_batch = batch;
+    p->max_scenarios = max;
     return cfg_finish(&r, err);
 }
 
@@ -424,6 +435,11 @@ void bmc_params_print(const bmc_params *p, FILE *out)
     fprintf(out, " (+%d extra dates)\n", p->n_extra_holidays);
     fprintf(out, "run\n  scenarios %lld, seed %llu%s\n", (long long)p->scenarios,
             (unsigned long long)p->seed, p->deterministic ? ", deterministic" : "");
+    if (p->precision_half_width > 0)
+        fprintf(out, "  precision stop: batches of %lld until P(complete by target) is within "
+                     "+-%g (95 %%), at most %lld scenarios\n",
+                (long long)p->precision_batch, p->precision_half_width,
+                (long long)p->max_scenarios);
     fprintf(out, "staff\n  fte schedule (%s):", p->fte.linear ? "linear" : "step");
     for (int i = 0; i < p->fte.n; i++) {
         bmc_date_format(p->fte.date[i], a);

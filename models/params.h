@@ -61,6 +61,8 @@ typedef struct bmc_params {
     uint64_t seed;
     int64_t scenarios;
     bool deterministic;
+    double precision_half_width; /* 0: a fixed number of scenarios */
+    int64_t precision_batch, max_scenarios;
 
     /* staff (section 4) */
     bmc_schedule fte;

@@ -43,6 +43,12 @@ mpi -np 2 "$bin" $vargs --threads 2 --block-size 3 --out "$tmp/v2.h5" >/dev/null
 h5ls "$tmp/v1.h5" | grep -q '^variants ' || fail "no /variants in $tmp/v1.h5"
 same "$tmp/v1.h5" "$tmp/v2.h5"
 
+# a precision stop decides after whole batches only: the same scenarios for 2 ranks
+pargs="run configs/regular-only.yaml --precision 0.03 --precision-batch 200 --seed 3 --quiet"
+"$bin" $pargs --threads 1 --out "$tmp/p1.h5" >/dev/null
+mpi -np 2 "$bin" $pargs --threads 2 --block-size 9 --out "$tmp/p2.h5" >/dev/null
+same "$tmp/p1.h5" "$tmp/p2.h5"
+
 # rank 1 cannot read its configuration: every rank stops with rank 1's error, no output
 cp "$cfg" "$tmp/cfg_0.yaml"
 set +e

@@ -89,6 +89,16 @@ expect_exit 0 $vargs --threads 1 --resume "$tmp/ck" --out "$tmp/vresumed.h5"
 grep -q "resumed:" "$tmp/out" || fail "the resumed variants run should say so"
 same "$tmp/vstraight.h5" "$tmp/vresumed.h5"
 
+# with a precision stop: the resumed run stops at the same batch
+pargs="run configs/regular-only.yaml --precision 0.02 --precision-batch 500 --seed 15 --quiet"
+"$bin" $pargs --threads 2 --out "$tmp/pstraight.h5" >/dev/null
+kill_after 30000 $pargs --threads 2 --block-size 16 --checkpoint "$tmp/ck" --out "$tmp/presumed.h5"
+expect_exit 2 run configs/regular-only.yaml --precision 0.03 --precision-batch 500 --seed 15 \
+    --quiet --resume "$tmp/ck" --out "$tmp/presumed.h5"
+expect_exit 0 $pargs --threads 1 --resume "$tmp/ck" --out "$tmp/presumed.h5"
+grep -q "resumed:" "$tmp/out" || fail "the resumed precision run should say so"
+same "$tmp/pstraight.h5" "$tmp/presumed.h5"
+
 # SIGTERM: with a checkpoint exit 6 and a resumable file, without one exit 5; never output
 "$bin" $args --threads 2 --block-size 32 --checkpoint "$tmp/ck" --out "$tmp/term.h5" \
     >/dev/null 2>"$tmp/err" &
