@@ -44,4 +44,17 @@ static inline double bmc_rng_uniform_open(gsl_rng *r)
     return ((double)bmc_rng_u32(r) + 0.5) * 0x1p-32;
 }
 
+/* Uniform integer in [0, m) for 1 <= m < 2^32, exactly: Lemire's multiply-and-reject
+ * ("Fast random integer generation in an interval", ACM TOMS 2019). */
+static inline uint32_t bmc_rng_below(gsl_rng *r, uint32_t m)
+{
+    uint64_t x = (uint64_t)bmc_rng_u32(r) * m;
+    if ((uint32_t)x < m) {
+        uint32_t reject_below = -m % m; /* 2^32 mod m */
+        while ((uint32_t)x < reject_below)
+            x = (uint64_t)bmc_rng_u32(r) * m;
+    }
+    return (uint32_t)(x >> 32);
+}
+
 #endif

@@ -29,24 +29,28 @@ static double floor_fast(double x)
     return t > x ? t - 1 : t;
 }
 
-/* q^n for whole n >= 0: by squaring while that is cheaper than exp(n log1p(-p)). */
+/* q^n for whole n >= 0: by squaring while that is cheaper than exp(n log1p(-p)), over all
+ * six bits with a select rather than a branch (the bits of n are unpredictable). */
 static double power_of_complement(double p, double n)
 {
     if (n >= 64)
         return exp(n * log1p(-p));
     double q = 1 - p, f = 1;
-    for (unsigned e = (unsigned)n; e; e >>= 1, q *= q)
-        if (e & 1)
-            f *= q;
+    unsigned e = (unsigned)n;
+    for (int bit = 0; bit < 6; bit++, e >>= 1, q *= q) {
+        const double factor[2] = {1, q}; /* an indexed load: GCC turns ?: into a branch */
+        f *= factor[e & 1];
+    }
     return f;
 }
 
-/* Sequential search from 0 with u already drawn; P(0) = e^-mu. */
-static double poisson_inversion(gsl_rng *r, double mu, double u)
+/* Sequential search from 0 with u already drawn, stopped at cap (min(cap, X) only needs
+ * to know whether u lies beyond P(X < cap)); P(0) = e^-mu. */
+static double poisson_inversion(gsl_rng *r, double mu, double u, double cap)
 {
     for (;;) {
         double f = exp(-mu), k = 0;
-        while (u > f && k < INVERSION_MAX_STEPS) {
+        while (u > f && k < cap && k < INVERSION_MAX_STEPS) {
             u -= f;
             k++;
             f *= mu / k;
@@ -89,7 +93,52 @@ double bmc_ran_poisson(gsl_rng *r, double mu)
     double u = uniform(r);
     if (u <= 1 - mu) /* e^-mu >= 1 - mu */
         return 0;
-    return poisson_inversion(r, mu, u);
+    return poisson_inversion(r, mu, u, INFINITY);
+}
+
+/* P(Poisson(mu) <= k) <= 2^-36 when mu >= k + 25 + 7 sqrt(k): checked for every k <= 4096
+ * with mpmath (the worst case, k = 0, is e^-25 = 0.95 x 2^-36), and the cdf decreases in mu.
+ * tests/test_samplers.c checks it again with GSL. */
+#define CAPPED_BOUND 0x1p-36
+#define CAPPED_BOUND_MAX_K 4096
+
+static int poisson_cdf_below_bound(double mu, double k)
+{
+    double d = mu - k - 25;
+    return k <= CAPPED_BOUND_MAX_K && d >= 0 && d * d >= 49 * k;
+}
+
+/* The slow path of the capped draw below: inversion from 0 with every term from logs, so
+ * that e^-mu cannot underflow for large mu. */
+static double poisson_min_inversion(double mu, double n, double u)
+{
+    double log_mu = log(mu);
+    for (double k = 0; k < n; k++) {
+        double f = exp(k * log_mu - mu - bmc_log_factorial(k));
+        if (u <= f)
+            return k;
+        u -= f;
+    }
+    return n;
+}
+
+double bmc_ran_poisson_min(gsl_rng *r, double mu, double n)
+{
+    if (poisson_cdf_below_bound(mu, n - 1)) {
+        /* inversion: the draw is below n only when u <= P(X <= n - 1) <= 2^-36, and the
+         * uniforms of rng_inline.h are at least 2^-33, so one number decides it without any
+         * transcendental; the slow path is there for the law, not for these uniforms */
+        double u = uniform(r);
+        return u > CAPPED_BOUND ? n : poisson_min_inversion(mu, n, u);
+    }
+    if (mu >= POISSON_PTRS_MIN) {
+        double k = poisson_ptrs(r, mu);
+        return k < n ? k : n;
+    }
+    double u = uniform(r);
+    if (u <= 1 - mu)
+        return 0;
+    return poisson_inversion(r, mu, u, n);
 }
 
 /* Sequential search from 0 with u already drawn; p <= 1/2, P(0) = q^n. */

@@ -16,6 +16,9 @@
 
 /* mu > 0 */
 double bmc_ran_poisson(gsl_rng *r, double mu);
+/* min(n, Poisson(mu)) for whole n >= 1, mu > 0 (the production rule): when n lies far below
+ * the mean one uniform settles it, else as above with the inversion stopped at n. */
+double bmc_ran_poisson_min(gsl_rng *r, double mu, double n);
 /* n >= 1 a whole number, 0 < p < 1 */
 double bmc_ran_binomial(gsl_rng *r, double n, double p);
 /* Gamma with the given shape > 0 and scale 1. */

@@ -113,13 +113,10 @@ static double serve_new(bmc_sim *s, int t, double X, day_flows *f)
         served |= 1u << best;
         bmc_track_queue *q = &s->track[best];
         bmc_produced pr = bmc_produce(r, s->det, q->ready, X, q->work);
+        /* their grants are drawn once a month (scenario.c, settle_new_grants) */
         if (pr.decisions > 0) {
             f->new_on_time += bmc_track_queue_decide(q, t, pr.decisions);
             f->new_decisions += pr.decisions;
-            double g = draw_binomial(s->rng[BMC_STREAM_OUTCOMES], s->det, pr.decisions,
-                                     s->new_grant_rate);
-            f->grants += g;
-            f->rejections += pr.decisions - g;
         }
         f->used += pr.used;
         X = pr.leftover;

@@ -23,6 +23,15 @@ static inline double draw_poisson(gsl_rng *r, bool det, double mean)
     return det ? mean : bmc_ran_poisson(r, mean);
 }
 
+/* min(n, Poisson(mean)) for whole n >= 1; in deterministic mode the mean itself, which the
+ * production rule then caps at n. */
+static inline double draw_poisson_min(gsl_rng *r, bool det, double mean, double n)
+{
+    if (mean <= 0)
+        return 0;
+    return det ? mean : bmc_ran_poisson_min(r, mean, n);
+}
+
 static inline double draw_binomial(gsl_rng *r, bool det, double n, double p)
 {
     if (n <= 0 || p <= 0)

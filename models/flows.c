@@ -1,6 +1,9 @@
 #include "flows.h"
 
+#include <stdint.h>
+
 #include "draws.h"
+#include "rng_inline.h"
 #include "voorfase.h"
 
 void bmc_flows_approach_start(bmc_sim *s, int t)
@@ -13,6 +16,8 @@ void bmc_flows_approach_start(bmc_sim *s, int t)
     }
 }
 
+/* One binomial per stage for the withdrawals and one for the closures among them: the
+ * central projection, and counts too large for the picks of withdraw_all. */
 static double withdraw_stage(bmc_sim *s, double *stage)
 {
     gsl_rng *r = s->rng[BMC_STREAM_WITHDRAWALS];
@@ -22,13 +27,48 @@ static double withdraw_stage(bmc_sim *s, double *stage)
     return closed;
 }
 
+/* Counts above this would not fit the exact integer picks below. */
+#define WITHDRAW_PICK_MAX 4294967295.0
+
+/* MODEL.md section 8 as one draw a day. Only closures change the state (a re-lodged case
+ * stays where it was), and a case that withdraws with probability p and then leaves with
+ * 1 - refile closes with probability p (1 - refile), independently of every other case. The
+ * per-stage closures are thus independent Binomial(n_i, p (1 - refile)); their total is
+ * Binomial(N, p (1 - refile)) over all N open cases, and given the total the closing cases
+ * are a uniform random subset of the N (all cases have the same probability), so picking
+ * them one by one without replacement gives the same joint law as one binomial per stage. */
+static double withdraw_all(bmc_sim *s, double *stage[], double open)
+{
+    gsl_rng *r = s->rng[BMC_STREAM_WITHDRAWALS];
+    double p = s->m->withdraw_day_prob * (1 - s->m->p.refile_probability);
+    double closures = draw_binomial(r, false, open, p);
+    for (double j = 0; j < closures; j++) {
+        double pick = bmc_rng_below(r, (uint32_t)(open - j));
+        int i = 0;
+        while (pick >= *stage[i])
+            pick -= *stage[i++];
+        *stage[i] -= 1;
+        s->old[i / 2].closed += 1; /* stages 2c and 2c + 1 are category c's */
+    }
+    return closures;
+}
+
 double bmc_flows_withdrawals(bmc_sim *s, int t)
 {
     (void)t;
     if (s->m->withdraw_day_prob <= 0)
         return 0;
+    int n = s->m->p.n_categories;
+    double *stage[2 * BMC_MAX_CATEGORIES], open = 0;
+    for (int c = 0; c < n; c++) {
+        stage[2 * c] = &s->old[c].waiting;
+        stage[2 * c + 1] = &s->old[c].ready;
+        open += s->old[c].waiting + s->old[c].ready;
+    }
+    if (!s->det && open <= WITHDRAW_PICK_MAX)
+        return open > 0 ? withdraw_all(s, stage, open) : 0;
     double total = 0;
-    for (int c = 0; c < s->m->p.n_categories; c++) {
+    for (int c = 0; c < n; c++) {
         bmc_old_category *o = &s->old[c];
         double closed = withdraw_stage(s, &o->waiting) + withdraw_stage(s, &o->ready);
         o->closed += closed;

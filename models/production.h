@@ -17,7 +17,8 @@ static inline bmc_produced bmc_produce(gsl_rng *r, bool det, double n, double X,
     bmc_produced out = {0, 0, X > 0 ? X : 0};
     if (n <= 0 || X <= 0)
         return out;
-    double d = draw_poisson(r, det, X / w);
+    /* only min(n, Poisson) matters: the sampler stops at n */
+    double d = draw_poisson_min(r, det, X / w, n);
     if (d >= n) {
         double need = n * w;
         out.decisions = n;

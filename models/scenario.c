@@ -222,6 +222,28 @@ static void triage_month_end(bmc_sim *s, int t)
                          p->triage_release_months);
 }
 
+/* Grants of new cases are only ever summed over months, quarters and the whole run, and no
+ * remand follows from them; a sum of independent Binomial(d_t, g) is Binomial(sum d_t, g), so
+ * one draw at each month end books the month's new decisions with the same law as one draw
+ * per track and working day. */
+static void settle_new_grants(bmc_sim *s, bmc_result_block *b, int row, int t, double decided)
+{
+    if (decided <= 0)
+        return;
+    double g = draw_binomial(s->rng[BMC_STREAM_OUTCOMES], s->det, decided, s->new_grant_rate);
+    s->tot.grants += g;
+    s->tot.first_decisions += decided;
+    s->q_grants += g;
+    s->q_decisions += decided;
+    if (!b->layout->trajectories)
+        return;
+    size_t at = (size_t)row * b->layout->n_months + s->m->month_index[t];
+    b->traj[BMC_TRAJ_GRANTS][at] += g;
+    b->traj[BMC_TRAJ_REJECTIONS][at] += decided - g;
+    b->traj[BMC_TRAJ_NAREIS][at] += g * s->m->p.nareis_per_grant;
+    b->traj[BMC_TRAJ_APPEALS][at] += (decided - g) * s->m->p.appeals_per_rejection;
+}
+
 static void close_quarter(bmc_sim *s)
 {
     if (s->q_decisions > 0) {
@@ -335,6 +357,7 @@ int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check, bmc_res
             memset(b->traj_cat[f] + row * nm * nc, 0, nm * nc * sizeof(double));
     }
     s->month_new_arrivals = 0;
+    double new_decided_settled = 0;
     for (int t = 0; t < m->ndays; t++) {
         if (s->triage.on) {
             s->triage_days++;
@@ -366,6 +389,8 @@ int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check, bmc_res
                 return rc;
         }
         if (m->month_end[t]) {
+            settle_new_grants(s, b, row, t, s->tot.new_decided - new_decided_settled);
+            new_decided_settled = s->tot.new_decided;
             triage_month_end(s, t);
             record_month(s, b, row, t);
             s->month_new_arrivals = 0;

@@ -98,6 +98,19 @@ static double binomial_draw(gsl_rng *r, const double *par)
     return bmc_ran_binomial(r, par[0], par[1]);
 }
 
+/* min(n, X) for X ~ Poisson(mu): par = {mu, n} */
+static double poisson_min_pmf(unsigned k, const double *par)
+{
+    if (k < par[1])
+        return gsl_ran_poisson_pdf(k, par[0]);
+    return k == par[1] ? gsl_cdf_poisson_Q((unsigned)par[1] - 1, par[0]) : 0;
+}
+
+static double poisson_min_draw(gsl_rng *r, const double *par)
+{
+    return bmc_ran_poisson_min(r, par[0], par[1]);
+}
+
 /* Chi-square of N draws against the pmf: values 0..kmax and a tail cell beyond, merged
  * from 0 upwards into bins of at least 5 expected draws (the rest, also >= 5, is the last
  * bin). */
@@ -261,6 +274,68 @@ static void test_beta(void **state)
     }
 }
 
+/* min(n, Poisson(mu)), the production rule's draw: PTRS and inversion stopped at n, and far
+ * below the mean the one-uniform test (where the law is all but a point mass at n). */
+static void test_poisson_min(void **state)
+{
+    (void)state;
+    const double mn[][2] = {{0.3, 1}, {5, 3}, {5, 30}, {9.5, 8}, {30, 25}, {30, 60},
+                            {250, 240}, {250, 200}, {250, 5}, {60, 1}};
+    for (size_t i = 0; i < sizeof mn / sizeof mn[0]; i++) {
+        double mu = mn[i][0], n = mn[i][1], mean = 0, m2 = 0;
+        for (unsigned k = 0; k <= n; k++) {
+            double pk = poisson_min_pmf(k, mn[i]);
+            mean += k * pk;
+            m2 += (double)k * k * pk;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "min(%g, Poisson(%g))", n, mu);
+        if (mean > n - 1e-9) { /* a point mass up to 1e-10: every draw is n */
+            gsl_rng *r = stream(450 + i);
+            for (int j = 0; j < 1000; j++)
+                assert_true(bmc_ran_poisson_min(r, mu, n) == n);
+            gsl_rng_free(r);
+            continue;
+        }
+        check_discrete(what, poisson_min_draw, poisson_min_pmf, mn[i], (unsigned)n, mean,
+                       m2 - mean * mean, 450 + i);
+    }
+}
+
+/* The bound behind the one-uniform test: P(Poisson(k + 25 + 7 sqrt(k)) <= k) <= 2^-36 for
+ * every k up to 4096 (engine/sampler.c; first checked with mpmath). */
+static void test_poisson_min_bound(void **state)
+{
+    (void)state;
+    for (unsigned k = 0; k <= 4096; k++)
+        assert_true(gsl_cdf_poisson_P(k, k + 25 + 7 * sqrt(k)) <= 0x1p-36);
+}
+
+/* bmc_rng_below is exactly uniform. With m = 3 x 2^30 a plain multiply-and-shift would give
+ * multiples of 3 probability 1/2 (every fourth 32-bit value maps on a pick twice); with the
+ * rejection each residue mod 3 has 1/3. A small m checks every value. */
+static void test_rng_below(void **state)
+{
+    (void)state;
+    const uint32_t ms[] = {3u << 30, 7};
+    for (size_t i = 0; i < 2; i++) {
+        gsl_rng *r = stream(470 + i);
+        int cells = ms[i] == 7 ? 7 : 3;
+        double obs[7] = {0};
+        for (int j = 0; j < N_DRAWS; j++) {
+            uint32_t x = bmc_rng_below(r, ms[i]);
+            assert_true(x < ms[i]);
+            obs[x % (uint32_t)cells]++;
+        }
+        double chi2 = 0, e = (double)N_DRAWS / cells;
+        for (int c = 0; c < cells; c++)
+            chi2 += (obs[c] - e) * (obs[c] - e) / e;
+        printf("uniform below %u: chi2 %.2f on %d cells\n", ms[i], chi2, cells);
+        assert_true(chi2 < gsl_cdf_chisq_Qinv(ALPHA, cells - 1));
+        gsl_rng_free(r);
+    }
+}
+
 /* Poisson-gamma mixture: mean mu and variance mu + mu^2 / k, at 5 standard errors (the
  * variance's from the sample fourth central moment). */
 static void test_negbin_moments(void **state)
@@ -317,6 +392,9 @@ int main(void)
         cmocka_unit_test(test_inline_and_gsl_share_stream),
         cmocka_unit_test(test_poisson),
         cmocka_unit_test(test_binomial),
+        cmocka_unit_test(test_poisson_min),
+        cmocka_unit_test(test_poisson_min_bound),
+        cmocka_unit_test(test_rng_below),
         cmocka_unit_test(test_gamma),
         cmocka_unit_test(test_beta),
         cmocka_unit_test(test_negbin_moments),
