@@ -136,14 +136,112 @@ static int read_categories(bmc_h5ctx *e, hid_t file, bmc_layout *l)
     return rc;
 }
 
+/* A variant name that is one plain link name below /variants */
+static bool plain_name(const char *s)
+{
+    return s && s[0] && strlen(s) < BMC_NAME_LEN && !strchr(s, '/') && strcmp(s, ".")
+           && strcmp(s, "..");
+}
+
+static void keep_variant(bmc_h5read_info *in, const char *name)
+{
+    if (in->n_variants < BMC_H5READ_MAX_VARIANTS && plain_name(name))
+        snprintf(in->variants[in->n_variants++], BMC_NAME_LEN, "%s", name);
+    else
+        in->n_variants_skipped++;
+}
+
 static herr_t add_variant(hid_t g, const char *name, const H5L_info_t *info, void *data)
 {
     (void)g;
     (void)info;
-    bmc_h5read_info *in = data;
-    if (in->n_variants < BMC_H5READ_MAX_VARIANTS && strlen(name) < BMC_NAME_LEN)
-        snprintf(in->variants[in->n_variants++], BMC_NAME_LEN, "%s", name);
+    keep_variant(data, name);
     return 0;
+}
+
+/* The n strings of attribute a (file type t), fixed or variable length, as variants. */
+static int read_name_list(bmc_h5ctx *e, hid_t a, hid_t t, size_t n, bmc_h5read_info *in)
+{
+    if (n == 0)
+        return BMC_OK;
+    int rc = BMC_OK;
+    hid_t mt = H5Tcopy(t);
+    if (H5Tis_variable_str(t) > 0) {
+        char **v = calloc(n, sizeof *v);
+        if (!v)
+            rc = bmc_fail(e->err, BMC_ENOMEM, "%s: out of memory reading /variants", e->path);
+        else if (mt < 0 || H5Aread(a, mt, v) < 0)
+            rc = bmc_h5_fail(e, "read the attribute names of /variants");
+        for (size_t i = 0; v && i < n; i++) {
+            if (!rc)
+                keep_variant(in, v[i] ? v[i] : "");
+            H5free_memory(v[i]);
+        }
+        free(v);
+    } else {
+        size_t len = H5Tget_size(t);
+        char *buf = len ? calloc(n, len + 1) : NULL, *one = len ? calloc(len + 1, 1) : NULL;
+        if (!buf || !one)
+            rc = bmc_fail(e->err, BMC_ENOMEM, "%s: out of memory reading /variants", e->path);
+        else if (mt < 0 || H5Aread(a, mt, buf) < 0)
+            rc = bmc_h5_fail(e, "read the attribute names of /variants");
+        for (size_t i = 0; !rc && i < n; i++) {
+            memcpy(one, buf + i * len, len); /* a name that fills its length has no NUL */
+            keep_variant(in, one);
+        }
+        free(one);
+        free(buf);
+    }
+    bmc_h5_close_type(mt);
+    return rc;
+}
+
+/* The variants in configuration order from the attribute names; *found is false when the
+ * attribute is missing. */
+static int read_variant_names(bmc_h5ctx *e, hid_t g, bmc_h5read_info *in, bool *found)
+{
+    htri_t has = H5Aexists(g, "names");
+    *found = has > 0;
+    if (has < 0)
+        return bmc_h5_fail(e, "read the attributes of /variants");
+    if (!has)
+        return BMC_OK;
+    hid_t a = H5Aopen(g, "names", H5P_DEFAULT);
+    hid_t t = a < 0 ? H5I_INVALID_HID : H5Aget_type(a);
+    hid_t s = a < 0 ? H5I_INVALID_HID : H5Aget_space(a);
+    int rank = s < 0 ? -1 : H5Sget_simple_extent_ndims(s);
+    hssize_t n = s < 0 ? -1 : H5Sget_simple_extent_npoints(s);
+    int rc = BMC_OK;
+    if (t < 0 || s < 0)
+        rc = bmc_h5_fail(e, "read the attribute names of /variants");
+    else if (H5Tget_class(t) != H5T_STRING || rank < 0 || rank > 1 || n < 0)
+        rc = bmc_fail(e->err, BMC_EIO, "%s: the attribute names of /variants is not a list of "
+                      "names", e->path);
+    else
+        rc = read_name_list(e, a, t, (size_t)n, in);
+    bmc_h5_close_space(s);
+    bmc_h5_close_type(t);
+    bmc_h5_close_attr(a);
+    return rc;
+}
+
+static int read_variants(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
+{
+    hid_t g = H5Gopen2(file, "/variants", H5P_DEFAULT);
+    if (g < 0)
+        return bmc_h5_fail(e, "open /variants");
+    bool listed = false;
+    int rc = read_variant_names(e, g, in, &listed);
+    /* files written before the attribute existed: the groups, by name */
+    if (!rc && !listed
+        && H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, add_variant, in) < 0)
+        rc = bmc_h5_fail(e, "list /variants");
+    if (!rc && !read_attr_string(g, "reference", in->reference, sizeof in->reference))
+        snprintf(in->reference, sizeof in->reference, "base");
+    if (!rc && !in->reference[0])
+        snprintf(in->reference, sizeof in->reference, "base");
+    bmc_h5_close_group(g);
+    return rc;
 }
 
 static int read_dates(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
@@ -199,10 +297,9 @@ static int read_info(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
     BMC_TRY(read_categories(e, file, &in->layout));
     in->layout.trajectories = exists(file, "/trajectories");
     in->has_summary = exists(file, "/summary");
-    if (exists(file, "/variants")
-        && H5Literate_by_name(file, "/variants", H5_INDEX_NAME, H5_ITER_INC, NULL, add_variant,
-                              in, H5P_DEFAULT) < 0)
-        return bmc_h5_fail(e, "list /variants");
+    snprintf(in->reference, sizeof in->reference, "base");
+    if (exists(file, "/variants"))
+        BMC_TRY(read_variants(e, file, in));
     return BMC_OK;
 }
 
@@ -439,5 +536,82 @@ int bmc_h5read_summary(bmc_h5read *r, const char *group, bmc_summary **out, bmc_
         bmc_summary_free(*out);
         *out = NULL;
     }
+    return rc;
+}
+
+/* ---- a variant against the reference ----------------------------------------------------- */
+
+static int read_paired(bmc_h5read *r, bmc_h5ctx *e, hid_t obj, const char *base,
+                       bmc_h5read_paired_info *p)
+{
+    static const char *const count_names[] = {"n", "later", "earlier", "tied", "both_complete",
+                                              "target_reference_only", "target_variant_only"};
+    int64_t *counts[] = {&p->n, &p->later, &p->earlier, &p->tied, &p->both_complete,
+                         &p->target_reference_only, &p->target_variant_only};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        if (!read_attr_number(obj, count_names[i], H5T_NATIVE_INT64, counts[i]) || *counts[i] < 0)
+            return bmc_fail(e->err, BMC_EIO, "%s: %s: attribute %s is missing or negative",
+                            e->path, base, count_names[i]);
+    if (!read_attr_number(obj, "diff_mean", H5T_NATIVE_DOUBLE, &p->diff_mean)
+        || !read_attr_number(obj, "diff_sd", H5T_NATIVE_DOUBLE, &p->diff_sd))
+        return bmc_fail(e->err, BMC_EIO, "%s: %s: attribute diff_mean or diff_sd is missing",
+                        e->path, base);
+    if (p->n != r->info.n_scenarios || p->later + p->earlier + p->tied != p->n
+        || p->both_complete > p->n || p->target_reference_only + p->target_variant_only > p->n)
+        return bmc_fail(e->err, BMC_EIO, "%s: %s: the counts do not add up (n %lld, later %lld, "
+                        "earlier %lld, tied %lld, both complete %lld; %lld scenarios in the "
+                        "file)", e->path, base, (long long)p->n, (long long)p->later,
+                        (long long)p->earlier, (long long)p->tied, (long long)p->both_complete,
+                        (long long)r->info.n_scenarios);
+    char name[BMC_NAME_LEN + 64];
+    hsize_t q = BMC_SUM_N_LEVELS, three = 3;
+    int32_t levels[BMC_SUM_N_LEVELS];
+    snprintf(name, sizeof name, "%s/level_percent", base);
+    BMC_TRY(read_exact(e, r->file, name, 1, &q, H5T_NATIVE_INT32, levels));
+    for (int i = 0; i < BMC_SUM_N_LEVELS; i++) {
+        if (levels[i] != bmc_summary_levels[i])
+            return bmc_fail(e->err, BMC_EIO, "%s: %s has other levels than 5, 10, 25, 50, 75, "
+                            "85, 90, 95", e->path, name);
+        p->level_percent[i] = levels[i];
+    }
+    struct {
+        const char *name;
+        hsize_t len;
+        double *dst;
+    } arrays[] = {{"diff_quantile", q, p->diff_quantile},
+                  {"diff_ci_low", q, p->diff_ci_low},
+                  {"diff_ci_high", q, p->diff_ci_high},
+                  {"p_later", three, p->p_later},
+                  {"p_target_difference", three, p->p_target_difference}};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
+        snprintf(name, sizeof name, "%s/%s", base, arrays[i].name);
+        BMC_TRY(read_exact(e, r->file, name, 1, &arrays[i].len, H5T_NATIVE_DOUBLE,
+                           arrays[i].dst));
+    }
+    p->present = true;
+    return BMC_OK;
+}
+
+int bmc_h5read_paired(bmc_h5read *r, const char *name, bmc_h5read_paired_info *out,
+                      bmc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!plain_name(name))
+        return bmc_fail(err, BMC_EIO, "%s: no variant named \"%s\"", r->path, name ? name : "");
+    char group[BMC_NAME_LEN + 16], base[BMC_NAME_LEN + 32];
+    snprintf(group, sizeof group, "/variants/%s", name);
+    snprintf(base, sizeof base, "%s/paired", group);
+    /* one level at a time: older HDF5 fails on a path whose middle is missing */
+    if (!exists(r->file, "/variants") || !exists(r->file, group) || !exists(r->file, base))
+        return BMC_OK;
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, r->path, err);
+    hid_t obj = H5Oopen(r->file, base, H5P_DEFAULT);
+    int rc = obj < 0 ? bmc_h5_fail(&e, "open %s", base) : read_paired(r, &e, obj, base, out);
+    if (obj >= 0)
+        H5Oclose(obj);
+    bmc_h5ctx_end(&e);
+    if (rc)
+        memset(out, 0, sizeof *out);
     return rc;
 }

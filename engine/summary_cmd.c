@@ -26,7 +26,8 @@ static void print_provenance(const char *path, const bmc_h5read_info *in, FILE *
     fprintf(out, "\n");
 }
 
-/* The main summary, and one per variant that could be read (names in the same order). */
+/* The main summary, one per variant that could be read (names in the same order), and the
+ * paired comparison of every listed variant. */
 typedef struct loaded {
     bmc_summary *main;
     int n_variants;
@@ -34,6 +35,9 @@ typedef struct loaded {
     char names[BMC_H5READ_MAX_VARIANTS][BMC_NAME_LEN];
     int n_unreadable;
     char unreadable[BMC_H5READ_MAX_VARIANTS][BMC_ERR_LEN];
+    bmc_h5read_paired_info paired[BMC_H5READ_MAX_VARIANTS]; /* [info->n_variants] */
+    int n_paired_unreadable;
+    char paired_unreadable[BMC_H5READ_MAX_VARIANTS][BMC_ERR_LEN];
 } loaded;
 
 static void loaded_free(loaded *l)
@@ -43,8 +47,9 @@ static void loaded_free(loaded *l)
         bmc_summary_free(l->variants[i]);
 }
 
-/* A variant that cannot be summarised (a layout this engine does not know) is reported, not
- * fatal: the main results still deserve their table. */
+/* A variant that cannot be summarised (a layout this engine does not know), or whose paired
+ * comparison is malformed, is reported, not fatal: the main results still deserve their
+ * table. */
 static int load(bmc_h5read *r, loaded *l, bmc_err *err)
 {
     const bmc_h5read_info *in = bmc_h5read_get_info(r);
@@ -60,25 +65,51 @@ static int load(bmc_h5read *r, loaded *l, bmc_err *err)
             snprintf(l->names[l->n_variants++], BMC_NAME_LEN, "%s", in->variants[i]);
         else
             snprintf(l->unreadable[l->n_unreadable++], BMC_ERR_LEN, "%s", why.msg);
+        rc = bmc_h5read_paired(r, in->variants[i], &l->paired[i], &why);
+        if (rc == BMC_ENOMEM)
+            return bmc_fail(err, rc, "%s", why.msg);
+        if (rc != BMC_OK)
+            snprintf(l->paired_unreadable[l->n_paired_unreadable++], BMC_ERR_LEN, "%s",
+                     why.msg);
     }
     return BMC_OK;
+}
+
+static void print_variants(const bmc_h5read_info *in, const loaded *l, FILE *out)
+{
+    if (in->n_variants + in->n_variants_skipped == 0)
+        return;
+    fprintf(out, "\n");
+    bmc_summary_print_variants(in->reference, l->main,
+                               (const char (*)[BMC_NAME_LEN])l->names, l->variants,
+                               l->n_variants, out);
+    for (int i = 0; i < l->n_unreadable; i++)
+        fprintf(out, "  variant not summarised: %s\n", l->unreadable[i]);
+    if (in->n_variants_skipped)
+        fprintf(out, "  %d variant(s) left out: more than %d, or a name that is not a plain "
+                "group name of at most %d bytes\n", in->n_variants_skipped,
+                BMC_H5READ_MAX_VARIANTS, BMC_NAME_LEN - 1);
+    if (in->n_variants == 0)
+        return;
+    fprintf(out, "\n");
+    bmc_summary_print_paired(in->reference, l->main,
+                             (const char (*)[BMC_NAME_LEN])in->variants, l->paired,
+                             in->n_variants, out);
+    for (int i = 0; i < l->n_paired_unreadable; i++)
+        fprintf(out, "  paired comparison not read: %s\n", l->paired_unreadable[i]);
 }
 
 int bmc_summary_command(const char *path, FILE *out, bmc_err *err)
 {
     bmc_h5read *r = NULL;
     BMC_TRY(bmc_h5read_open(path, &r, err));
-    loaded *l = calloc(1, sizeof *l); /* ~70 KB of names and messages: not on the stack */
+    loaded *l = calloc(1, sizeof *l); /* ~200 KB of names and messages: not on the stack */
     int rc = l ? load(r, l, err) : bmc_fail(err, BMC_ENOMEM, "out of memory reading %s", path);
     if (rc == BMC_OK) {
-        print_provenance(path, bmc_h5read_get_info(r), out);
+        const bmc_h5read_info *in = bmc_h5read_get_info(r);
+        print_provenance(path, in, out);
         bmc_summary_print(l->main, out);
-        if (l->n_variants + l->n_unreadable > 0)
-            fprintf(out, "\n");
-        bmc_summary_print_variants((const char (*)[BMC_NAME_LEN])l->names, l->variants,
-                                   l->n_variants, out);
-        for (int i = 0; i < l->n_unreadable; i++)
-            fprintf(out, "  variant not summarised: %s\n", l->unreadable[i]);
+        print_variants(in, l, out);
     }
     if (l)
         loaded_free(l);

@@ -131,11 +131,35 @@ class Results:
             self.categories = [text(c) for c in f["categories/names"][:]]
             self.from_file = "summary" in f
             self.s = read_summary(f["summary"]) if self.from_file else self.compute(f)
-            self.variants = {}
+            self.reference = "base"
+            self.variants = {}    # name -> its summary, in configuration order
+            self.paired = {}      # name -> its comparison with the reference, when present
+            self.descriptions = {}
             if "variants" in f:
-                for name, g in f["variants"].items():
-                    if "summary" in g:
-                        self.variants[name] = read_summary(g["summary"])
+                self.read_variants(f["variants"])
+
+    def read_variants(self, v):
+        """/variants: the order of the attribute names (the configuration), else by name."""
+        self.reference = text(v.attrs.get("reference", "base")) or "base"
+        if "names" in v.attrs:
+            names = v.attrs["names"]
+            names = [text(names)] if np.ndim(names) == 0 else [text(n) for n in names]
+        else:
+            names = sorted(v.keys())
+        for name in names:
+            g = v.get(name)
+            if not isinstance(g, h5py.Group):
+                continue
+            self.descriptions[name] = text(g.attrs.get("description", ""))
+            if "summary" in g:
+                self.variants[name] = read_summary(g["summary"])
+            if "paired" in g:
+                self.paired[name] = read_paired(g["paired"], self.path, name)
+
+    @property
+    def variant_names(self):
+        """Every variant with a summary or a paired comparison, in configuration order."""
+        return [n for n in self.descriptions if n in self.variants or n in self.paired]
 
     def date(self, day):
         return self.day0 + timedelta(days=int(day))
@@ -177,6 +201,26 @@ def read_summary(g):
         m = g["monthly"]
         s["monthly"] = {k: m[k][:] for k in m.keys()}
     return s
+
+
+PAIRED_COUNTS = ["n", "later", "earlier", "tied", "both_complete", "target_reference_only",
+                 "target_variant_only"]
+
+
+def read_paired(g, path, name):
+    """/variants/<name>/paired (docs/output.md): differences are variant minus reference."""
+    try:
+        p = {k: int(g.attrs[k]) for k in PAIRED_COUNTS}
+        p["diff_mean"] = float(g.attrs["diff_mean"])
+        for k in ["level_percent", "diff_quantile", "diff_ci_low", "diff_ci_high", "p_later",
+                  "p_target_difference"]:
+            p[k] = g[k][:]
+    except KeyError as e:
+        raise ReportError(f"{path}: /variants/{name}/paired lacks {e}") from None
+    if list(p["level_percent"]) != LEVELS:
+        raise ReportError(f"{path}: /variants/{name}/paired has levels "
+                          f"{list(p['level_percent'])}, expected {LEVELS}")
+    return p
 
 
 def day_quantiles(days, groups, ndays):
@@ -414,40 +458,128 @@ def fig_categories(r, out, made):
     save(fig, out, "category_completion.png", made)
 
 
+def days_text(v, none="–"):
+    """A signed number of days: +5, 0, -12 (one decimal when not whole)."""
+    if v is None or math.isnan(v):
+        return none
+    if v == 0:
+        return "0"
+    return f"{v:+.0f}" if float(v).is_integer() else f"{v:+.1f}"
+
+
+def paired_at(p, level, key="diff_quantile"):
+    return math.nan if p["both_complete"] == 0 else float(p[key][LEVELS.index(level)])
+
+
+def p_later_text(p, label="P(later) "):
+    est, lo, hi = p["p_later"]
+    return f"{label}{pct(est)} ({pct(lo)} – {pct(hi)})"
+
+
 def fig_variants(r, out, made):
-    if not r.variants:
+    names = r.variant_names
+    if not names:
         return
-    names = list(r.variants)
+    rows = [(r.reference, r.s)] + [(n, r.variants.get(n)) for n in names]
+    ny = len(rows)
     li = LEVELS.index(50)
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(FIGSIZE[0] + 2, max(3.0, 0.6 * len(names) + 2)),
-                                 gridspec_kw={"width_ratios": [3, 2]})
+    fig, (ax, bx, cx) = plt.subplots(
+        1, 3, sharey=True, figsize=(FIGSIZE[0] + 4, max(3.6, 0.7 * ny + 2.2)),
+        gridspec_kw={"width_ratios": [3, 2, 3]})
     beyond = r.horizon + timedelta(days=60)
-    for i, name in enumerate(names):
-        c = r.variants[name]["completion_day"]
-        y = len(names) - 1 - i
+    any_beyond = False
+    for i, (name, s) in enumerate(rows):
+        y = ny - 1 - i
+        if s is None:
+            ax.annotate("no summary in the file", xy=(0.02, y), xycoords=("axes fraction",
+                        "data"), va="center", fontsize=9, color="gray")
+            continue
+        c = s["completion_day"]
         med, lo, hi = (int(c[k][0, li]) for k in ["quantile", "ci_low", "ci_high"])
-        xs = [r.date(d) if d >= 0 else beyond for d in (lo if lo >= 0 else med, med, hi)]
-        ax.plot([xs[0], xs[2]], [y, y], color="tab:blue", linewidth=3)
-        ax.plot([xs[1]], [y], "o", color="black")
-        p = r.variants[name]["probability"]
-        bx.barh([y], [p["estimate"][0, 0]], color="tab:blue")
-        bx.errorbar([p["estimate"][0, 0]], [y],
-                    xerr=[[p["estimate"][0, 0] - p["clopper_pearson_low"][0, 0]],
-                          [p["clopper_pearson_high"][0, 0] - p["estimate"][0, 0]]],
-                    color="black", capsize=4)
+        lo = med if lo == NO_BOUND else lo
+        any_beyond |= min(med, lo, hi) < 0
+        xs = [r.date(d) if d >= 0 else beyond for d in (lo, med, hi)]
+        colour = "tab:gray" if i == 0 else "tab:blue"
+        ax.plot([xs[0], xs[2]], [y, y], color=colour, linewidth=3,
+                label="95 % interval of the median" if i == 0 else None)
+        ax.plot([xs[1]], [y], "o", color="black", label="median" if i == 0 else None)
+        p = s["probability"]
+        est = p["estimate"][0, 0]
+        bx.barh([y], [est], color=colour, height=0.5)
+        if not math.isnan(p["clopper_pearson_low"][0, 0]):
+            bx.errorbar([est], [y], xerr=[[est - p["clopper_pearson_low"][0, 0]],
+                                          [p["clopper_pearson_high"][0, 0] - est]],
+                        color="black", capsize=4)
+        bx.annotate(pct(est), xy=(min(est, 0.8) + 0.02, y + 0.28), fontsize=8)
     target_line(ax, r)
-    for a in (ax, bx):
-        a.set_yticks(range(len(names)))
-        a.set_yticklabels(list(reversed(names)))
+    if any_beyond:
+        ax.axvline(r.horizon, color="gray", linewidth=1)
+        ax.annotate(f"after the horizon\n({r.horizon.isoformat()}):\nnot done by then",
+                    xy=(r.horizon, ny - 0.45), xytext=(4, 0), textcoords="offset points",
+                    ha="left", va="top", fontsize=8, color="gray")
+        ax.set_xlim(right=beyond + timedelta(days=30))
+    ax.set_yticks(range(ny))
+    ax.set_yticklabels([f"{n} (reference)" if i == 0 else n
+                        for i, (n, _) in enumerate(rows)][::-1])
+    ax.set_ylim(-0.7, ny - 0.3)
     ax.set_title("Median completion with its 95 % interval")
-    ax.set_xlabel("date")
+    ax.set_xlabel("date every old case is decided or closed")
+    ax.set_ylabel("variant")
     date_axis(ax)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))  # the year on every tick
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8)
     bx.set_title(f"P(all decided by {r.target.isoformat()})")
     bx.set_xlabel("probability (95 % Clopper–Pearson interval)")
     bx.xaxis.set_major_formatter(PercentFormatter(1.0))
     bx.set_xlim(0, 1)
     bx.grid(True, axis="x", alpha=0.3)
+    fig_paired(r, cx, rows, ny)
     save(fig, out, "variants.png", made)
+
+
+def fig_paired(r, cx, rows, ny):
+    """Per variant the distribution of its completion day minus the reference's, over the
+    scenarios where both finish: 5–95 % whiskers, 25–75 % box, median with its interval."""
+    cx.axvline(0, color="black", linewidth=1)
+    labelled = False
+    for i, (name, _) in enumerate(rows):
+        y = ny - 1 - i
+        if i == 0:
+            cx.annotate("reference: differences are against it", xy=(0.02, y),
+                        xycoords=("axes fraction", "data"), va="center", fontsize=9,
+                        color="gray")
+            continue
+        p = r.paired.get(name)
+        if p is None or p["both_complete"] == 0:
+            why = "no paired comparison in the file" if p is None else \
+                "no scenario in which both finish"
+            cx.annotate(why, xy=(0.02, y), xycoords=("axes fraction", "data"), va="center",
+                        fontsize=9, color="gray")
+            continue
+        q = {lv: paired_at(p, lv) for lv in (5, 25, 50, 75, 95)}
+        cx.plot([q[5], q[95]], [y, y], color="tab:orange", linewidth=1.5,
+                label=None if labelled else "5–95 % of scenarios")
+        width = max(q[75] - q[25], 0.3)  # a box of one day stays visible
+        cx.add_patch(plt.Rectangle(((q[25] + q[75] - width) / 2, y - 0.18), width, 0.36,
+                                   color="tab:orange", alpha=0.5,
+                                   label=None if labelled else "25–75 %"))
+        lo, hi = paired_at(p, 50, "diff_ci_low"), paired_at(p, 50, "diff_ci_high")
+        if not (math.isnan(lo) or math.isnan(hi)):
+            cx.plot([lo, hi], [y - 0.26, y - 0.26], color="black", linewidth=2,
+                    label=None if labelled else "95 % interval of the median")
+        cx.plot([q[50]], [y], "D", color="black", markersize=6,
+                label=None if labelled else "median")
+        cx.annotate(f"{p_later_text(p)}; median {days_text(q[50])} d",
+                    xy=(0.02, y + 0.3), xycoords=("axes fraction", "data"), fontsize=8)
+        labelled = True
+    cx.set_title(f"Paired: completion day minus {r.reference}")
+    cx.set_xlabel(f"days later than {r.reference} (negative: earlier)")
+    cx.grid(True, axis="x", alpha=0.3)
+    lo, hi = cx.get_xlim()
+    span = max(abs(lo), abs(hi), 1)
+    cx.set_xlim(min(lo, -0.1 * span) - 0.05 * span, max(hi, 0.1 * span) + 0.05 * span)
+    if labelled:
+        cx.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8)
 
 
 # ---- the Markdown report ------------------------------------------------------------------------
@@ -463,8 +595,64 @@ CAPTIONS = {
     "grant_rate_fan.png": "Grants among the month's first decisions.",
     "category_completion.png": "Completion per category: 5–95 % range, 25–75 % range and "
                                "median.",
-    "variants.png": "Policy variants on the same scenarios.",
+    "variants.png": "Policy variants on the same scenarios: median completion, P(target) and "
+                    "the paired completion-day difference against the reference.",
 }
+
+
+def variants_markdown(r):
+    ref = r.reference
+    li = LEVELS.index(50)
+    lines = ["", "## Variants", "",
+             f"Each variant is simulated on the same scenarios as {ref} (the configuration "
+             "without overrides), with the same random numbers, so a scenario's difference is "
+             "the effect of the policy alone.", ""]
+    described = [(n, r.descriptions[n]) for n in r.variant_names if r.descriptions.get(n)]
+    for name, d in described:
+        lines.append(f"- **{name}**: {d}")
+    if described:
+        lines.append("")
+    lines += [f"| variant | median completion | 95 % interval | P(all decided by {r.target}) "
+              "(Clopper–Pearson 95 %) |", "|---|---|---|---|"]
+    for name, v in [(ref, r.s)] + [(n, r.variants.get(n)) for n in r.variant_names]:
+        label = f"{name} (reference)" if v is r.s else name
+        if v is None:
+            lines.append(f"| {label} | no summary in the file | | |")
+            continue
+        vc, vp = v["completion_day"], v["probability"]
+        lines.append(f"| {label} | {r.day_text(vc['quantile'][0, li])} | "
+                     f"{r.day_text(vc['ci_low'][0, li])} – "
+                     f"{r.day_text(vc['ci_high'][0, li])} | {pct(vp['estimate'][0, 0])} "
+                     f"({pct(vp['clopper_pearson_low'][0, 0])} – "
+                     f"{pct(vp['clopper_pearson_high'][0, 0])}) |")
+    lines += ["", f"Paired with {ref}, scenario by scenario: completion day of the variant "
+              f"minus that of {ref} in days (over the scenarios in which both finish by "
+              f"{r.horizon}), and the change in P(all decided by {r.target}) in percentage "
+              "points.", "",
+              "| variant | later / earlier / tied | P(later) (Wilson 95 %) | both finish | "
+              "median difference (95 % interval) | 5 % – 95 % | P(target) difference "
+              "(Agresti–Min 95 %) |", "|---|---|---|---|---|---|---|"]
+    for name in r.variant_names:
+        p = r.paired.get(name)
+        if p is None:
+            lines.append(f"| {name} | no paired comparison in the file | | | | | |")
+            continue
+        d = p["p_target_difference"]
+        lines.append(
+            f"| {name} | {p['later']} / {p['earlier']} / {p['tied']} | {p_later_text(p, '')} | "
+            f"{p['both_complete']} | {days_text(paired_at(p, 50))} days "
+            f"({days_text(paired_at(p, 50, 'diff_ci_low'), 'open')} to "
+            f"{days_text(paired_at(p, 50, 'diff_ci_high'), 'open')}) | "
+            f"{days_text(paired_at(p, 5))} to {days_text(paired_at(p, 95))} | "
+            f"{points(d[0])} ({points(d[1])} to {points(d[2])}) |")
+    lines += ["", "Tied: the same completion day, or neither finishes by the horizon. The "
+              "interval of the median difference is the order-statistic interval of the file's "
+              "rule (\"open\": too few scenarios to bound that side).", ""]
+    return lines
+
+
+def points(x):
+    return "n/a" if x is None or math.isnan(x) else f"{100 * x:+.1f} pp"
 
 
 def markdown(r, made):
@@ -511,17 +699,8 @@ def markdown(r, made):
             lines.append(f"| {name} | {r.day_text(q[i5])} | {r.day_text(q[i50])} | "
                          f"{r.day_text(cat['ci_low'][0, ci, i50])} – "
                          f"{r.day_text(cat['ci_high'][0, ci, i50])} | {r.day_text(q[i95])} |")
-    if r.variants:
-        lines += ["", "## Variants", "", "| variant | median completion | 95 % interval | "
-                  f"P(all decided by {r.target}) |", "|---|---|---|---|"]
-        for name, v in r.variants.items():
-            vc, vp = v["completion_day"], v["probability"]
-            li = LEVELS.index(50)
-            lines.append(f"| {name} | {r.day_text(vc['quantile'][0, li])} | "
-                         f"{r.day_text(vc['ci_low'][0, li])} – "
-                         f"{r.day_text(vc['ci_high'][0, li])} | {pct(vp['estimate'][0, 0])} "
-                         f"({pct(vp['clopper_pearson_low'][0, 0])} – "
-                         f"{pct(vp['clopper_pearson_high'][0, 0])}) |")
+    if r.variant_names:
+        lines += variants_markdown(r)
     lines += ["", "## Figures", ""]
     for name in made:
         lines += [f"![{CAPTIONS.get(name, name)}]({name})", "", f"*{CAPTIONS.get(name, name)}*",

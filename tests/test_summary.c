@@ -546,6 +546,138 @@ static void test_read_errors(void **state)
     assert_int_equal(open_ids(), ids);
 }
 
+/* Replaces the attribute names of /variants by variable-length strings, as h5py writes a
+ * list of str. */
+static void set_vlen_names(const char *path, const char *const *names, int n)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t v = H5Gopen2(f, "/variants", H5P_DEFAULT);
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hsize_t dims = (hsize_t)n;
+    hid_t sp = H5Screate_simple(1, &dims, NULL);
+    if (H5Aexists(v, "names") > 0)
+        H5Adelete(v, "names");
+    hid_t a = H5Acreate2(v, "names", t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0 && H5Awrite(a, t, names) >= 0);
+    H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
+    H5Gclose(v);
+    H5Fclose(f);
+}
+
+static void test_variants_read(void **state)
+{
+    fixture *fx = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/variants.h5", fx->dir);
+    write_results(fx->cal, path, true, false);
+    add_known_variants(path, true);
+    ssize_t ids = open_ids();
+    bmc_h5read *r = NULL;
+    bmc_err err;
+    assert_int_equal(bmc_h5read_open(path, &r, &err), BMC_OK);
+    const bmc_h5read_info *in = bmc_h5read_get_info(r);
+    /* configuration order, not the order of the names */
+    assert_int_equal(in->n_variants, 2);
+    assert_int_equal(in->n_variants_skipped, 0);
+    assert_string_equal(in->variants[0], "slower");
+    assert_string_equal(in->variants[1], "mixed");
+    assert_string_equal(in->reference, "base");
+
+    bmc_h5read_paired_info p;
+    assert_int_equal(bmc_h5read_paired(r, "mixed", &p, &err), BMC_OK);
+    assert_true(p.present);
+    assert_int_equal(p.n, NS);
+    assert_int_equal(p.later, 2);
+    assert_int_equal(p.earlier, 6);
+    assert_int_equal(p.tied, 2);
+    assert_int_equal(p.both_complete, 7);
+    assert_int_equal(p.target_reference_only, 0);
+    assert_int_equal(p.target_variant_only, 1);
+    assert_near(p.diff_mean, -29.0 / 7, 1e-12);
+    /* differences sorted: -11 -9 -5 -4 -2 0 +2; ranks ceil(7 p) 1 1 2 4 6 6 7 7 */
+    static const double q[BMC_SUM_N_LEVELS] = {-11, -11, -9, -4, 0, 0, 2, 2};
+    for (int l = 0; l < BMC_SUM_N_LEVELS; l++) {
+        assert_int_equal(p.level_percent[l], bmc_summary_levels[l]);
+        assert_near(p.diff_quantile[l], q[l], 0);
+    }
+    assert_near(p.diff_ci_low[3], -11, 0); /* ranks 1 and 7 for the median of 7 */
+    assert_near(p.diff_ci_high[3], 2, 0);
+    assert_true(isnan(p.diff_ci_high[7])); /* open above */
+    assert_near(p.p_later[0], 0.2, 1e-15);
+    assert_true(p.p_later[1] < 0.2 && p.p_later[2] > 0.2);
+    assert_near(p.p_target_difference[0], 0.1, 1e-15);
+    assert_true(p.p_target_difference[1] < 0 && p.p_target_difference[2] > 0.1);
+    assert_int_equal(open_ids(), ids + 1); /* only the file */
+
+    bmc_h5read_close(r);
+
+    /* no paired group: absent, not an error; nor is a variant that is not there */
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(H5Ldelete(f, "/variants/slower/paired", H5P_DEFAULT) >= 0);
+    assert_true(H5Ldelete(f, "/variants/mixed/paired/p_later", H5P_DEFAULT) >= 0);
+    H5Fclose(f);
+    assert_int_equal(bmc_h5read_open(path, &r, &err), BMC_OK);
+    assert_int_equal(bmc_h5read_paired(r, "slower", &p, &err), BMC_OK);
+    assert_false(p.present);
+    assert_int_equal(bmc_h5read_paired(r, "elsewhere", &p, &err), BMC_OK);
+    assert_false(p.present);
+    /* malformed: an error naming the file and the dataset */
+    assert_int_equal(bmc_h5read_paired(r, "mixed", &p, &err), BMC_EIO);
+    assert_false(p.present);
+    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.msg, "/variants/mixed/paired/p_later"));
+    assert_int_equal(bmc_h5read_paired(r, "../x", &p, &err), BMC_EIO);
+    bmc_h5read_close(r);
+    assert_int_equal(open_ids(), ids);
+
+    /* names as variable-length strings (h5py); names that cannot be groups are left out */
+    static const char *const vnames[] = {"mixed", "a/b", "", "slower"};
+    set_vlen_names(path, vnames, 4);
+    assert_int_equal(bmc_h5read_open(path, &r, &err), BMC_OK);
+    in = bmc_h5read_get_info(r);
+    assert_int_equal(in->n_variants, 2);
+    assert_int_equal(in->n_variants_skipped, 2);
+    assert_string_equal(in->variants[0], "mixed");
+    assert_string_equal(in->variants[1], "slower");
+    bmc_h5read_close(r);
+
+    /* without names: the groups by name */
+    f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t v = H5Gopen2(f, "/variants", H5P_DEFAULT);
+    assert_true(H5Adelete(v, "names") >= 0);
+    assert_true(H5Adelete(v, "reference") >= 0);
+    H5Gclose(v);
+    H5Fclose(f);
+    assert_int_equal(bmc_h5read_open(path, &r, &err), BMC_OK);
+    in = bmc_h5read_get_info(r);
+    assert_int_equal(in->n_variants, 2);
+    assert_string_equal(in->variants[0], "mixed");
+    assert_string_equal(in->variants[1], "slower");
+    assert_string_equal(in->reference, "base");
+    bmc_h5read_close(r);
+
+    /* names that is not text: refused with the file named */
+    f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    v = H5Gopen2(f, "/variants", H5P_DEFAULT);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(v, "names", H5T_STD_I32LE, sp, H5P_DEFAULT, H5P_DEFAULT);
+    int one = 1;
+    assert_true(a >= 0 && H5Awrite(a, H5T_NATIVE_INT, &one) >= 0);
+    H5Aclose(a);
+    H5Sclose(sp);
+    H5Gclose(v);
+    H5Fclose(f);
+    assert_int_equal(bmc_h5read_open(path, &r, &err), BMC_EIO);
+    assert_null(r);
+    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.msg, "names of /variants"));
+    assert_int_equal(open_ids(), ids);
+}
+
 /* A failed summary write (here: the group exists) leaves the file uncommittable, and the
  * temporary file goes away. */
 static void test_failed_summary_write(void **state)
@@ -588,6 +720,7 @@ int main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test_setup_teardown(test_file_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_variants_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_summary_write, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
-/* `backlogmc summary` end to end: the table of a known file against a golden file (set
- * BACKLOGMC_UPDATE_GOLDEN=1 to rewrite it after a deliberate change), the same table when
- * /summary has to be computed from /scenarios, and one clear line and exit code 4 for
- * files it must refuse. */
+/* `backlogmc summary` end to end: the tables of a known file, without and with two policy
+ * variants, against golden files (set BACKLOGMC_UPDATE_GOLDEN=1 to rewrite them after a
+ * deliberate change), the same tables when /summary has to be computed from /scenarios,
+ * variants that cannot be read reported without failing, and one clear line and exit code 4
+ * for files it must refuse. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
@@ -24,6 +25,7 @@
 #include "summary_known.h"
 
 #define GOLDEN "tests/data/summary/known.txt"
+#define GOLDEN_VARIANTS "tests/data/summary/known-variants.txt"
 
 static char tmpdir[64];
 static bmc_calendar *cal;
@@ -103,46 +105,51 @@ static void set_attr_string(hid_t obj, const char *name, const char *value)
     H5Tclose(t);
 }
 
-/* The known file with fixed provenance, one variant whose completion is 5 days later and one
- * that cannot be read. */
-static void make_known(const char *name, bool with_summary)
+enum known_variants {
+    NO_VARIANTS,
+    VARIANTS,        /* "slower" and "mixed", listed in the attribute names */
+    VARIANTS_ODD,    /* the same without names, one that cannot be read, one malformed */
+};
+
+/* The known file with fixed provenance and the variants asked for. */
+static void make_known(const char *name, bool with_summary, enum known_variants variants)
 {
     char path[128];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     write_results(cal, path, with_summary, false);
+    if (variants != NO_VARIANTS)
+        add_known_variants(path, variants == VARIANTS);
     hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     assert_true(f >= 0);
     set_attr_string(f, "created", "2026-01-02T03:04:05Z");
     set_attr_string(f, "git_commit", "0123abc");
     set_attr_string(f, "engine_version", "9.9.9");
-    bmc_layout l = make_layout(false);
-    bmc_summary *s = new_summary(&l);
-    bmc_result_block *b = known_block_shifted(&l, 5);
-    bmc_err err;
-    assert_int_equal(bmc_summary_add_block(s, b, &err), BMC_OK);
-    hid_t v = H5Gcreate2(f, "variants", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    hid_t g = H5Gcreate2(v, "later", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    assert_int_equal(bmc_summary_write(s, g, "summary", &err), BMC_OK);
-    H5Gclose(g);
-    /* a variant in a layout this engine cannot read: reported, not fatal */
-    g = H5Gcreate2(v, "unknown", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    H5Gclose(g);
-    H5Gclose(v);
+    if (variants == VARIANTS_ODD) {
+        /* a variant in a layout this engine cannot read, without a paired comparison */
+        hid_t g = H5Gcreate2(f, "/variants/unknown", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Gclose(g);
+        /* counts that do not add up */
+        g = H5Gopen2(f, "/variants/slower/paired", H5P_DEFAULT);
+        int64_t later = 9;
+        hid_t a = H5Aopen(g, "later", H5P_DEFAULT);
+        assert_true(H5Awrite(a, H5T_NATIVE_INT64, &later) >= 0);
+        H5Aclose(a);
+        H5Gclose(g);
+    }
     H5Fclose(f);
-    bmc_result_block_free(b);
-    bmc_summary_free(s);
 }
 
-static void test_known_table(void **state)
+/* summary of name against the golden file, or rewrites it */
+static void check_golden(const char *name, const char *golden_rel)
 {
-    (void)state;
-    make_known("known.h5", true);
-    assert_int_equal(bmc("summary known.h5"), 0);
-    char *out = slurp_tmp("out"), golden[512];
+    char args[256], golden[512];
+    snprintf(args, sizeof args, "summary %s", name);
+    assert_int_equal(bmc(args), 0);
+    char *out = slurp_tmp("out");
     char *err = slurp_tmp("err");
     assert_string_equal(err, "");
     free(err);
-    snprintf(golden, sizeof golden, "%s/%s", source_dir(), GOLDEN);
+    snprintf(golden, sizeof golden, "%s/%s", source_dir(), golden_rel);
     const char *update = getenv("BACKLOGMC_UPDATE_GOLDEN");
     if (update && *update == '1') {
         FILE *f = fopen(golden, "wb");
@@ -157,6 +164,67 @@ static void test_known_table(void **state)
     free(out);
 }
 
+static void test_known_table(void **state)
+{
+    (void)state;
+    make_known("known.h5", true, NO_VARIANTS);
+    check_golden("known.h5", GOLDEN);
+    char *out = slurp_tmp("out");
+    assert_null(strstr(out, "ariant"));
+    free(out);
+}
+
+static void test_variants_table(void **state)
+{
+    (void)state;
+    make_known("known.h5", true, VARIANTS);
+    check_golden("known.h5", GOLDEN_VARIANTS);
+    /* everything above the variants is the table of the file without them */
+    char *out = slurp_tmp("out"), path[512];
+    snprintf(path, sizeof path, "%s/%s", source_dir(), GOLDEN);
+    char *plain = slurp(path);
+    assert_non_null(plain);
+    assert_true(strlen(out) > strlen(plain));
+    assert_memory_equal(out, plain, strlen(plain));
+    assert_string_equal(out + strlen(plain), strstr(out, "\nVariants: median"));
+    /* configuration order: slower before mixed in every table */
+    const char *a = out;
+    for (int table = 0; table < 4; table++) {
+        const char *slower = strstr(a, "\n  slower "), *mixed = strstr(a, "\n  mixed ");
+        assert_non_null(slower);
+        assert_non_null(mixed);
+        assert_true(slower < mixed);
+        a = mixed + 1;
+    }
+    assert_null(strstr(a, "\n  slower "));
+    free(plain);
+    free(out);
+}
+
+/* No attribute names: the groups by name. A variant without anything is reported, and so is
+ * a paired comparison whose counts do not add up; the rest is still printed. */
+static void test_variants_unreadable(void **state)
+{
+    (void)state;
+    make_known("odd.h5", true, VARIANTS_ODD);
+    assert_int_equal(bmc("summary odd.h5"), 0);
+    char *out = slurp_tmp("out"), *err = slurp_tmp("err");
+    assert_string_equal(err, "");
+    const char *mixed = strstr(out, "\n  mixed "), *slower = strstr(out, "\n  slower ");
+    assert_non_null(mixed);
+    assert_true(mixed < slower); /* by name */
+    assert_non_null(strstr(out, "  variant not summarised: odd.h5: no /variants/unknown/"
+                                "scenarios\n"));
+    assert_non_null(strstr(out, "  unknown                  no paired comparison in the file"));
+    assert_non_null(strstr(out, "  slower                   no paired comparison in the file"));
+    assert_non_null(strstr(out, "  paired comparison not read: odd.h5: /variants/slower/"
+                                "paired: the counts do not add up"));
+    /* mixed is whole */
+    assert_non_null(strstr(out, "\n  mixed                            2        6        2"));
+    free(out);
+    free(err);
+}
+
 /* Drops the "source" line, the one line that says where the numbers came from. */
 static void drop_source_line(char *s)
 {
@@ -169,8 +237,8 @@ static void drop_source_line(char *s)
 static void test_computed_when_missing(void **state)
 {
     (void)state;
-    make_known("with.h5", true);
-    make_known("without.h5", false);
+    make_known("with.h5", true, VARIANTS);
+    make_known("without.h5", false, VARIANTS);
     assert_int_equal(bmc("summary with.h5"), 0);
     char *with = slurp_tmp("out");
     assert_int_equal(bmc("summary without.h5"), 0);
@@ -178,9 +246,7 @@ static void test_computed_when_missing(void **state)
     assert_non_null(strstr(without, "computed from /scenarios"));
     drop_source_line(with);
     drop_source_line(without);
-    /* the note on the unreadable variant names the file */
-    *strstr(with, "  variant not summarised") = '\0';
-    *strstr(without, "  variant not summarised") = '\0';
+    assert_non_null(strstr(with, "Variants against base"));
     char *a = strchr(with, '\n'), *b = strchr(without, '\n'); /* the first line names the file */
     assert_string_equal(a, b);
     free(with);
@@ -218,7 +284,7 @@ static void test_refusals(void **state)
     H5Fclose(h);
     assert_refused("summary other.h5", 4, "not a backlogmc results file");
     /* a later schema */
-    make_known("v2.h5", true);
+    make_known("v2.h5", true, NO_VARIANTS);
     snprintf(path, sizeof path, "%s/v2.h5", tmpdir);
     h = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     int32_t two = 2;
@@ -238,6 +304,8 @@ int main(void)
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_table),
+        cmocka_unit_test(test_variants_table),
+        cmocka_unit_test(test_variants_unreadable),
         cmocka_unit_test(test_computed_when_missing),
         cmocka_unit_test(test_refusals),
     };
