@@ -14,6 +14,7 @@
 
 #define FILE_MAGIC "BMCCKPT1"
 #define RECORD_MAGIC "BMCROWS1"
+#define SNAPSHOT_MAGIC "BMCSUMS1"
 #define ENDIAN_MARK UINT64_C(0x0102030405060708)
 
 /* Every field is 8 bytes wide (or a multiple): no padding, the same bytes on disk as in
@@ -331,18 +332,45 @@ static uint64_t record_bytes(bmc_result_block *const *b, int n_sets, int rows)
     return bytes;
 }
 
-int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layouts, int n_sets,
-                               bmc_checkpoint_sets_fn fn, void *ctx, int64_t *rows,
-                               bmc_err *err)
+/* Reads a whole payload of `bytes` into *buf (grown as needed), hashing it.
+ * 1 = read, 0 = torn, -1 = error or out of memory. */
+static int read_blob(int fd, uint64_t bytes, void **buf, size_t *cap, hasher *s)
 {
-    *rows = 0;
-    if (c->replayed)
-        return bmc_fail(err, BMC_EINTERNAL, "checkpoint %s replayed twice", c->path);
-    if (n_sets < 1 || n_sets > BMC_CHECKPOINT_MAX_SETS)
-        return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets", n_sets);
-    c->replayed = true;
+    if (bytes > ((uint64_t)1 << 40))
+        return 0;
+    if (bytes > *cap) {
+        void *p = realloc(*buf, (size_t)bytes);
+        if (!p)
+            return -1;
+        *buf = p;
+        *cap = (size_t)bytes;
+    }
+    int r = read_all(fd, *buf, (size_t)bytes);
+    if (r > 0)
+        hash_bytes(s, *buf, (size_t)bytes);
+    return r;
+}
+
+/* Where the records end and, when wanted, where the last snapshot ends: one pass over the
+ * file that checks every record's hash without using it. */
+typedef struct scan {
+    off_t end;            /* of the last whole record */
+    int64_t rows;
+    off_t snap_end;       /* of the last whole snapshot (the header end when none) */
+    int64_t snap_rows;
+} scan;
+
+static int scan_records(bmc_checkpoint *c, const bmc_layout *const *layouts, int n_sets,
+                        scan *sc, bmc_err *err)
+{
     bmc_result_block *b[BMC_CHECKPOINT_MAX_SETS] = {NULL};
+    sc->end = sc->snap_end = (off_t)sizeof c->header;
+    sc->rows = sc->snap_rows = 0;
+    void *buf = NULL;
+    size_t cap = 0;
     int rc = BMC_OK;
+    if (lseek(c->fd, sc->end, SEEK_SET) < 0)
+        return io_fail(c, err, "cannot read it");
     for (;;) {
         record_header r;
         int got = read_all(c->fd, &r, sizeof r);
@@ -350,38 +378,228 @@ int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layou
             rc = io_fail(c, err, "cannot read it");
             break;
         }
-        if (got == 0 || memcmp(r.magic, RECORD_MAGIC, 8) != 0 || r.first != c->rows ||
-            r.rows <= 0 || r.rows > c->header.n_scenarios - c->rows || r.rows > (1 << 30))
+        bool rows = got > 0 && !memcmp(r.magic, RECORD_MAGIC, 8);
+        bool snap = got > 0 && !memcmp(r.magic, SNAPSHOT_MAGIC, 8);
+        if (!(rows || snap) || r.first != sc->rows ||
+            (rows && (r.rows <= 0 || r.rows > c->header.n_scenarios - sc->rows)) ||
+            (snap && r.rows != 0))
             break;
-        if (blocks_for(b, layouts, n_sets, (int)r.rows) != BMC_OK) {
-            rc = bmc_fail(err, BMC_ENOMEM, "out of memory replaying checkpoint %s", c->path);
+        hasher h = {HASH_SEED};
+        hash_bytes(&h, &r, offsetof(record_header, hash));
+        /* rows are hashed column by column, as they were appended */
+        if (rows && blocks_for(b, layouts, n_sets, (int)r.rows) != BMC_OK) {
+            rc = bmc_fail(err, BMC_ENOMEM, "out of memory reading checkpoint %s", c->path);
             break;
         }
-        if (record_bytes(b, n_sets, (int)r.rows) != r.bytes)
+        if (rows && record_bytes(b, n_sets, (int)r.rows) != r.bytes)
             break;
-        hasher s = {HASH_SEED};
-        hash_bytes(&s, &r, offsetof(record_header, hash));
-        got = read_payload(c->fd, b, n_sets, (int)r.rows, &s);
+        got = rows ? read_payload(c->fd, b, n_sets, (int)r.rows, &h)
+                   : read_blob(c->fd, r.bytes, &buf, &cap, &h);
         if (got < 0) {
             rc = io_fail(c, err, "cannot read it");
             break;
         }
-        if (got == 0 || hash_final(&s) != r.hash)
+        if (got == 0 || hash_final(&h) != r.hash)
             break;
+        sc->end += (off_t)(sizeof r + r.bytes);
+        sc->rows += r.rows;
+        if (snap) {
+            sc->snap_end = sc->end;
+            sc->snap_rows = sc->rows;
+        }
+    }
+    free(buf);
+    for (int k = 0; k < n_sets; k++)
+        bmc_result_block_free(b[k]);
+    return rc;
+}
+
+/* Snapshot payload, per set: the number of counts, then the counts with every run of zeros
+ * written as one negative number, minus its length (counts are never negative). */
+static int decode_snapshot(const int64_t *w, size_t nw, int n_sets,
+                           bmc_checkpoint_restore_fn restore, void *ctx, bmc_err *err)
+{
+    size_t at = 0;
+    int64_t *counts = NULL;
+    int rc = BMC_OK;
+    for (int k = 0; k < n_sets && rc == BMC_OK; k++) {
+        if (at >= nw || w[at] < 0) {
+            rc = bmc_fail(err, BMC_EIO, "checkpoint snapshot is malformed");
+            break;
+        }
+        size_t n = (size_t)w[at++];
+        int64_t *p = realloc(counts, (n ? n : 1) * sizeof *p);
+        if (!p) {
+            rc = bmc_fail(err, BMC_ENOMEM, "out of memory restoring a checkpoint");
+            break;
+        }
+        counts = p;
+        size_t filled = 0;
+        while (filled < n && at < nw) {
+            int64_t v = w[at++];
+            if (v >= 0) {
+                counts[filled++] = v;
+                continue;
+            }
+            if ((uint64_t)(-v) > n - filled)
+                break;
+            memset(counts + filled, 0, (size_t)(-v) * sizeof *counts);
+            filled += (size_t)(-v);
+        }
+        if (filled != n)
+            rc = bmc_fail(err, BMC_EIO, "checkpoint snapshot is malformed");
+        else
+            rc = restore(ctx, k, counts, n, err);
+    }
+    free(counts);
+    return rc;
+}
+
+static int read_snapshot(bmc_checkpoint *c, int n_sets, bmc_checkpoint_restore_fn restore,
+                         void *ctx, bmc_err *err)
+{
+    record_header r;
+    void *buf = NULL;
+    size_t cap = 0;
+    hasher h = {HASH_SEED};
+    int rc = BMC_OK;
+    if (read_all(c->fd, &r, sizeof r) <= 0 || read_blob(c->fd, r.bytes, &buf, &cap, &h) <= 0)
+        rc = io_fail(c, err, "cannot read its snapshot");
+    else
+        rc = decode_snapshot(buf, (size_t)(r.bytes / sizeof(int64_t)), n_sets, restore, ctx,
+                             err);
+    free(buf);
+    return rc;
+}
+
+int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layouts, int n_sets,
+                               bmc_checkpoint_sets_fn fn, bmc_checkpoint_restore_fn restore,
+                               void *ctx, int64_t *rows, bmc_err *err)
+{
+    *rows = 0;
+    if (c->replayed)
+        return bmc_fail(err, BMC_EINTERNAL, "checkpoint %s replayed twice", c->path);
+    if (n_sets < 1 || n_sets > BMC_CHECKPOINT_MAX_SETS)
+        return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets", n_sets);
+    c->replayed = true;
+    scan sc;
+    int rc = scan_records(c, layouts, n_sets, &sc, err);
+    if (rc != BMC_OK)
+        return rc;
+    /* with snapshots, the run continues from the last one (rows after it are redone) */
+    int64_t upto = restore ? sc.snap_rows : sc.rows;
+    off_t cut = restore ? sc.snap_end : sc.end;
+    if (lseek(c->fd, (off_t)sizeof c->header, SEEK_SET) < 0)
+        return io_fail(c, err, "cannot read it");
+    bmc_result_block *b[BMC_CHECKPOINT_MAX_SETS] = {NULL};
+    while (rc == BMC_OK && c->rows < upto) {
+        record_header r;
+        if (read_all(c->fd, &r, sizeof r) <= 0) {
+            rc = io_fail(c, err, "cannot read it");
+            break;
+        }
+        if (!memcmp(r.magic, SNAPSHOT_MAGIC, 8)) { /* an earlier snapshot: superseded */
+            if (lseek(c->fd, (off_t)r.bytes, SEEK_CUR) < 0)
+                rc = io_fail(c, err, "cannot read it");
+            continue;
+        }
+        if (blocks_for(b, layouts, n_sets, (int)r.rows) != BMC_OK) {
+            rc = bmc_fail(err, BMC_ENOMEM, "out of memory replaying checkpoint %s", c->path);
+            break;
+        }
+        hasher s = {HASH_SEED};
+        if (record_bytes(b, n_sets, (int)r.rows) != r.bytes ||
+            read_payload(c->fd, b, n_sets, (int)r.rows, &s) <= 0) {
+            rc = bmc_fail(err, BMC_EIO, "checkpoint %s changed while it was read", c->path);
+            break;
+        }
         for (int k = 0; k < n_sets; k++)
             b[k]->first_scenario = r.first;
         rc = fn(ctx, (const bmc_result_block *const *)b, n_sets, err);
-        if (rc != BMC_OK)
-            break;
-        c->rows += r.rows;
-        c->end += (off_t)(sizeof r + r.bytes);
+        if (rc == BMC_OK)
+            c->rows += r.rows;
     }
     for (int k = 0; k < n_sets; k++)
         bmc_result_block_free(b[k]);
-    /* drop a torn tail so that appends continue the valid records */
+    /* the snapshot of the replayed rows comes right after them (or there is none: 0 rows) */
+    if (rc == BMC_OK && restore && upto > 0) {
+        off_t at = lseek(c->fd, 0, SEEK_CUR);
+        record_header r;
+        while (rc == BMC_OK && at < cut && read_all(c->fd, &r, sizeof r) > 0 &&
+               at + (off_t)(sizeof r + r.bytes) < cut) { /* an earlier snapshot at the same row */
+            at += (off_t)(sizeof r + r.bytes);
+            if (lseek(c->fd, at, SEEK_SET) < 0)
+                rc = io_fail(c, err, "cannot read it");
+        }
+        if (rc == BMC_OK && lseek(c->fd, at, SEEK_SET) < 0)
+            rc = io_fail(c, err, "cannot read it");
+        if (rc == BMC_OK)
+            rc = read_snapshot(c, n_sets, restore, ctx, err);
+    }
+    c->end = cut;
+    /* drop what comes after: appends continue the valid records */
     if (rc == BMC_OK && (ftruncate(c->fd, c->end) < 0 || lseek(c->fd, c->end, SEEK_SET) < 0))
         rc = io_fail(c, err, "cannot cut a torn record");
     *rows = c->rows;
+    return rc;
+}
+
+static void put_word(int64_t **w, size_t *n, size_t *cap, int64_t v, bool *oom)
+{
+    if (*oom)
+        return;
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 4096;
+        int64_t *p = realloc(*w, nc * sizeof *p);
+        if (!p) {
+            *oom = true;
+            return;
+        }
+        *w = p;
+        *cap = nc;
+    }
+    (*w)[(*n)++] = v;
+}
+
+int bmc_checkpoint_append_snapshot(bmc_checkpoint *c, const int64_t *const *counts,
+                                   const size_t *n_counts, int n_sets, bmc_err *err)
+{
+    int64_t *w = NULL;
+    size_t n = 0, cap = 0;
+    bool oom = false;
+    for (int k = 0; k < n_sets; k++) {
+        put_word(&w, &n, &cap, (int64_t)n_counts[k], &oom);
+        for (size_t i = 0; i < n_counts[k];) {
+            size_t z = 0;
+            while (i + z < n_counts[k] && counts[k][i + z] == 0)
+                z++;
+            if (z > 0) {
+                put_word(&w, &n, &cap, -(int64_t)z, &oom);
+                i += z;
+            } else {
+                put_word(&w, &n, &cap, counts[k][i++], &oom);
+            }
+        }
+    }
+    if (oom) {
+        free(w);
+        return bmc_fail(err, BMC_ENOMEM, "out of memory for a checkpoint snapshot");
+    }
+    record_header r;
+    memcpy(r.magic, SNAPSHOT_MAGIC, 8);
+    r.first = c->rows;
+    r.rows = 0;
+    r.bytes = n * sizeof *w;
+    hasher s = {HASH_SEED};
+    hash_bytes(&s, &r, offsetof(record_header, hash));
+    hash_bytes(&s, w, (size_t)r.bytes);
+    r.hash = hash_final(&s);
+    int rc = BMC_OK;
+    if (write_all(c->fd, &r, sizeof r) < 0 || write_all(c->fd, w, (size_t)r.bytes) < 0)
+        rc = io_fail(c, err, "cannot append");
+    else
+        c->end += (off_t)(sizeof r + r.bytes);
+    free(w);
     return rc;
 }
 
@@ -401,7 +619,7 @@ int bmc_checkpoint_replay(bmc_checkpoint *c, const bmc_layout *layout, bmc_check
                           void *ctx, int64_t *rows, bmc_err *err)
 {
     one_set o = {fn, ctx};
-    return bmc_checkpoint_replay_sets(c, &layout, 1, call_one_set, &o, rows, err);
+    return bmc_checkpoint_replay_sets(c, &layout, 1, call_one_set, NULL, &o, rows, err);
 }
 
 int bmc_checkpoint_append_sets(bmc_checkpoint *c, const bmc_result_block *const *b, int n_sets,

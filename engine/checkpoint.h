@@ -2,6 +2,7 @@
 #define BACKLOGMC_CHECKPOINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "results.h"
@@ -63,9 +64,19 @@ int bmc_checkpoint_append(bmc_checkpoint *c, const bmc_result_block *b, bmc_err 
 #define BMC_CHECKPOINT_MAX_SETS 64
 typedef int (*bmc_checkpoint_sets_fn)(void *ctx, const bmc_result_block *const *b, int n_sets,
                                       bmc_err *err);
+/* restore (may be NULL) receives the counts of each set from the last snapshot; with it the
+ * replay stops at that snapshot and drops the rows after it, which the resumed run
+ * simulates again. */
+typedef int (*bmc_checkpoint_restore_fn)(void *ctx, int set, const int64_t *counts, size_t n,
+                                         bmc_err *err);
 int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layouts, int n_sets,
-                               bmc_checkpoint_sets_fn fn, void *ctx, int64_t *rows,
-                               bmc_err *err);
+                               bmc_checkpoint_sets_fn fn, bmc_checkpoint_restore_fn restore,
+                               void *ctx, int64_t *rows, bmc_err *err);
+/* A snapshot of state that the rows alone cannot rebuild (the run's summaries, whose monthly
+ * histograms come from trajectories the checkpoint does not keep): counts[k][0 .. n[k]) of
+ * each set, after the rows appended so far. Zero runs are stored compactly. */
+int bmc_checkpoint_append_snapshot(bmc_checkpoint *c, const int64_t *const *counts,
+                                   const size_t *n_counts, int n_sets, bmc_err *err);
 int bmc_checkpoint_append_sets(bmc_checkpoint *c, const bmc_result_block *const *b, int n_sets,
                                bmc_err *err);
 /* fsync: what was appended survives a crash of the machine, not only of the process. */

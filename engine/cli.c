@@ -70,7 +70,7 @@ typedef struct cli_args {
     int threads;
     bool trajectories, check_invariants, quiet, help;
     const char *checkpoint;      /* --checkpoint or --resume FILE */
-    long long checkpoint_every;  /* seconds; 0 = default */
+    double checkpoint_every;     /* seconds; 0 = default */
     long long block_size;        /* 0 = default */
     bool resume;
     double precision;            /* 0 = from config */
@@ -110,6 +110,18 @@ static int parse_fraction(const char *opt, const char *text, double *out, bmc_er
     double v = strtod(text ? text : "", &end);
     if (!text || *text == '\0' || *end != '\0' || errno || !(v > 0 && v < 0.5))
         return bmc_fail(err, BMC_EUSAGE, "%s needs a number in (0, 0.5), got \"%s\"", opt,
+                        text ? text : "");
+    *out = v;
+    return BMC_OK;
+}
+
+static int parse_seconds(const char *opt, const char *text, double *out, bmc_err *err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text ? text : "", &end);
+    if (!text || *text == '\0' || *end != '\0' || errno || !(v >= 0.01 && v <= 1e8))
+        return bmc_fail(err, BMC_EUSAGE, "%s needs seconds in [0.01, 1e8], got \"%s\"", opt,
                         text ? text : "");
     *out = v;
     return BMC_OK;
@@ -200,7 +212,7 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
             rc = parse_count(o, val, 1, 1 << 24, &a->block_size, err);
             i++;
         } else if (is_run && !strcmp(o, "--checkpoint-every")) {
-            rc = parse_count(o, val, 1, 100000000, &a->checkpoint_every, err);
+            rc = parse_seconds(o, val, &a->checkpoint_every, err);
             i++;
         } else if (o[0] == '-' && o[1] != '\0') {
             return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for %s (try --help)", o,
@@ -315,7 +327,7 @@ static int command_run(const cli_args *a, FILE *out, bmc_err *err)
             .config_name = a->config,
             .config_text = in.text,
             .checkpoint = a->checkpoint,
-            .checkpoint_every = (double)a->checkpoint_every,
+            .checkpoint_every = a->checkpoint_every,
             .resume = a->resume,
             .block_size = (int)a->block_size,
             .n_variants = in.n_variants,

@@ -21,7 +21,7 @@
 #define DEFAULT_BLOCK 4096
 #define MAX_SETS (1 + BMC_RUN_MAX_VARIANTS) /* the reference and the variants */
 /* trajectory rows are long: a block of them stays under this many bytes */
-#define TRAJ_BLOCK_BYTES (64u << 20)
+#define TRAJ_BLOCK_BYTES (16u << 20)
 
 /* The one piece of process-wide state: a signal handler can only talk through a flag. A
  * lock-free atomic may be written by a handler (C11 7.14.1.1) and is read by the OpenMP
@@ -140,7 +140,8 @@ typedef struct run {
     bmc_mpi mpi;
     int n_sets;                            /* 1 + variants; set 0 is the reference */
     const bmc_model *models[MAX_SETS];
-    bmc_layout layout[MAX_SETS];
+    bmc_layout layout[MAX_SETS];           /* as simulated: monthly values always */
+    bmc_layout saved[MAX_SETS];            /* as written and checkpointed */
     workers w;
     int threads;
     int block;                             /* scenarios per rank and round */
@@ -184,15 +185,25 @@ static bool precise_enough(run *r)
 
 /* Rank 0: a finished block of every set, next in scenario order, goes to the output, the
  * summaries and the checkpoint (blocks replayed from the checkpoint are there already). */
-static int sink(run *r, const bmc_result_block *const *b, bool save, bmc_err *err)
+static int sink(run *r, const bmc_result_block *const *b, bool replayed, bmc_err *err)
 {
     int rc = bmc_h5out_append_sets(r->out, b, r->n_sets, err);
-    for (int k = 0; k < r->n_sets && rc == BMC_OK; k++)
+    /* replayed rows lack the monthly values: their summaries come from the snapshot */
+    for (int k = 0; k < r->n_sets && rc == BMC_OK && !replayed; k++)
         rc = bmc_summary_add_block(r->summary[k], b[k], err);
     for (int k = 1; k < r->n_sets && rc == BMC_OK; k++)
         rc = bmc_paired_add(r->paired[k], b[0], b[k], err);
-    if (rc == BMC_OK && save && r->ck)
-        rc = bmc_checkpoint_append_sets(r->ck, b, r->n_sets, err);
+    if (rc == BMC_OK && !replayed && r->ck) {
+        /* the checkpoint keeps what the output keeps: trajectories only when written */
+        bmc_result_block view[MAX_SETS];
+        const bmc_result_block *vp[MAX_SETS];
+        for (int k = 0; k < r->n_sets; k++) {
+            view[k] = *b[k];
+            view[k].layout = &r->saved[k];
+            vp[k] = &view[k];
+        }
+        rc = bmc_checkpoint_append_sets(r->ck, vp, r->n_sets, err);
+    }
     if (rc == BMC_OK) {
         for (int k = 0; k < r->n_sets; k++)
             count_completions(b[k], r->hist[k], r->m->ndays);
@@ -210,13 +221,31 @@ static int sink_replayed(void *ctx, const bmc_result_block *const *b, int n_sets
                         r->n_sets);
     /* the run that wrote it may have been stopped right after the batch that was precise
      * enough: that batch is where this run ends too */
-    if (r->precise)
-        return BMC_OK;
-    int rc = sink(r, b, false, err);
-    if (rc == BMC_OK && precision_stop(r->o) && r->done % r->o->precision_batch == 0 &&
-        r->done < r->o->scenarios)
-        r->precise = precise_enough(r);
-    return rc;
+    return sink(r, b, true, err);
+}
+
+/* The summaries as they were after the replayed rows. */
+static int restore_summary(void *ctx, int set, const int64_t *counts, size_t n, bmc_err *err)
+{
+    run *r = ctx;
+    size_t have;
+    int64_t *mine = set >= 0 && set < r->n_sets ? bmc_summary_counts(r->summary[set], &have) : NULL;
+    if (!mine || have != n)
+        return bmc_fail(err, BMC_EIO, "checkpoint %s: its summary does not fit this run",
+                        r->o->checkpoint);
+    memcpy(mine, counts, n * sizeof *counts);
+    return BMC_OK;
+}
+
+/* The rows so far and the summaries they made, durably: the point a resume starts from. */
+static int save_checkpoint(run *r, bmc_err *err)
+{
+    const int64_t *counts[MAX_SETS];
+    size_t n[MAX_SETS];
+    for (int k = 0; k < r->n_sets; k++)
+        counts[k] = bmc_summary_counts(r->summary[k], &n[k]);
+    int rc = bmc_checkpoint_append_snapshot(r->ck, counts, n, r->n_sets, err);
+    return rc == BMC_OK ? bmc_checkpoint_sync(r->ck, err) : rc;
 }
 
 /* Scenarios per rank and round: every rank gets work even in a small run. */
@@ -252,9 +281,9 @@ static void remove_stale_output(const char *out_path, long pid)
 /* Seed, scenarios, configuration and the layout of every result set. */
 static void run_identity(const run *r, bmc_run_identity *id)
 {
-    bmc_run_identity_make(&r->layout[0], r->o->seed, r->o->scenarios, r->o->config_text, id);
+    bmc_run_identity_make(&r->saved[0], r->o->seed, r->o->scenarios, r->o->config_text, id);
     for (int k = 1; k < r->n_sets; k++)
-        bmc_run_identity_add_layout(id, &r->layout[k]);
+        bmc_run_identity_add_layout(id, &r->saved[k]);
     if (precision_stop(r->o)) {
         uint64_t bits;
         memcpy(&bits, &r->o->precision, sizeof bits);
@@ -274,6 +303,7 @@ static int open_output(run *r, bmc_err *err)
         .seed = o->seed,
         .n_scenarios = o->scenarios,
         .deterministic = m->p.deterministic,
+        .omit_trajectories = !o->trajectories,
         .cal = m->cal,
         .target_date = m->p.target_date,
         .pact_date = m->p.pact_date,
@@ -304,12 +334,17 @@ static int open_output(run *r, bmc_err *err)
         rc = bmc_h5out_open(o->out_path, &r->layout[0], &meta, &r->out, err);
     const bmc_layout *layouts[MAX_SETS];
     for (int k = 0; k < r->n_sets; k++)
-        layouts[k] = &r->layout[k];
-    if (rc == BMC_OK && r->ck)
-        rc = bmc_checkpoint_replay_sets(r->ck, layouts, r->n_sets, sink_replayed, r, &r->resumed,
-                                        err);
-    else if (rc == BMC_OK && o->checkpoint)
-        rc = bmc_checkpoint_create(o->checkpoint, &id, &r->ck, err);
+        layouts[k] = &r->saved[k];
+    if (rc != BMC_OK || !o->checkpoint)
+        return rc;
+    if (!r->ck)
+        return bmc_checkpoint_create(o->checkpoint, &id, &r->ck, err);
+    rc = bmc_checkpoint_replay_sets(r->ck, layouts, r->n_sets, sink_replayed, restore_summary,
+                                    r, &r->resumed, err);
+    /* the run that wrote it may have stopped right after the batch that was precise enough */
+    if (rc == BMC_OK && precision_stop(o) && r->done > 0 && r->done % o->precision_batch == 0 &&
+        r->done < o->scenarios)
+        r->precise = precise_enough(r);
     return rc;
 }
 
@@ -342,7 +377,7 @@ static int gather_round(run *r, int64_t round_first, bmc_err *err)
             }
         }
         if (rc == BMC_OK)
-            rc = sink(r, (const bmc_result_block *const *)b, true, err);
+            rc = sink(r, (const bmc_result_block *const *)b, false, err);
     }
     return rc;
 }
@@ -359,7 +394,7 @@ static int after_round(run *r, bmc_err *err)
     if (now - r->last_sync < every)
         return BMC_OK;
     r->last_sync = now;
-    return bmc_checkpoint_sync(r->ck, err);
+    return save_checkpoint(r, err);
 }
 
 /* The rounds from scenario `start` to r->goal, until all are done, one rank fails or a
@@ -499,7 +534,7 @@ static int finish_output(run *r, int rc, bmc_err *err)
     if (!r->ck)
         return rc;
     int64_t saved = bmc_checkpoint_rows(r->ck);
-    int src = bmc_checkpoint_sync(r->ck, &ignored);
+    int src = save_checkpoint(r, &ignored);
     int crc = bmc_checkpoint_close(r->ck, false, &ignored);
     r->ck = NULL;
     if (rc == BMC_EINTERRUPTED && src == BMC_OK && crc == BMC_OK)
@@ -534,8 +569,13 @@ static void plan(run *r)
     r->models[0] = r->m;
     for (int v = 0; v < r->o->n_variants; v++)
         r->models[1 + v] = r->o->variants[v].m;
-    for (int k = 0; k < r->n_sets; k++)
-        bmc_model_layout(r->models[k], r->o->trajectories, &r->layout[k]);
+    /* the monthly values feed the fan charts of /summary in every run; the file and the
+     * checkpoint keep them per scenario only with --trajectories */
+    for (int k = 0; k < r->n_sets; k++) {
+        bmc_model_layout(r->models[k], true, &r->layout[k]);
+        r->saved[k] = r->layout[k];
+        r->saved[k].trajectories = r->o->trajectories;
+    }
     r->threads = r->o->threads > 0 ? r->o->threads : bmc_mpi_default_threads();
     r->block = block_size(r->o, &r->layout[0], r->n_sets, r->mpi.size);
 }
