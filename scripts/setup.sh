@@ -4,7 +4,7 @@
 set -eu
 packages="build-essential cmake pkg-config git libgsl-dev libhdf5-dev hdf5-tools libopenmpi-dev
 openmpi-bin libcmocka-dev libfyaml-dev librandom123-dev python3 python3-h5py python3-numpy
-python3-matplotlib"
+python3-matplotlib clang libomp-dev time"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
