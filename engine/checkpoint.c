@@ -15,6 +15,7 @@
 #define FILE_MAGIC "BMCCKPT1"
 #define RECORD_MAGIC "BMCROWS1"
 #define SNAPSHOT_MAGIC "BMCSUMS1"
+#define TRY_CK BMC_TRY
 #define ENDIAN_MARK UINT64_C(0x0102030405060708)
 
 /* Every field is 8 bytes wide (or a multiple): no padding, the same bytes on disk as in
@@ -44,8 +45,9 @@ struct bmc_checkpoint {
     int fd;
     file_header header;
     int64_t rows;      /* scenarios saved */
-    off_t end;         /* end of the last whole record */
-    bool replayed;
+    off_t end;         /* end of the last whole record: appends go here */
+    bool replayed;     /* appends only after the replay (which cuts what follows it) */
+    int64_t snap_rows; /* rows at the last snapshot, -1 before the first */
 };
 
 /* FNV-1a over 64-bit words (a tail shorter than a word is zero-padded), then a final mix:
@@ -224,6 +226,7 @@ int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, bmc_chec
     }
     c->end = (off_t)sizeof c->header;
     c->replayed = true; /* nothing to replay */
+    c->snap_rows = -1;
     *out = c;
     return BMC_OK;
 }
@@ -232,7 +235,8 @@ int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, bmc_chec
 static int check_identity(const bmc_checkpoint *c, const bmc_run_identity *id, bmc_err *err)
 {
     const file_header *h = &c->header;
-    const char *hint = "resume with the same config, --set, --seed, --scenarios and "
+    const char *hint = "resume with the same config, --set, --seed, --scenarios (or "
+                       "--precision, --precision-batch and --max-scenarios) and "
                        "--trajectories as the run that wrote it";
     if (h->seed != id->seed)
         return bmc_fail(err, BMC_EUSAGE, "checkpoint %s is of seed %llu, not %llu: %s",
@@ -279,15 +283,17 @@ int bmc_checkpoint_open(const char *path, const bmc_run_identity *id, bmc_checkp
     if (rc == BMC_OK)
         rc = check_identity(c, id, err);
     if (rc == BMC_OK) {
+        /* recorded by a successful replay: a resume that fails before leaves the file as
+         * it was, and the next one still finds the temporary output of the killed run */
         *old_pid = (long)c->header.writer_pid;
         c->header.writer_pid = (int64_t)getpid();
-        rc = write_header(c, err);
     }
     if (rc != BMC_OK) {
         checkpoint_free(c);
         return rc;
     }
     c->end = (off_t)sizeof c->header;
+    c->snap_rows = -1;
     *out = c;
     return BMC_OK;
 }
@@ -333,7 +339,7 @@ static uint64_t record_bytes(bmc_result_block *const *b, int n_sets, int rows)
 }
 
 /* Reads a whole payload of `bytes` into *buf (grown as needed), hashing it.
- * 1 = read, 0 = torn, -1 = error or out of memory. */
+ * 1 = read, 0 = torn, -1 = error, -2 = out of memory. */
 static int read_blob(int fd, uint64_t bytes, void **buf, size_t *cap, hasher *s)
 {
     if (bytes > ((uint64_t)1 << 40))
@@ -341,7 +347,7 @@ static int read_blob(int fd, uint64_t bytes, void **buf, size_t *cap, hasher *s)
     if (bytes > *cap) {
         void *p = realloc(*buf, (size_t)bytes);
         if (!p)
-            return -1;
+            return -2;
         *buf = p;
         *cap = (size_t)bytes;
     }
@@ -396,7 +402,9 @@ static int scan_records(bmc_checkpoint *c, const bmc_layout *const *layouts, int
         got = rows ? read_payload(c->fd, b, n_sets, (int)r.rows, &h)
                    : read_blob(c->fd, r.bytes, &buf, &cap, &h);
         if (got < 0) {
-            rc = io_fail(c, err, "cannot read it");
+            rc = got == -2 ? bmc_fail(err, BMC_ENOMEM, "out of memory reading checkpoint %s",
+                                      c->path)
+                           : io_fail(c, err, "cannot read it");
             break;
         }
         if (got == 0 || hash_final(&h) != r.hash)
@@ -455,19 +463,88 @@ static int decode_snapshot(const int64_t *w, size_t nw, int n_sets,
     return rc;
 }
 
-static int read_snapshot(bmc_checkpoint *c, int n_sets, bmc_checkpoint_restore_fn restore,
-                         void *ctx, bmc_err *err)
+/* The file ended or changed between the scan and this read. */
+static int changed(const bmc_checkpoint *c, bmc_err *err)
 {
-    record_header r;
+    return bmc_fail(err, BMC_EIO, "checkpoint %s changed while it was read", c->path);
+}
+
+/* The record at the current position, which the scan found whole: its header, and its
+ * payload hashed against the header (a file that changed since the scan fails here). */
+static int reread_blob(bmc_checkpoint *c, record_header *r, void **buf, size_t *cap,
+                       bmc_err *err)
+{
+    hasher h = {HASH_SEED};
+    if (read_all(c->fd, r, sizeof *r) <= 0)
+        return changed(c, err);
+    hash_bytes(&h, r, offsetof(record_header, hash));
+    int got = read_blob(c->fd, r->bytes, buf, cap, &h);
+    if (got == -2)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory reading checkpoint %s", c->path);
+    return got <= 0 || hash_final(&h) != r->hash ? changed(c, err) : BMC_OK;
+}
+
+/* Hands the rows [0, upto) to fn, skipping the snapshots among them. */
+static int replay_rows(bmc_checkpoint *c, const bmc_layout *const *layouts, int n_sets,
+                       int64_t upto, bmc_checkpoint_sets_fn fn, void *ctx, bmc_err *err)
+{
+    bmc_result_block *b[BMC_CHECKPOINT_MAX_SETS] = {NULL};
+    int rc = BMC_OK;
+    while (rc == BMC_OK && c->rows < upto) {
+        record_header r;
+        if (read_all(c->fd, &r, sizeof r) <= 0) {
+            rc = changed(c, err);
+            break;
+        }
+        if (!memcmp(r.magic, SNAPSHOT_MAGIC, 8)) { /* superseded by a later one */
+            if (lseek(c->fd, (off_t)r.bytes, SEEK_CUR) < 0)
+                rc = io_fail(c, err, "cannot read it");
+            continue;
+        }
+        if (blocks_for(b, layouts, n_sets, (int)r.rows) != BMC_OK) {
+            rc = bmc_fail(err, BMC_ENOMEM, "out of memory replaying checkpoint %s", c->path);
+            break;
+        }
+        hasher h = {HASH_SEED};
+        hash_bytes(&h, &r, offsetof(record_header, hash));
+        if (record_bytes(b, n_sets, (int)r.rows) != r.bytes ||
+            read_payload(c->fd, b, n_sets, (int)r.rows, &h) <= 0 || hash_final(&h) != r.hash) {
+            rc = changed(c, err);
+            break;
+        }
+        for (int k = 0; k < n_sets; k++)
+            b[k]->first_scenario = r.first;
+        rc = fn(ctx, (const bmc_result_block *const *)b, n_sets, err);
+        if (rc == BMC_OK)
+            c->rows += r.rows;
+    }
+    for (int k = 0; k < n_sets; k++)
+        bmc_result_block_free(b[k]);
+    return rc;
+}
+
+/* From the current position (right after the replayed rows) to `cut`, only snapshots of
+ * those rows follow; the last of them, which ends at cut, goes to restore. */
+static int restore_last_snapshot(bmc_checkpoint *c, off_t cut, int n_sets,
+                                 bmc_checkpoint_restore_fn restore, void *ctx, bmc_err *err)
+{
     void *buf = NULL;
     size_t cap = 0;
-    hasher h = {HASH_SEED};
+    record_header r;
     int rc = BMC_OK;
-    if (read_all(c->fd, &r, sizeof r) <= 0 || read_blob(c->fd, r.bytes, &buf, &cap, &h) <= 0)
-        rc = io_fail(c, err, "cannot read its snapshot");
-    else
-        rc = decode_snapshot(buf, (size_t)(r.bytes / sizeof(int64_t)), n_sets, restore, ctx,
-                             err);
+    for (off_t at = lseek(c->fd, 0, SEEK_CUR); rc == BMC_OK;) {
+        if (at < 0 || at >= cut) {
+            rc = changed(c, err);
+            break;
+        }
+        rc = reread_blob(c, &r, &buf, &cap, err);
+        at += (off_t)(sizeof r + r.bytes);
+        if (rc == BMC_OK && at == cut) {
+            rc = decode_snapshot(buf, (size_t)(r.bytes / sizeof(int64_t)), n_sets, restore,
+                                 ctx, err);
+            break;
+        }
+    }
     free(buf);
     return rc;
 }
@@ -481,7 +558,6 @@ int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layou
         return bmc_fail(err, BMC_EINTERNAL, "checkpoint %s replayed twice", c->path);
     if (n_sets < 1 || n_sets > BMC_CHECKPOINT_MAX_SETS)
         return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets", n_sets);
-    c->replayed = true;
     scan sc;
     int rc = scan_records(c, layouts, n_sets, &sc, err);
     if (rc != BMC_OK)
@@ -491,56 +567,37 @@ int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layou
     off_t cut = restore ? sc.snap_end : sc.end;
     if (lseek(c->fd, (off_t)sizeof c->header, SEEK_SET) < 0)
         return io_fail(c, err, "cannot read it");
-    bmc_result_block *b[BMC_CHECKPOINT_MAX_SETS] = {NULL};
-    while (rc == BMC_OK && c->rows < upto) {
-        record_header r;
-        if (read_all(c->fd, &r, sizeof r) <= 0) {
-            rc = io_fail(c, err, "cannot read it");
-            break;
-        }
-        if (!memcmp(r.magic, SNAPSHOT_MAGIC, 8)) { /* an earlier snapshot: superseded */
-            if (lseek(c->fd, (off_t)r.bytes, SEEK_CUR) < 0)
-                rc = io_fail(c, err, "cannot read it");
-            continue;
-        }
-        if (blocks_for(b, layouts, n_sets, (int)r.rows) != BMC_OK) {
-            rc = bmc_fail(err, BMC_ENOMEM, "out of memory replaying checkpoint %s", c->path);
-            break;
-        }
-        hasher s = {HASH_SEED};
-        if (record_bytes(b, n_sets, (int)r.rows) != r.bytes ||
-            read_payload(c->fd, b, n_sets, (int)r.rows, &s) <= 0) {
-            rc = bmc_fail(err, BMC_EIO, "checkpoint %s changed while it was read", c->path);
-            break;
-        }
-        for (int k = 0; k < n_sets; k++)
-            b[k]->first_scenario = r.first;
-        rc = fn(ctx, (const bmc_result_block *const *)b, n_sets, err);
-        if (rc == BMC_OK)
-            c->rows += r.rows;
-    }
-    for (int k = 0; k < n_sets; k++)
-        bmc_result_block_free(b[k]);
-    /* the snapshot of the replayed rows comes right after them (or there is none: 0 rows) */
-    if (rc == BMC_OK && restore && upto > 0) {
-        off_t at = lseek(c->fd, 0, SEEK_CUR);
-        record_header r;
-        while (rc == BMC_OK && at < cut && read_all(c->fd, &r, sizeof r) > 0 &&
-               at + (off_t)(sizeof r + r.bytes) < cut) { /* an earlier snapshot at the same row */
-            at += (off_t)(sizeof r + r.bytes);
-            if (lseek(c->fd, at, SEEK_SET) < 0)
-                rc = io_fail(c, err, "cannot read it");
-        }
-        if (rc == BMC_OK && lseek(c->fd, at, SEEK_SET) < 0)
-            rc = io_fail(c, err, "cannot read it");
-        if (rc == BMC_OK)
-            rc = read_snapshot(c, n_sets, restore, ctx, err);
-    }
-    c->end = cut;
+    rc = replay_rows(c, layouts, n_sets, upto, fn, ctx, err);
+    if (rc == BMC_OK && restore && upto > 0)
+        rc = restore_last_snapshot(c, cut, n_sets, restore, ctx, err);
+    if (rc != BMC_OK)
+        return rc;
     /* drop what comes after: appends continue the valid records */
-    if (rc == BMC_OK && (ftruncate(c->fd, c->end) < 0 || lseek(c->fd, c->end, SEEK_SET) < 0))
-        rc = io_fail(c, err, "cannot cut a torn record");
+    c->end = cut;
+    c->snap_rows = restore && upto > 0 ? upto : -1;
+    if (ftruncate(c->fd, c->end) < 0 || lseek(c->fd, c->end, SEEK_SET) < 0)
+        return io_fail(c, err, "cannot cut what follows the last whole record");
+    rc = write_header(c, err);
+    if (rc != BMC_OK)
+        return rc;
+    c->replayed = true;
     *rows = c->rows;
+    return BMC_OK;
+}
+
+/* Appends go at the end of the last whole record: never over a record (a replay that failed
+ * leaves the position anywhere), and a failed append is cut off again. */
+static int begin_append(bmc_checkpoint *c, bmc_err *err)
+{
+    if (!c->replayed)
+        return bmc_fail(err, BMC_EINTERNAL, "checkpoint %s: append before its replay", c->path);
+    return lseek(c->fd, c->end, SEEK_SET) < 0 ? io_fail(c, err, "cannot append") : BMC_OK;
+}
+
+static int append_failed(bmc_checkpoint *c, bmc_err *err)
+{
+    int rc = io_fail(c, err, "cannot append");
+    (void)!ftruncate(c->fd, c->end);
     return rc;
 }
 
@@ -564,6 +621,9 @@ static void put_word(int64_t **w, size_t *n, size_t *cap, int64_t v, bool *oom)
 int bmc_checkpoint_append_snapshot(bmc_checkpoint *c, const int64_t *const *counts,
                                    const size_t *n_counts, int n_sets, bmc_err *err)
 {
+    TRY_CK(begin_append(c, err));
+    if (c->rows == c->snap_rows)
+        return BMC_OK; /* the last snapshot holds these rows already */
     int64_t *w = NULL;
     size_t n = 0, cap = 0;
     bool oom = false;
@@ -595,10 +655,12 @@ int bmc_checkpoint_append_snapshot(bmc_checkpoint *c, const int64_t *const *coun
     hash_bytes(&s, w, (size_t)r.bytes);
     r.hash = hash_final(&s);
     int rc = BMC_OK;
-    if (write_all(c->fd, &r, sizeof r) < 0 || write_all(c->fd, w, (size_t)r.bytes) < 0)
-        rc = io_fail(c, err, "cannot append");
-    else
+    if (write_all(c->fd, &r, sizeof r) < 0 || write_all(c->fd, w, (size_t)r.bytes) < 0) {
+        rc = append_failed(c, err);
+    } else {
         c->end += (off_t)(sizeof r + r.bytes);
+        c->snap_rows = c->rows;
+    }
     free(w);
     return rc;
 }
@@ -627,6 +689,7 @@ int bmc_checkpoint_append_sets(bmc_checkpoint *c, const bmc_result_block *const 
 {
     if (n_sets < 1 || n_sets > BMC_CHECKPOINT_MAX_SETS)
         return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets", n_sets);
+    TRY_CK(begin_append(c, err));
     for (int k = 0; k < n_sets; k++)
         if (b[k]->first_scenario != c->rows || b[k]->count <= 0 || b[k]->count != b[0]->count)
             return bmc_fail(err, BMC_EINTERNAL,
@@ -649,13 +712,13 @@ int bmc_checkpoint_append_sets(bmc_checkpoint *c, const bmc_result_block *const 
     }
     r.hash = hash_final(&s);
     if (write_all(c->fd, &r, sizeof r) < 0)
-        return io_fail(c, err, "cannot append");
+        return append_failed(c, err);
     for (int k = 0; k < n_sets; k++) {
         bmc_block_column cols[BMC_BLOCK_MAX_COLUMNS];
         int n = bmc_block_columns(b[k], b[k]->count, cols);
         for (int i = 0; i < n; i++)
             if (write_all(c->fd, cols[i].data, cols[i].bytes) < 0)
-                return io_fail(c, err, "cannot append");
+                return append_failed(c, err);
     }
     c->rows += r.rows;
     c->end += (off_t)(sizeof r + r.bytes);

@@ -9,14 +9,16 @@
 #include "status.h"
 
 /* Checkpoint of a run: the identity of the run, then the rows of the scenarios finished so
- * far, in scenario order, as records of whole blocks, each with its own checksum. A record
- * is appended as soon as its block reaches the output; bmc_checkpoint_sync makes the file
- * durable (fsync) every --checkpoint-every seconds and when the run stops on a signal. A
- * process killed mid-append leaves a torn last record: resume keeps the records before it.
- * Scenarios depend only on (seed, scenario, purpose), so the saved rows plus the rest
- * computed later give the same output as a straight run, whatever the threads and ranks of
- * either part. The file is native binary (same machine type for both parts); it holds every
- * number the output holds, uncompressed. */
+ * far, in scenario order, as records of whole blocks, each with its own checksum, and from
+ * time to time a snapshot of state the rows cannot rebuild (the run's summaries). A record
+ * is appended as soon as its block reaches the output; the run adds a snapshot and makes
+ * the file durable (fsync) every --checkpoint-every seconds and when it stops on a signal.
+ * A resume continues from the last whole snapshot (without snapshots: the last whole row
+ * record) and cuts what follows, e.g. a record torn by a kill. Scenarios depend only on
+ * (seed, scenario, purpose), so the saved rows plus the rest computed later give the same
+ * output as a straight run, whatever the threads and ranks of either part. The file is
+ * native binary (same machine type for both parts); it holds every per-scenario number the
+ * output holds, uncompressed. */
 
 typedef struct bmc_checkpoint bmc_checkpoint;
 
@@ -43,12 +45,13 @@ int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, bmc_chec
 /* Opens path to resume the run id: BMC_EIO when it cannot be read or is not a checkpoint,
  * BMC_EUSAGE (naming what differs) when it belongs to another run. *old_pid is the process
  * that wrote it before (its temporary output, "<out>.tmp-<pid>", may be left over); the
- * file now records this process instead. */
+ * file records this process once the replay succeeded. */
 int bmc_checkpoint_open(const char *path, const bmc_run_identity *id, bmc_checkpoint **out,
                         long *old_pid, bmc_err *err);
 
 /* Hands the saved rows, in order, to fn as blocks (layout as the run's); stops at the first
  * torn or corrupt record and cuts the file there, so appends continue the valid rows.
+ * Appends before the replay are refused.
  * *rows = scenarios replayed. Call once, right after bmc_checkpoint_open. */
 typedef int (*bmc_checkpoint_fn)(void *ctx, const bmc_result_block *b, bmc_err *err);
 int bmc_checkpoint_replay(bmc_checkpoint *c, const bmc_layout *layout, bmc_checkpoint_fn fn,
@@ -74,7 +77,8 @@ int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layou
                                void *ctx, int64_t *rows, bmc_err *err);
 /* A snapshot of state that the rows alone cannot rebuild (the run's summaries, whose monthly
  * histograms come from trajectories the checkpoint does not keep): counts[k][0 .. n[k]) of
- * each set, after the rows appended so far. Zero runs are stored compactly. */
+ * each set, which must describe exactly the rows appended so far. Zero runs are stored
+ * compactly; nothing is written when no row came since the last snapshot. */
 int bmc_checkpoint_append_snapshot(bmc_checkpoint *c, const int64_t *const *counts,
                                    const size_t *n_counts, int n_sets, bmc_err *err);
 int bmc_checkpoint_append_sets(bmc_checkpoint *c, const bmc_result_block *const *b, int n_sets,

@@ -31,7 +31,7 @@ static const char USAGE[] =
     "\n"
     "run options:\n"
     "  --scenarios N       number of scenarios (default: run.scenarios of the config)\n"
-    "  --precision H       instead: run batches until the 95 %% interval of P(complete by\n"
+    "  --precision H       instead: run batches until the 95 % interval of P(complete by\n"
     "                      target) has half-width <= H (default: run.precision of the config)\n"
     "  --precision-batch N scenarios per batch; the stop is decided only after whole batches\n"
     "                      (default: run.precision.batch, else 1000)\n"
@@ -108,9 +108,9 @@ static int parse_fraction(const char *opt, const char *text, double *out, bmc_er
     char *end;
     errno = 0;
     double v = strtod(text ? text : "", &end);
-    if (!text || *text == '\0' || *end != '\0' || errno || !(v > 0 && v < 0.5))
-        return bmc_fail(err, BMC_EUSAGE, "%s needs a number in (0, 0.5), got \"%s\"", opt,
-                        text ? text : "");
+    if (!text || *text == '\0' || *end != '\0' || errno || !(v >= 1e-6 && v <= 0.25))
+        return bmc_fail(err, BMC_EUSAGE, "%s needs a half-width in [1e-06, 0.25], got \"%s\"",
+                        opt, text ? text : "");
     *out = v;
     return BMC_OK;
 }

@@ -131,7 +131,8 @@ void bmc_paired_moments(const bmc_paired *p, double *mean, double *sd)
     *mean = *sd = NAN;
     if (n == 0)
         return;
-    /* integer sums: exact, whatever the order the scenarios came in */
+    /* summed over the histogram, not over the scenarios: the same order, and so the same
+     * bits, whatever order the scenarios came in */
     long double s1 = 0, s2 = 0;
     for (int k = 0; k <= 2 * p->ndays; k++) {
         long double d = k - p->ndays;

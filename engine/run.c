@@ -149,6 +149,7 @@ typedef struct run {
     bmc_result_block *other[MAX_SETS];     /* rank 0: a block received from another rank */
     bmc_h5out *out;
     bmc_checkpoint *ck;
+    bool ck_consistent;      /* the summaries describe exactly the checkpoint's rows */
     bmc_summary *summary[MAX_SETS];        /* written to the output as /summary */
     bmc_paired *paired[MAX_SETS];          /* [1 + v]: variant v against the reference */
     int64_t *hist[MAX_SETS];               /* completion days, [ndays] = not by the horizon */
@@ -188,6 +189,8 @@ static bool precise_enough(run *r)
 static int sink(run *r, const bmc_result_block *const *b, bool replayed, bmc_err *err)
 {
     int rc = bmc_h5out_append_sets(r->out, b, r->n_sets, err);
+    /* from here a failure leaves the summaries ahead of the checkpoint: no more snapshots */
+    r->ck_consistent = r->ck_consistent && rc == BMC_OK;
     /* replayed rows lack the monthly values: their summaries come from the snapshot */
     for (int k = 0; k < r->n_sets && rc == BMC_OK && !replayed; k++)
         rc = bmc_summary_add_block(r->summary[k], b[k], err);
@@ -208,6 +211,8 @@ static int sink(run *r, const bmc_result_block *const *b, bool replayed, bmc_err
         for (int k = 0; k < r->n_sets; k++)
             count_completions(b[k], r->hist[k], r->m->ndays);
         r->done += b[0]->count;
+    } else {
+        r->ck_consistent = false;
     }
     return rc;
 }
@@ -219,8 +224,6 @@ static int sink_replayed(void *ctx, const bmc_result_block *const *b, int n_sets
     if (n_sets != r->n_sets)
         return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets, run of %d", n_sets,
                         r->n_sets);
-    /* the run that wrote it may have been stopped right after the batch that was precise
-     * enough: that batch is where this run ends too */
     return sink(r, b, true, err);
 }
 
@@ -240,6 +243,8 @@ static int restore_summary(void *ctx, int set, const int64_t *counts, size_t n, 
 /* The rows so far and the summaries they made, durably: the point a resume starts from. */
 static int save_checkpoint(run *r, bmc_err *err)
 {
+    if (!r->ck_consistent)
+        return bmc_checkpoint_sync(r->ck, err); /* the last snapshot stands */
     const int64_t *counts[MAX_SETS];
     size_t n[MAX_SETS];
     for (int k = 0; k < r->n_sets; k++)
@@ -337,10 +342,20 @@ static int open_output(run *r, bmc_err *err)
         layouts[k] = &r->saved[k];
     if (rc != BMC_OK || !o->checkpoint)
         return rc;
-    if (!r->ck)
-        return bmc_checkpoint_create(o->checkpoint, &id, &r->ck, err);
+    if (!r->ck) {
+        rc = bmc_checkpoint_create(o->checkpoint, &id, &r->ck, err);
+        r->ck_consistent = rc == BMC_OK;
+        return rc;
+    }
+    r->ck_consistent = true; /* until a replayed block fails */
     rc = bmc_checkpoint_replay_sets(r->ck, layouts, r->n_sets, sink_replayed, restore_summary,
                                     r, &r->resumed, err);
+    if (rc != BMC_OK)
+        r->ck_consistent = false;
+    else if (bmc_summary_n(r->summary[0], BMC_SUM_ALL) != r->done)
+        rc = bmc_fail(err, BMC_EIO, "checkpoint %s: its summaries count %lld scenarios, its "
+                      "rows %lld", o->checkpoint,
+                      (long long)bmc_summary_n(r->summary[0], BMC_SUM_ALL), (long long)r->done);
     /* the run that wrote it may have stopped right after the batch that was precise enough */
     if (rc == BMC_OK && precision_stop(o) && r->done > 0 && r->done % o->precision_batch == 0 &&
         r->done < o->scenarios)
@@ -539,10 +554,10 @@ static int finish_output(run *r, int rc, bmc_err *err)
     r->ck = NULL;
     if (rc == BMC_EINTERRUPTED && src == BMC_OK && crc == BMC_OK)
         return bmc_fail(err, BMC_ESAVED,
-                        "stopped by a signal after %lld of %lld scenarios; checkpoint %s holds "
-                        "them: continue with --resume %s",
-                        (long long)saved, (long long)r->o->scenarios, r->o->checkpoint,
-                        r->o->checkpoint);
+                        "stopped by a signal after %lld of %s%lld scenarios; checkpoint %s "
+                        "holds them: continue with --resume %s",
+                        (long long)saved, precision_stop(r->o) ? "at most " : "",
+                        (long long)r->o->scenarios, r->o->checkpoint, r->o->checkpoint);
     return rc;
 }
 
@@ -667,8 +682,9 @@ int bmc_run(const bmc_model *m, const bmc_run_options *o, bmc_run_summary *summa
         rc = simulate(&r, start, err);
     if (rc == BMC_EINTERRUPTED)
         bmc_fail(err, BMC_EINTERRUPTED,
-                 "stopped by a signal after %lld of %lld scenarios; no output written",
-                 (long long)r.done, (long long)o->scenarios);
+                 "stopped by a signal after %lld of %s%lld scenarios; no output written",
+                 (long long)r.done, precision_stop(o) ? "at most " : "",
+                 (long long)o->scenarios);
     if (r.mpi.rank == 0) {
         bmc_progress_end(&r.progress, r.done);
         rc = finish_output(&r, rc, err);

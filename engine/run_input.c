@@ -15,13 +15,13 @@ static void apply_run_args(const bmc_run_input_args *a, bmc_params *p)
 
 /* A variant is compared with the reference day by day and category by category: it must
  * simulate the same period with the same categories. */
-static int check_comparable(const bmc_params *ref, const bmc_params *v, const char *name,
-                            const char *file, bmc_err *err)
+static int check_comparable(const bmc_params *ref, const bmc_params *v, const cfg_variant *cv,
+                            bmc_err *err)
 {
     const char *what = NULL;
     if (v->start_date != ref->start_date || v->horizon_date != ref->horizon_date ||
         v->pact_date != ref->pact_date || v->target_date != ref->target_date)
-        what = "the dates of time:";
+        what = "the dates under time:";
     else if (v->deterministic != ref->deterministic)
         what = "run.deterministic";
     else if (v->n_categories != ref->n_categories)
@@ -32,9 +32,9 @@ static int check_comparable(const bmc_params *ref, const bmc_params *v, const ch
     if (!what)
         return BMC_OK;
     return bmc_fail(err, BMC_ECONFIG,
-                    "%s: variants: variant \"%s\" changes %s; a variant is compared with the "
+                    "%s: variant \"%s\" changes %s; a variant is compared with the "
                     "reference scenario by scenario and must keep them",
-                    file, name, what);
+                    cv->where, cv->name, what);
 }
 
 static int load_variants(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *err)
@@ -54,7 +54,7 @@ static int load_variants(const bmc_run_input_args *a, bmc_run_input *in, bmc_err
             in->vp[i].scenarios = in->p.scenarios;
             in->vp[i].seed = in->p.seed;
             apply_run_args(a, &in->vp[i]);
-            rc = check_comparable(&in->p, &in->vp[i], v->name, a->config, err);
+            rc = check_comparable(&in->p, &in->vp[i], v, err);
         }
         if (rc == BMC_OK)
             rc = bmc_model_create(&in->vp[i], &in->vm[i], err);

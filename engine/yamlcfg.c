@@ -1664,6 +1664,14 @@ static int read_variant(const ynode *item, int i, cfg_variant *v, const cfg_vari
                          "expected a mapping laid over the configuration (as a file over its "
                          "base:)");
     }
+    const ynode *o = item->val[ko];
+    join_path(path, "override", npath, sizeof npath);
+    int kr = map_find(o, "run");
+    if (kr >= 0)
+        return fail_node(o->key[kr], npath, BMC_ECONFIG, err,
+                         "a variant runs on the scenarios of the reference: run: cannot be "
+                         "overridden (set it for the whole configuration)");
+    snprintf(v->where, sizeof v->where, "%s:%d:%d: %s", o->file, o->line, o->col, npath);
     v->description = strdup(kd >= 0 ? item->val[kd]->text : "");
     v->overrides = emit_node(item->val[ko]);
     if (!v->description || !v->overrides)

@@ -138,6 +138,7 @@ typedef struct cfg_variant {
     char name[64];
     char *description; /* "" when absent */
     char *overrides;   /* the override mapping as YAML */
+    char where[600];   /* "FILE:LINE:COL: variants[i].override", for messages */
     bmc_cfg *cfg;
 } cfg_variant;
 int cfg_take_variants(bmc_cfg *cfg, cfg_variant **out, int *n, bmc_err *err);

@@ -64,7 +64,7 @@ static int load_run(cfg_map *root, bmc_params *p, bmc_err *err)
     cfg_map pr;
     long long batch, max;
     TRY(cfg_get_map(&r, "precision", false, &pr, err));
-    TRY(cfg_get_double(&pr, "half_width", pr.node != NULL, 0, 1e-6, 0.5,
+    TRY(cfg_get_double(&pr, "half_width", pr.node != NULL, 0, 1e-6, 0.25,
                        &p->precision_half_width, err));
     TRY(cfg_get_int(&pr, "batch", false, 1000, 1, 1000000000LL, &batch, err));
     TRY(cfg_get_int(&pr, "max_scenarios", false, 1000000, 1, 1000000000000LL, &max, err));

@@ -55,6 +55,11 @@ kill_after 20000 $args --threads 2 --block-size 32 --checkpoint "$tmp/ck" --out 
 [ -e "$tmp/resumed.h5" ] && fail "a killed run left a file at the output path"
 ls "$tmp"/resumed.h5.tmp-* >/dev/null 2>&1 || fail "expected the killed run's temporary file"
 
+# a resume that fails (its output cannot be created) leaves the checkpoint as it was
+cp "$tmp/ck" "$tmp/ck.before"
+expect_exit 4 $args --threads 1 --resume "$tmp/ck" --out "$tmp/no/such/dir/x.h5"
+cmp -s "$tmp/ck" "$tmp/ck.before" || fail "a failed resume changed the checkpoint"
+
 # another run's checkpoint is refused and left alone
 expect_exit 2 $args --seed 12 --resume "$tmp/ck" --out "$tmp/resumed.h5"
 grep -q "seed" "$tmp/err" || fail "the refusal should name the seed"

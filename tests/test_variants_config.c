@@ -174,6 +174,9 @@ static void test_malformed_lists(void **state)
                  "configuration (as a file over its base:)");
     expect_error("  - {name: x, description: [1], override: {}}\n",
                  "v.yaml:3:28: variants[0].description: expected text");
+    expect_error("  - {name: x, override: {run: {seed: 5}}}\n",
+                 "v.yaml:3:26: variants[0].override: a variant runs on the scenarios of the "
+                 "reference: run: cannot be overridden (set it for the whole configuration)");
 }
 
 /* Through run_input on the baseline: a bad policy value and a changed period. */
@@ -224,7 +227,8 @@ static void test_run_input(void **state)
     write_config(dir, "  - {name: later, override: {time: {horizon_date: 2032-12-31}}}\n", path,
                  sizeof path);
     assert_int_equal(load_input(path, &err), BMC_ECONFIG);
-    snprintf(want, sizeof want, "%s: variants: variant \"later\" changes the dates of time:", path);
+    snprintf(want, sizeof want,
+             "%s:3:29: variants[0].override: variant \"later\" changes the dates under time:", path);
     if (strncmp(err.msg, want, strlen(want)) != 0)
         fail_msg("got \"%s\", want \"%s...\"", err.msg, want);
 
