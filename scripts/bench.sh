@@ -6,7 +6,8 @@
 #     rate / (2 x the 1-thread rate);
 #   - peak resident memory (/usr/bin/time -f %M) of runs of 10^4 and 10^5 scenarios;
 #   - with --full, the wall time of 10^6 scenarios on 2 threads (about 20 minutes here).
-# Rates are the engine's own (scenarios over the seconds from the first scenario to the
+# Two workers get 10 x the scenarios of one, so that the last, partly idle round and the
+# final summary weigh as little as in a real run. Rates are the engine's own (scenarios over the seconds from the first scenario to the
 # committed file), the median of --repeat runs; the machine should be otherwise idle.
 # usage: scripts/bench.sh [--full] [--repeat K] [--scenarios N]
 set -eu
@@ -56,10 +57,10 @@ echo "backlogmc benchmark: $cfg, $(nproc) cores, $(sed -n 's/^model name[^:]*: /
 echo "git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo -dirty), Release build, median of $repeat runs"
 r1=$(median_rate "$bin" run "$cfg" --scenarios "$n" --threads 1)
 echo "1 thread:            $r1 scenarios/s per core   ($bin run $cfg --scenarios $n --threads 1)"
-r2=$(median_rate "$bin" run "$cfg" --scenarios $((2 * n)) --threads 2)
-echo "2 threads:           $r2 scenarios/s, efficiency $(awk -v a="$r2" -v b="$r1" 'BEGIN {printf "%.0f %%", 100 * a / (2 * b)}')   (--threads 2)"
+r2=$(median_rate "$bin" run "$cfg" --scenarios $((10 * n)) --threads 2)
+echo "2 threads:           $r2 scenarios/s, efficiency $(awk -v a="$r2" -v b="$r1" 'BEGIN {printf "%.0f %%", 100 * a / (2 * b)}')   (--scenarios $((10 * n)) --threads 2)"
 rm2=$(median_rate mpirun --oversubscribe --bind-to none -np 2 "$bin" run "$cfg" \
-    --scenarios $((2 * n)) --threads 1)
+    --scenarios $((10 * n)) --threads 1)
 echo "2 ranks x 1 thread:  $rm2 scenarios/s, efficiency $(awk -v a="$rm2" -v b="$r1" 'BEGIN {printf "%.0f %%", 100 * a / (2 * b)}')   (mpirun -np 2 ... --threads 1)"
 for s in 10000 100000; do
     echo "peak RSS, $s scenarios: $(peak_rss_mb "$bin" run "$cfg" --scenarios $s --threads 2) MB   (/usr/bin/time -f %M ... --scenarios $s --threads 2)"
