@@ -15,7 +15,6 @@
 #define FILE_MAGIC "BMCCKPT1"
 #define RECORD_MAGIC "BMCROWS1"
 #define SNAPSHOT_MAGIC "BMCSUMS1"
-#define TRY_CK BMC_TRY
 #define ENDIAN_MARK UINT64_C(0x0102030405060708)
 
 /* Every field is 8 bytes wide (or a multiple): no padding, the same bytes on disk as in
@@ -621,7 +620,7 @@ static void put_word(int64_t **w, size_t *n, size_t *cap, int64_t v, bool *oom)
 int bmc_checkpoint_append_snapshot(bmc_checkpoint *c, const int64_t *const *counts,
                                    const size_t *n_counts, int n_sets, bmc_err *err)
 {
-    TRY_CK(begin_append(c, err));
+    BMC_TRY(begin_append(c, err));
     if (c->rows == c->snap_rows)
         return BMC_OK; /* the last snapshot holds these rows already */
     int64_t *w = NULL;
@@ -689,7 +688,7 @@ int bmc_checkpoint_append_sets(bmc_checkpoint *c, const bmc_result_block *const 
 {
     if (n_sets < 1 || n_sets > BMC_CHECKPOINT_MAX_SETS)
         return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets", n_sets);
-    TRY_CK(begin_append(c, err));
+    BMC_TRY(begin_append(c, err));
     for (int k = 0; k < n_sets; k++)
         if (b[k]->first_scenario != c->rows || b[k]->count <= 0 || b[k]->count != b[0]->count)
             return bmc_fail(err, BMC_EINTERNAL,

@@ -14,17 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # each launch has its own time limit too: a hung job is killed with its ranks
 mpi() { timeout -k 10 120 "$mpiexec" --oversubscribe --bind-to none "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# every group of two results files holds the same data (only the root attribute `created`,
-# the time the file was started, may differ)
-same() {
-    h5ls "$1" | grep -q '^scenarios ' || fail "$1 has no /scenarios"
-    for g in $(h5ls "$1" | awk '{print $1}'); do
-        h5diff "$1" "$2" "/$g" >"$tmp/diff" || { cat "$tmp/diff" >&2; fail "/$g of $1 and $2 differ"; }
-    done
-    echo "same: $1 $2"
-}
+. tests/h5same.sh
 
 cfg=configs/baseline.yaml
 args="run $cfg --scenarios 100 --seed 5 --quiet --trajectories"

@@ -11,16 +11,9 @@ cd "$2"
 tmp=$(mktemp -d /tmp/bmc-resume-XXXXXX)
 job=
 trap '[ -n "$job" ] && kill -9 $job 2>/dev/null; rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. tests/h5same.sh
 size() { stat -c %s "$1" 2>/dev/null || echo 0; }
 snapshots() { grep -a -o BMCSUMS1 "$tmp/ck" 2>/dev/null | wc -l; }
-same() {
-    h5ls "$1" | grep -q '^scenarios ' || fail "$1 has no /scenarios"
-    for g in $(h5ls "$1" | awk '{print $1}'); do
-        h5diff "$1" "$2" "/$g" >"$tmp/diff" || { cat "$tmp/diff" >&2; fail "/$g of $1 and $2 differ"; }
-    done
-    echo "same: $1 $2"
-}
 # start a run in the background, SIGKILL it once the checkpoint holds `bytes` and a
 # two snapshots of the summaries (the point a resume starts from; the rows after it are
 # redone), so that a torn last one leaves an earlier one
