@@ -5,6 +5,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "logfact.h"
+#include "normal.h"
 #include "rng_inline.h"
 
 /* Means from which the transformed-rejection samplers take over from inversion: PTRS and
@@ -218,7 +219,7 @@ double bmc_ran_gamma(gsl_rng *r, double shape)
     for (;;) {
         double x, v;
         do {
-            x = gsl_ran_gaussian_ziggurat(r, 1.0);
+            x = bmc_ran_normal(r);
             v = 1 + c * x;
         } while (v <= 0);
         v = v * v * v;

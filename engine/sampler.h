@@ -8,7 +8,8 @@
  *   Poisson: inversion below mean 10, else PTRS (Hoermann 1993, transformed rejection with
  *            squeeze);
  *   binomial: by symmetry p <= 1/2; inversion below n p = 10, else BTRS (Hoermann 1993);
- *   gamma: Marsaglia and Tsang (2000); beta: ratio of two gammas.
+ *   gamma: Marsaglia and Tsang (2000) on the inline ziggurat normal of normal.h;
+ *   beta: ratio of two gammas.
  * Inversion starts with the free test u <= 1 - mean (Bernoulli's inequality bounds P(0)
  * from below), so the frequent zero outcomes cost one uniform and no transcendental.
  * Counts come back as doubles holding whole numbers. tests/test_samplers.c compares every

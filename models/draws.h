@@ -7,6 +7,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "normal.h"
 #include "sampler.h"
 
 /* The model's random draws, each replaced by its expected value in deterministic mode
@@ -64,7 +65,7 @@ static inline double draw_beta_mean(gsl_rng *r, bool det, double mean, double co
 
 static inline double draw_gaussian(gsl_rng *r, bool det)
 {
-    return det ? 0.0 : gsl_ran_gaussian_ziggurat(r, 1.0);
+    return det ? 0.0 : bmc_ran_normal(r);
 }
 
 /* Splits n over k classes with probabilities p (summing to 1) into out. */

@@ -21,6 +21,7 @@
 #include <Random123/philox.h>
 
 #include "draws.h"
+#include "normal.h"
 #include "rng.h"
 #include "rng_inline.h"
 #include "sampler.h"
@@ -249,6 +250,65 @@ static void check_continuous(const char *what, draw_fn draw, cdf_inv_fn quantile
     assert_true(fabs(sum / N_DRAWS - mean) <= 5 * sqrt(var / N_DRAWS));
 }
 
+static double normal_quantile(double u, const double *par)
+{
+    (void)par;
+    return gsl_cdf_ugaussian_Pinv(u);
+}
+
+static double normal_draw(gsl_rng *r, const double *par)
+{
+    (void)par;
+    return bmc_ran_normal(r);
+}
+
+/* The ziggurat normal of engine/normal.h: the 50-bin test, then 4 million draws on 512
+ * equiprobable bins (a wrong edge of one of the 256 layers moves about 1/256 of the mass
+ * and shows at once), the share beyond R against 2 Q(R) at 5 standard errors, and the law
+ * of the tail draws on 10 bins of their conditional quantiles. */
+static void test_normal(void **state)
+{
+    (void)state;
+    const double none = 0;
+    check_continuous("normal (ziggurat)", normal_draw, normal_quantile, &none, 0, 1, 350);
+
+    enum { N = 4000000, B = 512, TB = 10 };
+    unsigned *count = calloc(B, sizeof *count), tail_count[TB] = {0};
+    assert_non_null(count);
+    gsl_rng *r = stream(351);
+    const double q_r = gsl_cdf_ugaussian_Q(BMC_ZIG_R);
+    unsigned beyond = 0;
+    for (int i = 0; i < N; i++) {
+        double x = bmc_ran_normal(r);
+        double u = gsl_cdf_ugaussian_P(x);
+        int j = (int)(u * B);
+        count[j < B ? j : B - 1]++;
+        if (fabs(x) > BMC_ZIG_R) {
+            beyond++;
+            double v = gsl_cdf_ugaussian_Q(fabs(x)) / q_r; /* uniform on (0, 1) */
+            int k = (int)(v * TB);
+            tail_count[k < TB ? k : TB - 1]++;
+        }
+    }
+    gsl_rng_free(r);
+    double e = (double)N / B, chi2 = 0;
+    for (int j = 0; j < B; j++)
+        chi2 += (count[j] - e) * (count[j] - e) / e;
+    free(count);
+    double bound = gsl_cdf_chisq_Qinv(ALPHA, B - 1);
+    double p_beyond = 2 * q_r, sd = sqrt(N * p_beyond * (1 - p_beyond));
+    double te = (double)beyond / TB, tchi2 = 0;
+    for (int k = 0; k < TB; k++)
+        tchi2 += (tail_count[k] - te) * (tail_count[k] - te) / te;
+    double tbound = gsl_cdf_chisq_Qinv(ALPHA, TB - 1);
+    printf("normal on %d bins: chi2 %.2f (bound %.2f); beyond R %u vs %.1f; tail chi2 %.2f "
+           "(bound %.2f)\n", B, chi2, bound, beyond, N * p_beyond, tchi2, tbound);
+    assert_true(chi2 < bound);
+    assert_true(fabs(beyond - N * p_beyond) < 5 * sd);
+    assert_true(beyond > 500);
+    assert_true(tchi2 < tbound);
+}
+
 static void test_gamma(void **state)
 {
     (void)state;
@@ -395,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_poisson_min),
         cmocka_unit_test(test_poisson_min_bound),
         cmocka_unit_test(test_rng_below),
+        cmocka_unit_test(test_normal),
         cmocka_unit_test(test_gamma),
         cmocka_unit_test(test_beta),
         cmocka_unit_test(test_negbin_moments),
