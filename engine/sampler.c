@@ -206,16 +206,23 @@ double bmc_ran_binomial(gsl_rng *r, double n, double p)
     return binomial_inversion(r, n, p, u);
 }
 
+void bmc_gamma_prepare(double shape, bmc_gamma_shape *g)
+{
+    double a = shape < 1 ? shape + 1 : shape;
+    g->shape = shape;
+    g->d = a - 1.0 / 3;
+    g->c = 1 / sqrt(9 * g->d);
+    g->inv_shape = 1 / shape;
+}
+
 /* Marsaglia and Tsang (2000), "A simple method for generating gamma variables", ACM TOMS
  * 26(3), 363-372: squeeze first, the log test rarely. */
-double bmc_ran_gamma(gsl_rng *r, double shape)
+double bmc_ran_gamma_prepared(gsl_rng *r, const bmc_gamma_shape *g)
 {
-    if (shape < 1) {
-        /* G(a) = G(a + 1) U^(1/a), section 6 of the paper */
-        double u = uniform(r);
-        return bmc_ran_gamma(r, shape + 1) * pow(u, 1 / shape);
-    }
-    double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
+    double boost = 1;
+    if (g->shape < 1) /* G(a) = G(a + 1) U^(1/a), section 6 of the paper */
+        boost = pow(uniform(r), g->inv_shape);
+    const double d = g->d, c = g->c;
     for (;;) {
         double x, v;
         do {
@@ -225,18 +232,38 @@ double bmc_ran_gamma(gsl_rng *r, double shape)
         v = v * v * v;
         double u = uniform(r), x2 = x * x;
         if (u < 1 - 0.0331 * x2 * x2)
-            return d * v;
+            return boost * d * v;
         if (log(u) < 0.5 * x2 + d * (1 - v + log(v)))
-            return d * v;
+            return boost * d * v;
     }
+}
+
+double bmc_ran_gamma(gsl_rng *r, double shape)
+{
+    bmc_gamma_shape g;
+    bmc_gamma_prepare(shape, &g);
+    return bmc_ran_gamma_prepared(r, &g);
+}
+
+void bmc_beta_prepare(double a, double b, bmc_beta_shapes *out)
+{
+    bmc_gamma_prepare(a, &out->a);
+    bmc_gamma_prepare(b, &out->b);
+}
+
+double bmc_ran_beta_prepared(gsl_rng *r, const bmc_beta_shapes *s)
+{
+    /* with both shapes below 1 the two gammas can underflow together: GSL uses Joehnk's
+     * method there */
+    if (s->a.shape < 1 && s->b.shape < 1)
+        return gsl_ran_beta(r, s->a.shape, s->b.shape);
+    double x = bmc_ran_gamma_prepared(r, &s->a), y = bmc_ran_gamma_prepared(r, &s->b);
+    return x / (x + y);
 }
 
 double bmc_ran_beta(gsl_rng *r, double a, double b)
 {
-    /* with both shapes below 1 the two gammas can underflow together: GSL uses Joehnk's
-     * method there */
-    if (a < 1 && b < 1)
-        return gsl_ran_beta(r, a, b);
-    double x = bmc_ran_gamma(r, a), y = bmc_ran_gamma(r, b);
-    return x / (x + y);
+    bmc_beta_shapes s;
+    bmc_beta_prepare(a, b, &s);
+    return bmc_ran_beta_prepared(r, &s);
 }

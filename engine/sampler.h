@@ -24,7 +24,21 @@ double bmc_ran_poisson_min(gsl_rng *r, double mu, double n);
 double bmc_ran_binomial(gsl_rng *r, double n, double p);
 /* Gamma with the given shape > 0 and scale 1. */
 double bmc_ran_gamma(gsl_rng *r, double shape);
-/* Beta(a, b), a, b > 0. */
+/* The same with the constants of Marsaglia and Tsang's method worked out once, for a shape
+ * drawn from thousands of times (the daily intake and availability draws). */
+typedef struct bmc_gamma_shape {
+    double shape;
+    double d, c;     /* d = a - 1/3 and c = 1 / sqrt(9 d), with a = shape or shape + 1 */
+    double inv_shape; /* for shape < 1: G(a) = G(a + 1) U^(1/a) */
+} bmc_gamma_shape;
+void bmc_gamma_prepare(double shape, bmc_gamma_shape *g);
+double bmc_ran_gamma_prepared(gsl_rng *r, const bmc_gamma_shape *g);
+/* Beta(a, b), a, b > 0; prepared as for the gamma. */
 double bmc_ran_beta(gsl_rng *r, double a, double b);
+typedef struct bmc_beta_shapes {
+    bmc_gamma_shape a, b;
+} bmc_beta_shapes;
+void bmc_beta_prepare(double a, double b, bmc_beta_shapes *out);
+double bmc_ran_beta_prepared(gsl_rng *r, const bmc_beta_shapes *s);
 
 #endif

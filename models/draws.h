@@ -42,25 +42,35 @@ static inline double draw_binomial(gsl_rng *r, bool det, double n, double p)
     return det ? n * p : bmc_ran_binomial(r, n, p);
 }
 
-/* Negative binomial with mean mu and size k (k <= 0 means Poisson), as a Poisson-Gamma
- * mixture: Poisson(mu G / k) with G ~ Gamma(k, 1). */
-static inline double draw_negbin(gsl_rng *r, bool det, double mu, double k)
+/* The day's Poisson rate of a negative binomial with mean mu and size g->shape (g NULL:
+ * Poisson, the rate is mu): the Poisson-gamma mixture mu G / k with G ~ Gamma(k, 1). The
+ * arrivals of a class with share s of the day are then Poisson(s rate), independently of the
+ * other classes given the rate (intake.c). */
+static inline double draw_negbin_rate(gsl_rng *r, bool det, double mu, const bmc_gamma_shape *g)
 {
-    if (mu <= 0)
-        return 0;
-    if (det)
-        return mu;
-    if (k <= 0)
-        return bmc_ran_poisson(r, mu);
-    double lambda = mu / k * bmc_ran_gamma(r, k);
-    return lambda > 0 ? bmc_ran_poisson(r, lambda) : 0;
+    if (mu <= 0 || det || !g)
+        return mu > 0 ? mu : 0;
+    return mu / g->shape * bmc_ran_gamma_prepared(r, g);
 }
 
-static inline double draw_beta_mean(gsl_rng *r, bool det, double mean, double concentration)
+/* Negative binomial with mean mu and size k (k <= 0 means Poisson). */
+static inline double draw_negbin(gsl_rng *r, bool det, double mu, double k)
+{
+    bmc_gamma_shape g;
+    if (k > 0)
+        bmc_gamma_prepare(k, &g);
+    double rate = draw_negbin_rate(r, det, mu, k > 0 ? &g : NULL);
+    if (det)
+        return rate;
+    return rate > 0 ? bmc_ran_poisson(r, rate) : 0;
+}
+
+/* A Beta with the given mean: its shapes mean c and (1 - mean) c, prepared. */
+static inline double draw_beta_mean(gsl_rng *r, bool det, double mean, const bmc_beta_shapes *s)
 {
     if (det)
         return mean;
-    return bmc_ran_beta(r, mean * concentration, (1 - mean) * concentration);
+    return bmc_ran_beta_prepared(r, s);
 }
 
 static inline double draw_gaussian(gsl_rng *r, bool det)

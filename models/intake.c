@@ -36,7 +36,16 @@ double bmc_intake_mean(bmc_intake *in, const bmc_model *m, int t, gsl_rng *r, bo
     return in->level * m->intake_base[t] * in->month_factor;
 }
 
-double bmc_intake_draw(const bmc_model *m, double mu, gsl_rng *r, bool det)
+/* Given the day's rate lambda (the negative binomial's gamma mixing), the total is
+ * Poisson(lambda), and a multinomial split of a Poisson count is the same as independent
+ * Poisson(share_i lambda) counts (Poisson thinning): one Poisson draw per class and no
+ * binomial gives the law of MODEL.md section 5 with its split by share. */
+double bmc_intake_arrivals(const bmc_model *m, double mu, gsl_rng *r, bool det, int n,
+                           const double *share, double *out)
 {
-    return draw_negbin(r, det, mu, m->p.negbin_size);
+    double rate = draw_negbin_rate(r, det, mu, m->intake_negbin ? &m->intake_gamma : NULL);
+    double total = 0;
+    for (int i = 0; i < n; i++)
+        total += out[i] = draw_poisson(r, det, share[i] * rate);
+    return total;
 }

@@ -22,7 +22,9 @@ void bmc_intake_begin(bmc_intake *in, double level);
 /* Expected arrivals on day t. Call for t = 0, 1, 2, ... in order: the first day of each month
  * draws that month's deviation (and surge) from r. */
 double bmc_intake_mean(bmc_intake *in, const bmc_model *m, int t, gsl_rng *r, bool det);
-/* Arrivals on a day with expected value mu. */
-double bmc_intake_draw(const bmc_model *m, double mu, gsl_rng *r, bool det);
+/* Arrivals on a day with expected value mu, split over n classes with shares summing to 1
+ * into out; returns their total. */
+double bmc_intake_arrivals(const bmc_model *m, double mu, gsl_rng *r, bool det, int n,
+                           const double *share, double *out);
 
 #endif

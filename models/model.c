@@ -72,6 +72,24 @@ static void build_tables(bmc_model *m)
             m->triage_cap[t] = m->triage_cap[t - 1];
     }
     m->withdraw_day_prob = 1 - pow(1 - p->withdrawal_rate, 1 / 365.25);
+    m->withdraw_log_q = log1p(-m->withdraw_day_prob * (1 - p->refile_probability));
+    /* the configured shares sum to 1 within a tolerance; Poisson thinning needs them exact */
+    double track_sum = 0, cat_sum = 0;
+    for (int k = 0; k < p->n_tracks; k++)
+        track_sum += p->track[k].share;
+    for (int k = 0; k < p->n_tracks; k++)
+        m->track_share[k] = p->track[k].share / track_sum;
+    for (int c = 0; c < p->n_categories; c++)
+        cat_sum += p->cat[c].intake_share;
+    for (int c = 0; c < p->n_categories; c++)
+        m->old_intake_share[c] = cat_sum > 0 ? p->cat[c].intake_share / cat_sum : 0;
+    m->intake_negbin = p->negbin_size > 0;
+    if (m->intake_negbin)
+        bmc_gamma_prepare(p->negbin_size, &m->intake_gamma);
+    if (p->availability_concentration > 0 && p->availability < 1)
+        bmc_beta_prepare(p->availability * p->availability_concentration,
+                         (1 - p->availability) * p->availability_concentration,
+                         &m->availability_beta);
 }
 
 static int day_of_clamped(const bmc_model *m, bmc_date d)

@@ -7,6 +7,7 @@
 #include "calendar.h"
 #include "params.h"
 #include "results.h"
+#include "sampler.h"
 #include "status.h"
 
 /* Everything the scenarios share, computed once from the parameters: the calendar, per-day
@@ -42,6 +43,12 @@ typedef struct bmc_model {
     uint8_t *cycle_start;       /* [ndays] 1 on the first day of a plan cycle */
     double *triage_cap;         /* [ndays] cap_new officer-days for new intake */
     double withdraw_day_prob;   /* per open old case per calendar day */
+    double withdraw_log_q;      /* log(1 - the probability that an open case closes a day) */
+    bool intake_negbin;         /* false: Poisson days */
+    bmc_gamma_shape intake_gamma;      /* the negative binomial's mixing gamma */
+    bmc_beta_shapes availability_beta; /* the daily availability */
+    double track_share[BMC_MAX_TRACKS];        /* new intake by track, summing to 1 */
+    double old_intake_share[BMC_MAX_CATEGORIES]; /* pre-Pact intake by category, summing to 1 */
     double new_work_mean;       /* officer-days per new first decision, over the tracks */
     int pact_day, target_day;
     int approach_day[BMC_MAX_CATEGORIES]; /* ndays when the category never switches */

@@ -135,18 +135,11 @@ static void arrivals(bmc_sim *s, int t)
     const bmc_params *p = &m->p;
     gsl_rng *r = s->rng[BMC_STREAM_INTAKE];
     double mu = bmc_intake_mean(&s->intake, m, t, r, s->det);
-    double n = bmc_intake_draw(m, mu, r, s->det);
-    if (t >= m->pact_day)
-        s->new_cum[t] = (t > m->pact_day ? s->new_cum[t - 1] : 0) + n;
-    if (n <= 0)
-        return;
     double split[BMC_MAX_CATEGORIES > BMC_MAX_TRACKS ? BMC_MAX_CATEGORIES : BMC_MAX_TRACKS];
     if (t < m->pact_day) {
         /* lodged before the Pact: old cases, split by old_intake_mix */
-        double mix[BMC_MAX_CATEGORIES];
-        for (int c = 0; c < p->n_categories; c++)
-            mix[c] = p->cat[c].intake_share;
-        draw_multinomial(r, s->det, n, p->n_categories, mix, split);
+        double n = bmc_intake_arrivals(m, mu, r, s->det, p->n_categories, m->old_intake_share,
+                                       split);
         for (int c = 0; c < p->n_categories; c++) {
             if (t >= m->approach_day[c])
                 s->old[c].waiting += split[c];
@@ -155,12 +148,10 @@ static void arrivals(bmc_sim *s, int t)
         }
         s->tot.old_total += n;
     } else {
-        double shares[BMC_MAX_TRACKS];
-        for (int k = 0; k < p->n_tracks; k++)
-            shares[k] = p->track[k].share;
-        draw_multinomial(r, s->det, n, p->n_tracks, shares, split);
+        double n = bmc_intake_arrivals(m, mu, r, s->det, p->n_tracks, m->track_share, split);
         for (int k = 0; k < p->n_tracks; k++)
             bmc_track_queue_arrive(&s->track[k], t, split[k]);
+        s->new_cum[t] = (t > m->pact_day ? s->new_cum[t - 1] : 0) + n;
         s->tot.new_arrivals += n;
         s->month_new_arrivals += n;
     }

@@ -6,6 +6,12 @@
 
 #include <math.h>
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#include "intake.h"
+#include "rng.h"
+
 static void test_monthly_means(void **state)
 {
     (void)state;
@@ -96,11 +102,79 @@ static void test_daily_dispersion(void **state)
     bmc_model_free(m);
 }
 
+/* The day's split over tracks (intake.c draws one Poisson per track given the day's gamma
+ * rate): the total must be negative binomial, NB(k, k / (k + mu)), tested by chi-square on
+ * bins of at least 5 expected days; and the joint law that of a multinomial split of that
+ * total: E N_i = s_i mu, Var N_i = s_i mu + s_i^2 mu^2 / k, Cov(N_i, N_j) = s_i s_j mu^2 / k,
+ * each at 5 standard errors (the errors from the sample itself). */
+static void test_track_split(void **state)
+{
+    (void)state;
+    enum { N = 200000, C = 3 };
+    bmc_model *m = tu_model("tests/data/models/intake.yaml", NULL);
+    const double mu = 68.5, k = m->p.negbin_size, share[C] = {0.5, 0.3, 0.2};
+    gsl_rng *r = bmc_stream_alloc();
+    assert_non_null(r);
+    bmc_stream_key(r, 77, 0, BMC_STREAM_INTAKE);
+    double *x = malloc(sizeof(double) * N * C);
+    assert_non_null(x);
+    enum { KMAX = 400 };
+    double count[KMAX + 1] = {0};
+    for (int i = 0; i < N; i++) {
+        double total = bmc_intake_arrivals(m, mu, r, false, C, share, x + (size_t)i * C);
+        assert_true(total == x[i * C] + x[i * C + 1] + x[i * C + 2]);
+        count[total < KMAX ? (int)total : KMAX]++;
+    }
+    gsl_rng_free(r);
+    /* the total against the negative binomial pmf */
+    double chi2 = 0, e = 0, o = 0, left = N;
+    int bins = 0;
+    for (int v = 0; v <= KMAX; v++) {
+        double ev = v < KMAX ? N * gsl_ran_negative_binomial_pdf(v, k / (k + mu), k) : left;
+        left -= ev;
+        e += ev;
+        o += count[v];
+        if ((e >= 5 && left >= 5) || v == KMAX) {
+            chi2 += (o - e) * (o - e) / e;
+            bins++;
+            e = o = 0;
+        }
+    }
+    double bound = gsl_cdf_chisq_Qinv(1e-6, bins - 1);
+    printf("negative binomial total: chi2 %.2f on %d bins (bound %.2f)\n", chi2, bins, bound);
+    assert_true(chi2 < bound);
+    /* first and second moments of the split */
+    double mean[C] = {0};
+    for (int i = 0; i < N; i++)
+        for (int a = 0; a < C; a++)
+            mean[a] += x[i * C + a] / N;
+    for (int a = 0; a < C; a++)
+        for (int b = a; b < C; b++) {
+            double want = share[a] * share[b] * mu * mu / k + (a == b ? share[a] * mu : 0);
+            double sum = 0, sum2 = 0;
+            for (int i = 0; i < N; i++) {
+                double prod = (x[i * C + a] - mean[a]) * (x[i * C + b] - mean[b]);
+                sum += prod;
+                sum2 += prod * prod;
+            }
+            double cov = sum / N, se = sqrt((sum2 / N - cov * cov) / N);
+            printf("track %d x %d: %.3f vs %.3f (se %.3f)\n", a, b, cov, want, se);
+            assert_true(fabs(cov - want) < 5 * se);
+        }
+    for (int a = 0; a < C; a++) {
+        double var = share[a] * mu + share[a] * share[a] * mu * mu / k;
+        assert_true(fabs(mean[a] - share[a] * mu) < 5 * sqrt(var / N));
+    }
+    free(x);
+    bmc_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_monthly_means),
         cmocka_unit_test(test_daily_dispersion),
+        cmocka_unit_test(test_track_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

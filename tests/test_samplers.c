@@ -432,7 +432,9 @@ static void test_deterministic_and_fixed(void **state)
     assert_float_equal(draw_poisson(a, true, 12.5), 12.5, 0);
     assert_float_equal(draw_binomial(a, true, 40, 0.3), 12, 1e-12);
     assert_float_equal(draw_negbin(a, true, 7.25, 20), 7.25, 0);
-    assert_float_equal(draw_beta_mean(a, true, 0.85, 200), 0.85, 0);
+    bmc_beta_shapes avail;
+    bmc_beta_prepare(170, 30, &avail);
+    assert_float_equal(draw_beta_mean(a, true, 0.85, &avail), 0.85, 0);
     assert_float_equal(draw_gaussian(a, true), 0, 0);
     assert_float_equal(draw_binomial(a, false, 17, 1), 17, 0);
     assert_float_equal(draw_binomial(a, false, 17, 0), 0, 0);
