@@ -6,7 +6,7 @@
 
 /* Flows of one working day, added to the month's trajectory row at the end. */
 typedef struct day_flows {
-    double grants, rejections, hearings, new_decisions, new_on_time, used, remand_decisions;
+    double hearings, new_decisions, new_on_time, used, remand_decisions;
     double old_decisions[BMC_MAX_CATEGORIES];
 } day_flows;
 
@@ -15,6 +15,12 @@ static double *traj_at(bmc_result_block *b, int f, int row, int month)
     return &b->traj[f][(size_t)row * b->layout->n_months + month];
 }
 
+/* MODEL.md sections 6 and 8: each first decision is a grant (g), a rejection that a court
+ * annuls ((1 - g) r, back after the delay) or a rejection that stands, independently. The
+ * annulled ones are drawn today, Binomial(d, (1 - g) r), because their return day depends on
+ * it; grants are only ever summed over months, so the grants among the month's other
+ * decisions are drawn at the month end (scenario.c), Binomial(kept, g / (1 - (1 - g) r)):
+ * the same joint law as a grant draw and an annulment draw per day. */
 static void decide_old(bmc_sim *s, int c, int t, double d, day_flows *f)
 {
     if (d <= 0)
@@ -23,16 +29,13 @@ static void decide_old(bmc_sim *s, int c, int t, double d, day_flows *f)
     bmc_old_category *o = &s->old[c];
     o->ready -= d;
     o->decided += d;
-    double g = draw_binomial(s->rng[BMC_STREAM_OUTCOMES], s->det, d, o->grant_rate);
-    f->grants += g;
-    f->rejections += d - g;
     f->old_decisions[c] += d;
-    /* MODEL.md section 8: a court annuls a rejection with the scenario's probability; it
-     * comes back after the delay (beyond the horizon it is not simulated) */
-    double annulled = draw_binomial(s->rng[BMC_STREAM_REMANDS], s->det, d - g, s->remand_rate);
+    double annulled = draw_binomial(s->rng[BMC_STREAM_REMANDS], s->det, d, o->annul_prob);
+    o->month_decisions += d;
+    o->month_kept += d - annulled;
     int back = t + s->m->p.remand_delay_days;
     if (annulled > 0 && back < s->m->ndays)
-        o->remand_due[back] += annulled;
+        o->remand_due[back] += annulled; /* beyond the horizon it is not simulated */
     bool approach = t >= s->m->approach_day[c];
     f->hearings += d * (approach ? k->approach.hearing_share : k->regular.hearing_share);
 }
@@ -169,29 +172,20 @@ static void serve_plan(bmc_sim *s, int t, double X, day_flows *f)
 static void record_flows(bmc_sim *s, int t, double offered, const day_flows *f,
                          bmc_result_block *b, int row)
 {
-    double first = f->grants + f->rejections;
-    s->tot.grants += f->grants;
-    s->tot.first_decisions += first;
     s->tot.new_decided += f->new_decisions;
     s->tot.new_on_time += f->new_on_time;
     s->tot.officer_days_offered += offered;
     s->tot.officer_days_used += f->used;
     s->tot.working_days += 1;
-    s->q_grants += f->grants;
-    s->q_decisions += first;
     if (!b->layout->trajectories)
         return;
     int mo = s->m->month_index[t];
-    *traj_at(b, BMC_TRAJ_GRANTS, row, mo) += f->grants;
-    *traj_at(b, BMC_TRAJ_REJECTIONS, row, mo) += f->rejections;
     *traj_at(b, BMC_TRAJ_HEARINGS, row, mo) += f->hearings;
     *traj_at(b, BMC_TRAJ_NEW_DECISIONS, row, mo) += f->new_decisions;
     *traj_at(b, BMC_TRAJ_NEW_ON_TIME, row, mo) += f->new_on_time;
     *traj_at(b, BMC_TRAJ_OFFICER_DAYS_OFFERED, row, mo) += offered;
     *traj_at(b, BMC_TRAJ_OFFICER_DAYS_USED, row, mo) += f->used;
     *traj_at(b, BMC_TRAJ_REMAND_DECISIONS, row, mo) += f->remand_decisions;
-    *traj_at(b, BMC_TRAJ_NAREIS, row, mo) += f->grants * s->m->p.nareis_per_grant;
-    *traj_at(b, BMC_TRAJ_APPEALS, row, mo) += f->rejections * s->m->p.appeals_per_rejection;
     int nc = b->layout->n_categories, nm = b->layout->n_months;
     double *dec = b->traj_cat[BMC_TRAJ_OLD_DECISIONS] + ((size_t)row * nm + mo) * nc;
     for (int c = 0; c < nc; c++)

@@ -101,6 +101,11 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
         o->remand_work_regular = 1 / k->regular.decisions_per_day;
         o->remand_work_approach = 1 / (k->approach.decisions_per_day * df);
         o->completion_day = -1;
+        double r = s->param[BMC_P_REMAND_RATE];
+        o->annul_prob = (1 - o->grant_rate) * r;
+        o->grant_if_kept = o->annul_prob < 1 ? o->grant_rate / (1 - o->annul_prob) : 0;
+        if (o->grant_if_kept > 1) /* rounding */
+            o->grant_if_kept = 1;
     }
     /* g*: the grant rate of the initial non-priority stock, unless configured */
     double w = 0, wg = 0;
@@ -111,7 +116,6 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
         }
     s->grant_target = p->grant_target_initial ? (w > 0 ? wg / w : 0) : p->grant_target;
     s->plan_active = false;
-    s->remand_rate = s->param[BMC_P_REMAND_RATE];
     memset(&s->triage, 0, sizeof s->triage);
     s->triage_days = 0;
     s->first_triage_day = -1;
@@ -213,15 +217,14 @@ static void triage_month_end(bmc_sim *s, int t)
                          p->triage_release_months);
 }
 
-/* Grants of new cases are only ever summed over months, quarters and the whole run, and no
- * remand follows from them; a sum of independent Binomial(d_t, g) is Binomial(sum d_t, g), so
- * one draw at each month end books the month's new decisions with the same law as one draw
- * per track and working day. */
-static void settle_new_grants(bmc_sim *s, bmc_result_block *b, int row, int t, double decided)
+/* Grants are only ever summed over months, quarters and the whole run: one draw per
+ * category at each month end books the month's decisions with the same law as one draw per
+ * decision day (a sum of independent Binomial(d_t, g) is Binomial(sum d_t, g)). Old cases:
+ * the decisions not annulled (allocation.c, decide_old); new cases: all, since no remand
+ * follows from them. */
+static void book_grants(bmc_sim *s, bmc_result_block *b, int row, int t, double decided,
+                        double g)
 {
-    if (decided <= 0)
-        return;
-    double g = draw_binomial(s->rng[BMC_STREAM_OUTCOMES], s->det, decided, s->new_grant_rate);
     s->tot.grants += g;
     s->tot.first_decisions += decided;
     s->q_grants += g;
@@ -233,6 +236,22 @@ static void settle_new_grants(bmc_sim *s, bmc_result_block *b, int row, int t, d
     b->traj[BMC_TRAJ_REJECTIONS][at] += decided - g;
     b->traj[BMC_TRAJ_NAREIS][at] += g * s->m->p.nareis_per_grant;
     b->traj[BMC_TRAJ_APPEALS][at] += (decided - g) * s->m->p.appeals_per_rejection;
+}
+
+static void settle_grants(bmc_sim *s, bmc_result_block *b, int row, int t, double new_decided)
+{
+    gsl_rng *r = s->rng[BMC_STREAM_OUTCOMES];
+    for (int c = 0; c < s->m->p.n_categories; c++) {
+        bmc_old_category *o = &s->old[c];
+        if (o->month_decisions <= 0)
+            continue;
+        double g = draw_binomial(r, s->det, o->month_kept, o->grant_if_kept);
+        book_grants(s, b, row, t, o->month_decisions, g);
+        o->month_decisions = o->month_kept = 0;
+    }
+    if (new_decided > 0)
+        book_grants(s, b, row, t, new_decided,
+                    draw_binomial(r, s->det, new_decided, s->new_grant_rate));
 }
 
 static void close_quarter(bmc_sim *s)
@@ -380,7 +399,7 @@ int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check, bmc_res
                 return rc;
         }
         if (m->month_end[t]) {
-            settle_new_grants(s, b, row, t, s->tot.new_decided - new_decided_settled);
+            settle_grants(s, b, row, t, s->tot.new_decided - new_decided_settled);
             new_decided_settled = s->tot.new_decided;
             triage_month_end(s, t);
             record_month(s, b, row, t);

@@ -24,6 +24,9 @@ typedef struct bmc_old_category {
     double work_regular, work_approach; /* officer-days per first decision */
     double remand_work_regular, remand_work_approach; /* officer-days per remand decision */
     double remands;    /* annulled decisions back as decision tasks */
+    double annul_prob;  /* (1 - g) r: a first decision is a rejection a court annuls */
+    double grant_if_kept; /* g / (1 - (1 - g) r): a grant among the decisions not annulled */
+    double month_decisions, month_kept; /* first decisions this month, and those not annulled */
     double *remand_due; /* [ndays] remands that come back on each day */
     int completion_day;
 } bmc_old_category;
@@ -42,7 +45,6 @@ struct bmc_sim {
     bmc_intake intake;
     bmc_sim_totals tot;
     double *new_cum;    /* [ndays] Pact arrivals up to each day, for the triage rate */
-    double remand_rate; /* scenario-level probability that a rejection is annulled */
 
     /* plan cycle */
     bool plan_active;   /* false before the first cycle: shares follow the ready counts */

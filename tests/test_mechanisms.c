@@ -220,6 +220,61 @@ static void test_remands_return_after_delay(void **state)
     bmc_model_free(m);
 }
 
+/* Grants and annulments together (MODEL.md sections 6 and 8): 1000 cases of grant rate 0.3
+ * with remand probability 0.2, all decided well before the horizon and every remand back
+ * after 30 days and decided too. Per scenario (grants, remands) is then multinomial with
+ * 1000 trials and probabilities g = 0.3 and (1 - g) r = 0.14: means 300 and 140, variances
+ * 210 and 120.4, covariance -42. The engine draws the annulments per day and the grants among
+ * the rest once a month; a grant draw independent of the annulments would give covariance 0.
+ * Bounds: 5 standard errors over 4000 scenarios, from the sample itself. */
+static void test_grants_and_remands_joint_law(void **state)
+{
+    (void)state;
+    enum { N = 4000 };
+    const char *sets[] = {"old_cases.categories[0].initial=1000", "remands.probability=0.2",
+                          "remands.delay_days=30", NULL};
+    bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
+    bmc_result_block *b = tu_run(m, 21, 0, N, true, true);
+    int nm = b->layout->n_months;
+    double *g = malloc(N * sizeof *g), *a = malloc(N * sizeof *a);
+    assert_true(g && a);
+    double mg = 0, ma = 0;
+    for (int s = 0; s < N; s++) {
+        g[s] = a[s] = 0;
+        double first = 0;
+        for (int mo = 0; mo < nm; mo++) {
+            size_t at = (size_t)s * nm + mo;
+            g[s] += b->traj[BMC_TRAJ_GRANTS][at];
+            a[s] += b->traj[BMC_TRAJ_REMAND_DECISIONS][at];
+            first += b->traj[BMC_TRAJ_GRANTS][at] + b->traj[BMC_TRAJ_REJECTIONS][at];
+        }
+        assert_float_equal(first, 1000, 0);
+        mg += g[s] / N;
+        ma += a[s] / N;
+    }
+    double vg = 0, va = 0, cov = 0, cov2 = 0;
+    for (int s = 0; s < N; s++) {
+        double dg = g[s] - mg, da = a[s] - ma;
+        vg += dg * dg / (N - 1);
+        va += da * da / (N - 1);
+        cov += dg * da / N;
+        cov2 += dg * da * dg * da / N;
+    }
+    double cov_se = sqrt((cov2 - cov * cov) / N);
+    printf("grants %.2f (var %.1f), remands %.2f (var %.1f), covariance %.2f (se %.2f)\n", mg,
+           vg, ma, va, cov, cov_se);
+    assert_true(fabs(mg - 300) < 5 * sqrt(210.0 / N));
+    assert_true(fabs(ma - 140) < 5 * sqrt(120.4 / N));
+    /* sample variances: se about var sqrt(2 / N) for these near-normal counts */
+    assert_true(fabs(vg - 210) < 5 * 210 * sqrt(2.0 / N));
+    assert_true(fabs(va - 120.4) < 5 * 120.4 * sqrt(2.0 / N));
+    assert_true(fabs(cov + 42) < 5 * cov_se);
+    free(g);
+    free(a);
+    tu_block_free(b);
+    bmc_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_reclassification_share),
         cmocka_unit_test(test_withdrawal_rate),
         cmocka_unit_test(test_remands_return_after_delay),
+        cmocka_unit_test(test_grants_and_remands_joint_law),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
