@@ -34,8 +34,10 @@ static void decide_old(bmc_sim *s, int c, int t, double d, day_flows *f)
     o->month_decisions += d;
     o->month_kept += d - annulled;
     int back = t + s->m->p.remand_delay_days;
-    if (annulled > 0 && back < s->m->ndays)
-        o->remand_due[back] += annulled; /* beyond the horizon it is not simulated */
+    if (annulled > 0 && back < s->m->ndays) { /* beyond the horizon it is not simulated */
+        o->remand_due[back] += annulled;
+        s->remands_scheduled += annulled;
+    }
     bool approach = t >= s->m->approach_day[c];
     f->hearings += d * (approach ? k->approach.hearing_share : k->regular.hearing_share);
 }
@@ -194,7 +196,10 @@ static void record_flows(bmc_sim *s, int t, double offered, const day_flows *f,
 
 void bmc_allocate_day(bmc_sim *s, int t, bmc_result_block *b, int row)
 {
-    day_flows f = {0};
+    day_flows f; /* zeroing all BMC_MAX_CATEGORIES entries showed in profiles */
+    f.hearings = f.new_decisions = f.new_on_time = f.used = f.remand_decisions = 0;
+    for (int c = 0; c < s->m->p.n_categories; c++)
+        f.old_decisions[c] = 0;
     double offered =
         bmc_staff_capacity(s->m, t, s->fte_factor, s->rng[BMC_STREAM_STAFF], s->det);
     double X = serve_priority(s, t, offered, &f);

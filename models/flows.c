@@ -8,6 +8,8 @@
 
 void bmc_flows_approach_start(bmc_sim *s, int t)
 {
+    if (!s->m->approach_starts[t])
+        return;
     for (int c = 0; c < s->m->p.n_categories; c++) {
         if (s->m->approach_day[c] != t)
             continue;
@@ -79,9 +81,16 @@ double bmc_flows_withdrawals(bmc_sim *s, int t)
 
 void bmc_flows_remands_return(bmc_sim *s, int t)
 {
+    if (s->remands_scheduled <= 0)
+        return;
     for (int c = 0; c < s->m->p.n_categories; c++) {
         bmc_old_category *o = &s->old[c];
-        o->remands += o->remand_due[t];
+        double due = o->remand_due[t];
+        if (due > 0) {
+            o->remands += due;
+            o->remand_due[t] = 0; /* leaves the arrays clean for the next scenario */
+            s->remands_scheduled -= due;
+        }
     }
 }
 
@@ -111,6 +120,10 @@ double bmc_flows_voorfase(bmc_sim *s, int t)
         double attended = draw_binomial(r, s->det, invited[c], p->voorfase_show);
         s->old[c].waiting -= attended;
         attended_total += attended;
+        if (!m->reclass_moves[c]) {
+            s->old[c].ready += attended;
+            continue;
+        }
         /* reclassification: row c of the matrix, the rest stays in c */
         double prob[BMC_MAX_CATEGORIES], split[BMC_MAX_CATEGORIES], stay = 1;
         for (int k = 0; k < n; k++) {

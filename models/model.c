@@ -125,8 +125,9 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
     m->voorfase_slots = calloc(n, sizeof *m->voorfase_slots);
     m->cycle_start = calloc(n, 1);
     m->triage_cap = calloc(n, sizeof *m->triage_cap);
+    m->approach_starts = calloc(n, 1);
     if (!m->month_end || !m->quarter_index || !m->fte || !m->intake_base ||
-        !m->voorfase_slots || !m->cycle_start || !m->triage_cap) {
+        !m->voorfase_slots || !m->cycle_start || !m->triage_cap || !m->approach_starts) {
         bmc_model_free(m);
         return bmc_fail(err, BMC_ENOMEM, "out of memory building the model");
     }
@@ -147,7 +148,12 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
     for (int c = 0; c < p->n_categories; c++) {
         m->approach_day[c] =
             p->cat[c].has_approach ? day_of_clamped(m, p->cat[c].approach_start) : m->ndays;
+        if (m->approach_day[c] < m->ndays)
+            m->approach_starts[m->approach_day[c]] = 1;
         m->old_initial_total += p->cat[c].initial;
+        for (int k = 0; k < p->n_categories; k++)
+            if (k != c && p->reclass[c][k] > 0)
+                m->reclass_moves[c] = true;
     }
     build_tables(m);
     build_slots(m);
@@ -167,6 +173,7 @@ void bmc_model_free(bmc_model *m)
     free(m->voorfase_slots);
     free(m->cycle_start);
     free(m->triage_cap);
+    free(m->approach_starts);
     free(m);
 }
 

@@ -52,6 +52,8 @@ typedef struct bmc_model {
     double new_work_mean;       /* officer-days per new first decision, over the tracks */
     int pact_day, target_day;
     int approach_day[BMC_MAX_CATEGORIES]; /* ndays when the category never switches */
+    uint8_t *approach_starts;   /* [ndays] 1 when some category's approach starts that day */
+    bool reclass_moves[BMC_MAX_CATEGORIES]; /* the category's reclassification row moves cases */
     double old_initial_total;
     /* scenario-level parameters */
     int n_slots;

@@ -43,6 +43,8 @@ double bmc_plan_weights(int n, const double *b, const double *g, double target, 
     double lo = G > edge ? -bound : 0, hi = G > edge ? 0 : bound;
     for (int it = 0; it < 200; it++) {
         double mid = 0.5 * (lo + hi);
+        if (mid == lo || mid == hi)
+            break; /* lo and hi are neighbours: further steps change nothing */
         tilt(n, b, g, mid, g_ref, w);
         if (bmc_plan_grant_rate(n, w, g) < edge)
             lo = mid;

@@ -87,7 +87,8 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
         double *due = o->remand_due;
         memset(o, 0, sizeof *o);
         o->remand_due = due;
-        memset(due, 0, (size_t)m->ndays * sizeof *due);
+        if (!s->remand_due_clean)
+            memset(due, 0, (size_t)m->ndays * sizeof *due);
         o->ready = k->initial;
         o->grant_rate = s->param[BMC_P_CATEGORY(c, BMC_PC_GRANT_RATE)];
         o->work_regular = bmc_work_content(k->regular.hearing_share, k->regular.hearings_per_day,
@@ -114,6 +115,8 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
             w += p->cat[c].initial;
             wg += p->cat[c].initial * s->old[c].grant_rate;
         }
+    s->remand_due_clean = false; /* until this run reaches the horizon */
+    s->remands_scheduled = 0;
     s->grant_target = p->grant_target_initial ? (w > 0 ? wg / w : 0) : p->grant_target;
     s->plan_active = false;
     memset(&s->triage, 0, sizeof s->triage);
@@ -168,6 +171,8 @@ static void track_progress(bmc_sim *s, int t)
     const bmc_model *m = s->m;
     if (t + 1 < m->pact_day)
         return;
+    if (s->completion_day >= 0 && t != m->target_day)
+        return; /* every day below is set, and stays */
     const double dust = s->det ? 1e-6 : 0;
     double open = 0;
     for (int c = 0; c < m->p.n_categories; c++) {
@@ -408,6 +413,7 @@ int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check, bmc_res
         if (t == m->ndays - 1 || m->quarter_index[t + 1] != m->quarter_index[t])
             close_quarter(s);
     }
+    s->remand_due_clean = true; /* every remand due within the horizon came back */
     write_row(s, b, row);
     return BMC_OK;
 }

@@ -44,6 +44,8 @@ struct bmc_sim {
     int n_tracks_ready; /* queues initialised, for cleanup */
     bmc_intake intake;
     bmc_sim_totals tot;
+    double remands_scheduled; /* in the remand_due arrays, not yet back */
+    bool remand_due_clean;    /* all remand_due arrays are zero (the last run went to the end) */
     double *new_cum;    /* [ndays] Pact arrivals up to each day, for the triage rate */
 
     /* plan cycle */
