@@ -16,12 +16,6 @@
  * it come from separate bits: one 64-bit number gives the layer (8 bits), the sign (1 bit)
  * and a 53-bit position. About 99 % of draws end in the first test. */
 
-static inline uint64_t bmc_rng_u64(gsl_rng *r)
-{
-    uint64_t hi = bmc_rng_u32(r);
-    return hi << 32 | bmc_rng_u32(r);
-}
-
 /* The tail beyond R (Marsaglia 1964): R + a with a ~ Exp(R) accepted with probability
  * exp(-a^2 / 2). */
 static inline double bmc_normal_tail(gsl_rng *r)

@@ -37,6 +37,20 @@ static inline uint32_t bmc_rng_u32(gsl_rng *r)
     return s->buf[s->next++];
 }
 
+/* Two outputs, the first in the high half. */
+static inline uint64_t bmc_rng_u64(gsl_rng *r)
+{
+    uint64_t hi = bmc_rng_u32(r);
+    return hi << 32 | bmc_rng_u32(r);
+}
+
+/* Uniform on (0, 1) with 53 bits, from two outputs: for inversions whose tail must not be
+ * cut at the 2^-33 of the one-output uniform below. */
+static inline double bmc_rng_uniform53_open(gsl_rng *r)
+{
+    return ((double)(bmc_rng_u64(r) >> 11) + 0.5) * 0x1p-53;
+}
+
 /* Uniform on the open interval (0, 1), from one 32-bit output: never 0 or 1, so its log and
  * the log of its complement are finite. */
 static inline double bmc_rng_uniform_open(gsl_rng *r)

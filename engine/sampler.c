@@ -206,6 +206,12 @@ double bmc_ran_binomial(gsl_rng *r, double n, double p)
     return binomial_inversion(r, n, p, u);
 }
 
+double bmc_ran_geometric(gsl_rng *r, double log_q)
+{
+    /* P(floor(log U / log q) >= k) = P(U <= q^k) = q^k */
+    return floor(log(bmc_rng_uniform53_open(r)) / log_q);
+}
+
 void bmc_gamma_prepare(double shape, bmc_gamma_shape *g)
 {
     double a = shape < 1 ? shape + 1 : shape;

@@ -22,6 +22,9 @@ double bmc_ran_poisson(gsl_rng *r, double mu);
 double bmc_ran_poisson_min(gsl_rng *r, double mu, double n);
 /* n >= 1 a whole number, 0 < p < 1 */
 double bmc_ran_binomial(gsl_rng *r, double n, double p);
+/* Failures before the first success of independent Bernoulli(p) trials, 0 < p < 1, given
+ * log_q = log(1 - p): inversion, floor(log U / log_q), with a 53-bit uniform. */
+double bmc_ran_geometric(gsl_rng *r, double log_q);
 /* Gamma with the given shape > 0 and scale 1. */
 double bmc_ran_gamma(gsl_rng *r, double shape);
 /* The same with the constants of Marsaglia and Tsang's method worked out once, for a shape

@@ -15,10 +15,29 @@ static double *traj_at(bmc_result_block *b, int f, int row, int month)
     return &b->traj[f][(size_t)row * b->layout->n_months + month];
 }
 
+/* A category's decisions, day after day, are one sequence of independent Bernoulli(q) trials
+ * for annulment, q = (1 - g) r; until_annul holds the failures before the next success. The
+ * successes that fall among a day's d decisions are Binomial(d, q), independent of the past
+ * (the geometric gap is memoryless), at one geometric draw per annulment rather than one
+ * binomial per category and day. */
+static double annulments(bmc_sim *s, bmc_old_category *o, double d)
+{
+    if (s->det || o->annul_prob <= 0 || o->annul_prob >= 1)
+        return draw_binomial(s->rng[BMC_STREAM_REMANDS], s->det, d, o->annul_prob);
+    double n = 0;
+    while (o->until_annul < d) {
+        d -= o->until_annul + 1;
+        n++;
+        o->until_annul = bmc_ran_geometric(s->rng[BMC_STREAM_REMANDS], o->annul_log_q);
+    }
+    o->until_annul -= d;
+    return n;
+}
+
 /* MODEL.md sections 6 and 8: each first decision is a grant (g), a rejection that a court
  * annuls ((1 - g) r, back after the delay) or a rejection that stands, independently. The
- * annulled ones are drawn today, Binomial(d, (1 - g) r), because their return day depends on
- * it; grants are only ever summed over months, so the grants among the month's other
+ * annulled ones are drawn today, Binomial(d, (1 - g) r) (annulments above), because their
+ * return day depends on it; grants are only ever summed over months, so the grants among the month's other
  * decisions are drawn at the month end (scenario.c), Binomial(kept, g / (1 - (1 - g) r)):
  * the same joint law as a grant draw and an annulment draw per day. */
 static void decide_old(bmc_sim *s, int c, int t, double d, day_flows *f)
@@ -30,7 +49,7 @@ static void decide_old(bmc_sim *s, int c, int t, double d, day_flows *f)
     o->ready -= d;
     o->decided += d;
     f->old_decisions[c] += d;
-    double annulled = draw_binomial(s->rng[BMC_STREAM_REMANDS], s->det, d, o->annul_prob);
+    double annulled = annulments(s, o, d);
     o->month_decisions += d;
     o->month_kept += d - annulled;
     int back = t + s->m->p.remand_delay_days;

@@ -104,6 +104,10 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
         o->completion_day = -1;
         double r = s->param[BMC_P_REMAND_RATE];
         o->annul_prob = (1 - o->grant_rate) * r;
+        if (!s->det && o->annul_prob > 0 && o->annul_prob < 1) {
+            o->annul_log_q = log1p(-o->annul_prob);
+            o->until_annul = bmc_ran_geometric(s->rng[BMC_STREAM_REMANDS], o->annul_log_q);
+        }
         o->grant_if_kept = o->annul_prob < 1 ? o->grant_rate / (1 - o->annul_prob) : 0;
         if (o->grant_if_kept > 1) /* rounding */
             o->grant_if_kept = 1;

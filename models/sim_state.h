@@ -25,6 +25,8 @@ typedef struct bmc_old_category {
     double remand_work_regular, remand_work_approach; /* officer-days per remand decision */
     double remands;    /* annulled decisions back as decision tasks */
     double annul_prob;  /* (1 - g) r: a first decision is a rejection a court annuls */
+    double annul_log_q; /* log(1 - annul_prob) */
+    double until_annul; /* decisions not annulled before the next annulled one */
     double grant_if_kept; /* g / (1 - (1 - g) r): a grant among the decisions not annulled */
     double month_decisions, month_kept; /* first decisions this month, and those not annulled */
     double *remand_due; /* [ndays] remands that come back on each day */

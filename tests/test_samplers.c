@@ -250,6 +250,34 @@ static void check_continuous(const char *what, draw_fn draw, cdf_inv_fn quantile
     assert_true(fabs(sum / N_DRAWS - mean) <= 5 * sqrt(var / N_DRAWS));
 }
 
+/* failures before the first success: par = {p, log(1 - p)} */
+static double geometric_pmf(unsigned k, const double *par)
+{
+    return par[0] * pow(1 - par[0], k);
+}
+
+static double geometric_draw(gsl_rng *r, const double *par)
+{
+    return bmc_ran_geometric(r, par[1]);
+}
+
+/* The geometric gaps of the remand annulments (allocation.c): probabilities from the rates
+ * the model uses (0.025 to 0.5) and a tiny one whose tail the 53-bit uniform must reach. */
+static void test_geometric(void **state)
+{
+    (void)state;
+    const double ps[] = {0.5, 0.14, 0.025, 0.0005};
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        double par[2] = {ps[i], log1p(-ps[i])};
+        double q = 1 - ps[i];
+        char what[64];
+        snprintf(what, sizeof what, "geometric(%g)", ps[i]);
+        unsigned kmax = (unsigned)(30 / ps[i]);
+        check_discrete(what, geometric_draw, geometric_pmf, par, kmax, q / ps[i],
+                       q / (ps[i] * ps[i]), 700 + i);
+    }
+}
+
 static double normal_quantile(double u, const double *par)
 {
     (void)par;
@@ -457,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_poisson_min),
         cmocka_unit_test(test_poisson_min_bound),
         cmocka_unit_test(test_rng_below),
+        cmocka_unit_test(test_geometric),
         cmocka_unit_test(test_normal),
         cmocka_unit_test(test_gamma),
         cmocka_unit_test(test_beta),
