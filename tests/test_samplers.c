@@ -352,7 +352,10 @@ static void test_gamma(void **state)
 static void test_beta(void **state)
 {
     (void)state;
-    const double ab[][2] = {{170, 30}, {0.5, 0.5}, {2, 0.7}, {1, 1}};
+    /* the availability draw and its mirror image, near-uniform, very skewed, symmetric, and
+     * Joehnk's method of GSL for both shapes below 1 */
+    const double ab[][2] = {{170, 30}, {30, 170}, {1.05, 1.3}, {2.5, 400}, {7, 7},
+                            {0.5, 0.5}, {2, 0.7}, {1, 1}};
     for (size_t i = 0; i < sizeof ab / sizeof ab[0]; i++) {
         double a = ab[i][0], b = ab[i][1];
         char what[64];
