@@ -5,7 +5,8 @@
 #   - parallel efficiency at 2 threads (one process) and at 2 MPI ranks of 1 thread:
 #     rate / (2 x the 1-thread rate);
 #   - peak resident memory (/usr/bin/time -f %M) of runs of 10^4 and 10^5 scenarios;
-#   - with --full, the wall time of 10^6 scenarios on 2 threads (about 20 minutes here).
+#   - with --full, the wall time of 10^6 scenarios on 2 threads (about 13 minutes here);
+#   - the cost of each kind of random draw the daily loop takes (scripts/bench_draws.c).
 # Two workers get 10 x the scenarios of one, so that the last, partly idle round and the
 # final summary weigh as little as in a real run. Rates are the engine's own (scenarios over the seconds from the first scenario to the
 # committed file), the median of --repeat runs; the machine should be otherwise idle.
@@ -26,7 +27,8 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBACKLOGMC_TESTS=OFF >/dev/null
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBACKLOGMC_TESTS=OFF -DBACKLOGMC_BENCH=ON \
+    >/dev/null
 cmake --build build-bench -j "$(nproc)" >/dev/null
 bin=build-bench/backlogmc
 cfg=configs/baseline.yaml
@@ -70,3 +72,5 @@ if [ "$full" -eq 1 ]; then
     "$bin" run "$cfg" --scenarios 1000000 --threads 2 --quiet --out "$tmp/bench.h5" >/dev/null
     echo "1,000,000 scenarios: $(($(date +%s) - start)) s wall   (--scenarios 1000000 --threads 2)"
 fi
+echo
+build-bench/bench_draws
