@@ -54,7 +54,7 @@ static void decide_old(bmc_sim *s, int c, int t, double d, day_flows *f)
     o->month_kept += d - annulled;
     int back = t + s->m->p.remand_delay_days;
     if (annulled > 0 && back < s->m->ndays) { /* beyond the horizon it is not simulated */
-        o->remand_due[back] += annulled;
+        s->remand_due[(size_t)back * s->m->p.n_categories + (size_t)c] += annulled;
         s->remands_scheduled += annulled;
     }
     bool approach = t >= s->m->approach_day[c];
@@ -84,6 +84,8 @@ static double serve_priority(bmc_sim *s, int t, double X, day_flows *f)
 /* Step 2: remanded cases, category by category in config order. */
 static double serve_remands(bmc_sim *s, int t, double X, day_flows *f)
 {
+    if (!s->det && s->remands_open <= 0) /* whole numbers: exact (fractions could round) */
+        return X;
     gsl_rng *r = s->rng[BMC_STREAM_PRODUCTION];
     for (int c = 0; c < s->m->p.n_categories && X > 0; c++) {
         bmc_old_category *o = &s->old[c];
@@ -92,6 +94,7 @@ static double serve_remands(bmc_sim *s, int t, double X, day_flows *f)
         double w = t >= s->m->approach_day[c] ? o->remand_work_approach : o->remand_work_regular;
         bmc_produced pr = bmc_produce(r, s->det, o->remands, X, w);
         o->remands -= pr.decisions;
+        s->remands_open -= pr.decisions;
         f->remand_decisions += pr.decisions;
         f->used += pr.used;
         X = pr.leftover;

@@ -83,15 +83,15 @@ void bmc_flows_remands_return(bmc_sim *s, int t)
 {
     if (s->remands_scheduled <= 0)
         return;
-    for (int c = 0; c < s->m->p.n_categories; c++) {
-        bmc_old_category *o = &s->old[c];
-        double due = o->remand_due[t];
-        if (due > 0) {
-            o->remands += due;
-            o->remand_due[t] = 0; /* leaves the arrays clean for the next scenario */
-            s->remands_scheduled -= due;
+    int n = s->m->p.n_categories;
+    double *due = s->remand_due + (size_t)t * (size_t)n;
+    for (int c = 0; c < n; c++)
+        if (due[c] > 0) {
+            s->old[c].remands += due[c];
+            s->remands_open += due[c];
+            s->remands_scheduled -= due[c];
+            due[c] = 0; /* leaves the array clean for the next scenario */
         }
-    }
 }
 
 double bmc_flows_voorfase(bmc_sim *s, int t)
@@ -101,6 +101,11 @@ double bmc_flows_voorfase(bmc_sim *s, int t)
     int n = p->n_categories;
     double slots = m->voorfase_slots[t];
     if (slots <= 0)
+        return 0;
+    bool any_waiting = false; /* the usual case once the voorfase has seen everyone */
+    for (int c = 0; c < n && !any_waiting; c++)
+        any_waiting = t >= m->approach_day[c] && s->old[c].waiting > 0;
+    if (!any_waiting)
         return 0;
     bool eligible[BMC_MAX_CATEGORIES] = {false};
     double waiting[BMC_MAX_CATEGORIES] = {0}, share[BMC_MAX_CATEGORIES] = {0};

@@ -31,9 +31,8 @@ int bmc_sim_create(const bmc_model *m, bmc_sim **out, bmc_err *err)
     }
     if (!(s->new_cum = calloc((size_t)m->ndays, sizeof *s->new_cum)))
         goto oom;
-    for (int c = 0; c < m->p.n_categories; c++)
-        if (!(s->old[c].remand_due = calloc((size_t)m->ndays, sizeof(double))))
-            goto oom;
+    if (!(s->remand_due = calloc((size_t)m->ndays * (size_t)m->p.n_categories, sizeof(double))))
+        goto oom;
     *out = s;
     return BMC_OK;
 oom:
@@ -50,8 +49,7 @@ void bmc_sim_free(bmc_sim *s)
             gsl_rng_free(s->rng[k]);
     for (int k = 0; k < s->n_tracks_ready; k++)
         bmc_track_queue_release(&s->track[k]);
-    for (int c = 0; c < BMC_MAX_CATEGORIES; c++)
-        free(s->old[c].remand_due);
+    free(s->remand_due);
     free(s->new_cum);
     free(s);
 }
@@ -84,11 +82,7 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
     for (int c = 0; c < p->n_categories; c++) {
         const bmc_category_params *k = &p->cat[c];
         bmc_old_category *o = &s->old[c];
-        double *due = o->remand_due;
         memset(o, 0, sizeof *o);
-        o->remand_due = due;
-        if (!s->remand_due_clean)
-            memset(due, 0, (size_t)m->ndays * sizeof *due);
         o->ready = k->initial;
         o->grant_rate = s->param[BMC_P_CATEGORY(c, BMC_PC_GRANT_RATE)];
         o->work_regular = bmc_work_content(k->regular.hearing_share, k->regular.hearings_per_day,
@@ -119,8 +113,10 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
             w += p->cat[c].initial;
             wg += p->cat[c].initial * s->old[c].grant_rate;
         }
+    if (!s->remand_due_clean)
+        memset(s->remand_due, 0, (size_t)m->ndays * (size_t)p->n_categories * sizeof(double));
     s->remand_due_clean = false; /* until this run reaches the horizon */
-    s->remands_scheduled = 0;
+    s->remands_scheduled = s->remands_open = 0;
     s->grant_target = p->grant_target_initial ? (w > 0 ? wg / w : 0) : p->grant_target;
     s->plan_active = false;
     memset(&s->triage, 0, sizeof s->triage);

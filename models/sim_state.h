@@ -29,7 +29,6 @@ typedef struct bmc_old_category {
     double until_annul; /* decisions not annulled before the next annulled one */
     double grant_if_kept; /* g / (1 - (1 - g) r): a grant among the decisions not annulled */
     double month_decisions, month_kept; /* first decisions this month, and those not annulled */
-    double *remand_due; /* [ndays] remands that come back on each day */
     int completion_day;
 } bmc_old_category;
 
@@ -46,8 +45,10 @@ struct bmc_sim {
     int n_tracks_ready; /* queues initialised, for cleanup */
     bmc_intake intake;
     bmc_sim_totals tot;
-    double remands_scheduled; /* in the remand_due arrays, not yet back */
-    bool remand_due_clean;    /* all remand_due arrays are zero (the last run went to the end) */
+    double *remand_due;       /* [ndays][n_categories] remands that come back on each day */
+    double remands_scheduled; /* in remand_due, not yet back */
+    double remands_open;      /* back and not yet decided, over all categories */
+    bool remand_due_clean;    /* remand_due is all zero (the last run went to the end) */
     double *new_cum;    /* [ndays] Pact arrivals up to each day, for the triage rate */
 
     /* plan cycle */
