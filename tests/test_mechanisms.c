@@ -159,19 +159,22 @@ static void test_reclassification_share(void **state)
 
 /* Without capacity every case stays open, so the closed count at the horizon is
  * Binomial(n, 1 - (1 - p q)^D) with p the daily withdrawal probability, q = 1 - refile and
- * D the simulated days. */
+ * D the simulated days, and the first month's closures Binomial(n, 1 - (1 - p q)^30) (each
+ * case closes within April's 30 days independently): means at 5 standard errors, variances
+ * at 5 standard errors of a sample variance (var sqrt(2 / N), the counts being close to
+ * normal). */
 static void test_withdrawal_rate(void **state)
 {
     (void)state;
     const char *sets[] = {"staff.fte=0", "withdrawals.annual_rate=0.2",
                           "withdrawals.refile_probability=0.25", NULL};
     bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
-    const int N = 300;
+    const int N = 2000;
     bmc_result_block *b = tu_run(m, 8, 0, N, true, true);
     int nm = b->layout->n_months;
     double p = 1 - pow(1 - 0.2, 1 / 365.25), q = 0.75;
     double pc = 1 - pow(1 - p * q, m->ndays), n = 500;
-    double sum = 0;
+    double sum = 0, sum2 = 0, first = 0, first2 = 0;
     for (int s = 0; s < N; s++) {
         double closed = 0;
         for (int mo = 0; mo < nm; mo++)
@@ -179,8 +182,21 @@ static void test_withdrawal_rate(void **state)
         /* open at the horizon + closed = 500 */
         assert_float_equal(closed + b->traj_cat[BMC_TRAJ_OLD_OPEN][(size_t)s * nm + nm - 1], n, 0);
         sum += closed;
+        sum2 += closed * closed;
+        double april = b->traj[BMC_TRAJ_WITHDRAWN][(size_t)s * nm];
+        first += april;
+        first2 += april * april;
     }
-    assert_true(fabs(sum / N - n * pc) < 5 * sqrt(n * pc * (1 - pc) / N));
+    double mean = sum / N, var = (sum2 - N * mean * mean) / (N - 1), want = n * pc * (1 - pc);
+    printf("closed by the horizon: mean %.2f vs %.2f, variance %.2f vs %.2f\n", mean, n * pc,
+           var, want);
+    assert_true(fabs(mean - n * pc) < 5 * sqrt(want / N));
+    assert_true(fabs(var - want) < 5 * want * sqrt(2.0 / N));
+    double pa = 1 - pow(1 - p * q, 30), am = n * pa, av = n * pa * (1 - pa);
+    double fm = first / N, fv = (first2 - N * fm * fm) / (N - 1);
+    printf("April: mean %.3f vs %.3f, variance %.3f vs %.3f\n", fm, am, fv, av);
+    assert_true(fabs(fm - am) < 5 * sqrt(av / N));
+    assert_true(fabs(fv - av) < 5 * av * sqrt(2.0 / N));
     tu_block_free(b);
     bmc_model_free(m);
 }
