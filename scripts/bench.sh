@@ -8,8 +8,9 @@
 #   - with --full, the wall time of 10^6 scenarios on 2 threads (about 13 minutes here);
 #   - the cost of each kind of random draw the daily loop takes (scripts/bench_draws.c).
 # Two workers get 10 x the scenarios of one, so that the last, partly idle round and the
-# final summary weigh as little as in a real run. Rates are the engine's own (scenarios over the seconds from the first scenario to the
-# committed file), the median of --repeat runs; the machine should be otherwise idle.
+# final summary weigh as little as in a real run. Rates are the engine's own (scenarios over
+# the seconds from the first scenario to the committed file), medians over --repeat rounds of
+# the three set-ups run back to back; the machine should be otherwise idle.
 # usage: scripts/bench.sh [--full] [--repeat K] [--scenarios N]
 set -eu
 cd "$(dirname "$0")/.."
@@ -40,15 +41,9 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 rate_of() {
     "$@" --quiet --out "$tmp/bench.h5" | sed -n 's/.* (\([0-9]*\) scenarios\/s on .*/\1/p'
 }
-# median of $repeat runs
-median_rate() {
-    i=0
-    : >"$tmp/rates"
-    while [ $i -lt "$repeat" ]; do
-        rate_of "$@" >>"$tmp/rates"
-        i=$((i + 1))
-    done
-    sort -n "$tmp/rates" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+# median of the numbers in a file
+median_of() {
+    sort -n "$1" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
 peak_rss_mb() {
     /usr/bin/time -f %M -o "$tmp/rss" "$@" --quiet --out "$tmp/bench.h5" >/dev/null
@@ -56,14 +51,25 @@ peak_rss_mb() {
 }
 
 echo "backlogmc benchmark: $cfg, $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
-echo "git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo -dirty), Release build, median of $repeat runs"
-r1=$(median_rate "$bin" run "$cfg" --scenarios "$n" --threads 1)
-echo "1 thread:            $r1 scenarios/s per core   ($bin run $cfg --scenarios $n --threads 1)"
-r2=$(median_rate "$bin" run "$cfg" --scenarios $((10 * n)) --threads 2)
-echo "2 threads:           $r2 scenarios/s, efficiency $(awk -v a="$r2" -v b="$r1" 'BEGIN {printf "%.0f %%", 100 * a / (2 * b)}')   (--scenarios $((10 * n)) --threads 2)"
-rm2=$(median_rate mpirun --oversubscribe --bind-to none -np 2 "$bin" run "$cfg" \
-    --scenarios $((10 * n)) --threads 1)
-echo "2 ranks x 1 thread:  $rm2 scenarios/s, efficiency $(awk -v a="$rm2" -v b="$r1" 'BEGIN {printf "%.0f %%", 100 * a / (2 * b)}')   (mpirun -np 2 ... --threads 1)"
+echo "git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo -dirty), Release build, medians over $repeat rounds"
+# The machine's speed drifts (a shared host): each round runs the three set-ups back to back,
+# and each efficiency compares runs of the same round; the figures are medians over rounds.
+: >"$tmp/r1"; : >"$tmp/r2"; : >"$tmp/rm2"; : >"$tmp/e2"; : >"$tmp/em2"
+i=0
+while [ $i -lt "$repeat" ]; do
+    a=$(rate_of "$bin" run "$cfg" --scenarios "$n" --threads 1)
+    b=$(rate_of "$bin" run "$cfg" --scenarios $((10 * n)) --threads 2)
+    c=$(rate_of mpirun --oversubscribe --bind-to none -np 2 "$bin" run "$cfg" \
+        --scenarios $((10 * n)) --threads 1)
+    echo "$a" >>"$tmp/r1"; echo "$b" >>"$tmp/r2"; echo "$c" >>"$tmp/rm2"
+    awk -v x="$b" -v y="$a" 'BEGIN {print 100 * x / (2 * y)}' >>"$tmp/e2"
+    awk -v x="$c" -v y="$a" 'BEGIN {print 100 * x / (2 * y)}' >>"$tmp/em2"
+    i=$((i + 1))
+done
+range() { sort -n "$1" | awk '{v[NR] = $1} END {printf "%.0f-%.0f", v[1], v[NR]}'; }
+echo "1 thread:            $(median_of "$tmp/r1") scenarios/s per core (runs: $(range "$tmp/r1"))   ($bin run $cfg --scenarios $n --threads 1)"
+echo "2 threads:           $(median_of "$tmp/r2") scenarios/s, efficiency $(median_of "$tmp/e2" | awk '{printf "%.0f", $1}') % (rounds: $(range "$tmp/e2") %)   (--scenarios $((10 * n)) --threads 2)"
+echo "2 ranks x 1 thread:  $(median_of "$tmp/rm2") scenarios/s, efficiency $(median_of "$tmp/em2" | awk '{printf "%.0f", $1}') % (rounds: $(range "$tmp/em2") %)   (mpirun -np 2 ... --threads 1)"
 for s in 10000 100000; do
     echo "peak RSS, $s scenarios: $(peak_rss_mb "$bin" run "$cfg" --scenarios $s --threads 2) MB   (/usr/bin/time -f %M ... --scenarios $s --threads 2)"
 done
