@@ -37,9 +37,10 @@ static double annulments(bmc_sim *s, bmc_old_category *o, double d)
 /* MODEL.md sections 6 and 8: each first decision is a grant (g), a rejection that a court
  * annuls ((1 - g) r, back after the delay) or a rejection that stands, independently. The
  * annulled ones are drawn today, Binomial(d, (1 - g) r) (annulments above), because their
- * return day depends on it; grants are only ever summed over months, so the grants among the month's other
- * decisions are drawn at the month end (scenario.c), Binomial(kept, g / (1 - (1 - g) r)):
- * the same joint law as a grant draw and an annulment draw per day. */
+ * return day depends on it; grants are only ever summed over months, so the grants among
+ * the month's other decisions are drawn at the month end (scenario.c), as
+ * Binomial(kept, g / (1 - (1 - g) r)): the same joint law as a grant draw and an annulment
+ * draw per day. */
 static void decide_old(bmc_sim *s, int c, int t, double d, day_flows *f)
 {
     if (d <= 0)

@@ -81,7 +81,7 @@ double bmc_flows_withdrawals(bmc_sim *s, int t)
 
 void bmc_flows_remands_return(bmc_sim *s, int t)
 {
-    if (s->remands_scheduled <= 0)
+    if (!s->det && s->remands_scheduled <= 0) /* whole numbers: exact (fractions could round) */
         return;
     int n = s->m->p.n_categories;
     double *due = s->remand_due + (size_t)t * (size_t)n;

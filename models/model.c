@@ -72,7 +72,6 @@ static void build_tables(bmc_model *m)
             m->triage_cap[t] = m->triage_cap[t - 1];
     }
     m->withdraw_day_prob = 1 - pow(1 - p->withdrawal_rate, 1 / 365.25);
-    m->withdraw_log_q = log1p(-m->withdraw_day_prob * (1 - p->refile_probability));
     /* the configured shares sum to 1 within a tolerance; Poisson thinning needs them exact */
     double track_sum = 0, cat_sum = 0;
     for (int k = 0; k < p->n_tracks; k++)

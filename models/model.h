@@ -43,7 +43,6 @@ typedef struct bmc_model {
     uint8_t *cycle_start;       /* [ndays] 1 on the first day of a plan cycle */
     double *triage_cap;         /* [ndays] cap_new officer-days for new intake */
     double withdraw_day_prob;   /* per open old case per calendar day */
-    double withdraw_log_q;      /* log(1 - the probability that an open case closes a day) */
     bool intake_negbin;         /* false: Poisson days */
     bmc_gamma_shape intake_gamma;      /* the negative binomial's mixing gamma */
     bmc_beta_shapes availability_beta; /* the daily availability */
