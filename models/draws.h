@@ -53,18 +53,6 @@ static inline double draw_negbin_rate(gsl_rng *r, bool det, double mu, const bmc
     return mu / g->shape * bmc_ran_gamma_prepared(r, g);
 }
 
-/* Negative binomial with mean mu and size k (k <= 0 means Poisson). */
-static inline double draw_negbin(gsl_rng *r, bool det, double mu, double k)
-{
-    bmc_gamma_shape g;
-    if (k > 0)
-        bmc_gamma_prepare(k, &g);
-    double rate = draw_negbin_rate(r, det, mu, k > 0 ? &g : NULL);
-    if (det)
-        return rate;
-    return rate > 0 ? bmc_ran_poisson(r, rate) : 0;
-}
-
 /* A Beta with the given mean: its shapes mean c and (1 - mean) c, prepared. */
 static inline double draw_beta_mean(gsl_rng *r, bool det, double mean, const bmc_beta_shapes *s)
 {

