@@ -102,19 +102,16 @@ double bmc_flows_voorfase(bmc_sim *s, int t)
     double slots = m->voorfase_slots[t];
     if (slots <= 0)
         return 0;
-    bool any_waiting = false; /* the usual case once the voorfase has seen everyone */
-    for (int c = 0; c < n && !any_waiting; c++)
-        any_waiting = t >= m->approach_day[c] && s->old[c].waiting > 0;
-    if (!any_waiting)
-        return 0;
-    bool eligible[BMC_MAX_CATEGORIES] = {false};
-    double waiting[BMC_MAX_CATEGORIES] = {0}, share[BMC_MAX_CATEGORIES] = {0};
-    double invited[BMC_MAX_CATEGORIES];
+    bool eligible[BMC_MAX_CATEGORIES], any_waiting = false;
+    double waiting[BMC_MAX_CATEGORIES], share[BMC_MAX_CATEGORIES], invited[BMC_MAX_CATEGORIES];
     for (int c = 0; c < n; c++) {
         eligible[c] = t >= m->approach_day[c];
         waiting[c] = s->old[c].waiting;
         share[c] = s->plan_active ? s->plan_w[c] : 0;
+        any_waiting = any_waiting || (eligible[c] && waiting[c] > 0);
     }
+    if (!any_waiting) /* the usual case once the voorfase has seen everyone */
+        return 0;
     bmc_voorfase_invite(n, eligible, share, waiting, slots, invited);
 
     gsl_rng *r = s->rng[BMC_STREAM_VOORFASE];
@@ -129,14 +126,8 @@ double bmc_flows_voorfase(bmc_sim *s, int t)
             s->old[c].ready += attended;
             continue;
         }
-        /* reclassification: row c of the matrix, the rest stays in c */
-        double prob[BMC_MAX_CATEGORIES], split[BMC_MAX_CATEGORIES], stay = 1;
-        for (int k = 0; k < n; k++) {
-            prob[k] = p->reclass[c][k];
-            stay -= prob[k];
-        }
-        prob[c] = stay > 0 ? stay : 0;
-        draw_multinomial(r, s->det, attended, n, prob, split);
+        double split[BMC_MAX_CATEGORIES];
+        draw_multinomial(r, s->det, attended, n, m->reclass_row[c], split);
         for (int k = 0; k < n; k++)
             s->old[k].ready += split[k];
     }

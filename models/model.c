@@ -150,9 +150,14 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
         if (m->approach_day[c] < m->ndays)
             m->approach_starts[m->approach_day[c]] = 1;
         m->old_initial_total += p->cat[c].initial;
-        for (int k = 0; k < p->n_categories; k++)
+        double stay = 1;
+        for (int k = 0; k < p->n_categories; k++) {
+            m->reclass_row[c][k] = p->reclass[c][k];
+            stay -= p->reclass[c][k];
             if (k != c && p->reclass[c][k] > 0)
                 m->reclass_moves[c] = true;
+        }
+        m->reclass_row[c][c] = stay > 0 ? stay : 0;
     }
     build_tables(m);
     build_slots(m);

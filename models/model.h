@@ -53,6 +53,8 @@ typedef struct bmc_model {
     int approach_day[BMC_MAX_CATEGORIES]; /* ndays when the category never switches */
     uint8_t *approach_starts;   /* [ndays] 1 when some category's approach starts that day */
     bool reclass_moves[BMC_MAX_CATEGORIES]; /* the category's reclassification row moves cases */
+    /* reclass_row[c][k]: an attendee of c goes to k; the diagonal holds the rest, who stay */
+    double reclass_row[BMC_MAX_CATEGORIES][BMC_MAX_CATEGORIES];
     double old_initial_total;
     /* scenario-level parameters */
     int n_slots;
