@@ -17,6 +17,7 @@
 
 #include "backlogmc_version.h"
 #include "h5util.h"
+#include "outpaths.h"
 #include "paired.h"
 #include "summary.h"
 #include "summary_h5.h"
@@ -408,7 +409,7 @@ static bmc_h5out *h5out_new(const char *path, const bmc_layout *layout, const bm
     h->n_scenarios = m->n_scenarios;
     size_t len = strlen(path);
     h->final_path = malloc(len + 1);
-    h->tmp_path = malloc(len + 32);
+    h->tmp_path = malloc(BMC_PATH_MAX + 1);
     if (!h->sets || !h->final_path || !h->tmp_path) {
         h5out_free(h);
         return NULL;
@@ -418,8 +419,6 @@ static bmc_h5out *h5out_new(const char *path, const bmc_layout *layout, const bm
         set_init(&h->sets[1 + v], m->variants[v].name, m->variants[v].layout,
                  m->omit_trajectories);
     memcpy(h->final_path, path, len + 1);
-    /* same directory as the final file, so that rename(2) is atomic */
-    snprintf(h->tmp_path, len + 32, "%s.tmp-%ld", path, (long)getpid());
     return h;
 }
 
@@ -609,7 +608,11 @@ int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_met
     bmc_h5out *h = h5out_new(path, layout, meta);
     if (!h)
         return bmc_fail(err, BMC_ENOMEM, "out of memory opening %s", path);
-    rc = create_tmp_file(h, err);
+    /* same directory as the final file, so that rename(2) is atomic */
+    rc = bmc_tmp_path(path, (long)getpid(), h->tmp_path, BMC_PATH_MAX + 1) == 0
+             ? create_tmp_file(h, err)
+             : bmc_fail(err, BMC_EIO, "cannot create results file %s: its path leaves no room "
+                        "for a temporary name beside it", path);
     if (rc) {
         free(h->tmp_path); /* not ours to unlink: creating it failed */
         h->tmp_path = NULL;
@@ -1073,6 +1076,11 @@ int bmc_h5out_commit(bmc_h5out *h, bmc_err *err)
         h5out_free(h);
     bmc_h5ctx_end(&e);
     return rc;
+}
+
+const char *bmc_h5out_tmp_path(const bmc_h5out *h)
+{
+    return h->tmp_path;
 }
 
 void bmc_h5out_abort(bmc_h5out *h)

@@ -311,11 +311,36 @@ static int check_readable(const char *path, bmc_err *err)
         return bmc_fail(err, BMC_EIO, "%s: cannot open: %s", path, strerror(errno));
     if (S_ISDIR(st.st_mode))
         return bmc_fail(err, BMC_EIO, "%s: cannot open: it is a directory", path);
+    if (!S_ISREG(st.st_mode)) /* a FIFO would block HDF5 */
+        return bmc_fail(err, BMC_EIO, "%s: cannot open: not a regular file", path);
     FILE *f = fopen(path, "rb");
     if (!f)
         return bmc_fail(err, BMC_EIO, "%s: cannot open: %s", path, strerror(errno));
     fclose(f);
     return BMC_OK;
+}
+
+bool bmc_h5read_is_results(const char *path)
+{
+    static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    unsigned char head[8];
+    FILE *f = fopen(path, "rb");
+    size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f)
+        fclose(f);
+    if (got != sizeof head || memcmp(head, signature, sizeof head) != 0)
+        return false;
+    bmc_err ignored;
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, path, &ignored);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    char format[64];
+    bool ok = file >= 0 && read_attr_string(file, "format", format, sizeof format)
+              && !strcmp(format, BMC_H5_FORMAT);
+    if (file >= 0)
+        H5Fclose(file);
+    bmc_h5ctx_end(&e);
+    return ok;
 }
 
 int bmc_h5read_open(const char *path, bmc_h5read **out, bmc_err *err)
