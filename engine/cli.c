@@ -414,6 +414,19 @@ static int command_check(const cli_args *a, FILE *out, bmc_err *err)
     return rc;
 }
 
+/* What was printed must have arrived: a table lost to a full disk (summary > /dev/full) is a
+ * failure, not exit 0. */
+static int flush_out(FILE *out, int rc, bmc_err *err)
+{
+    errno = 0;
+    if (fflush(out) == 0 && !ferror(out))
+        return rc;
+    int e = errno ? errno : EIO;
+    if (rc != BMC_OK)
+        return rc;
+    return bmc_fail(err, BMC_EIO, "cannot write to standard output: %s", strerror(e));
+}
+
 int bmc_cli_main(int argc, char **argv, FILE *out, FILE *errout)
 {
     bmc_err err = {{0}};
@@ -422,18 +435,15 @@ int bmc_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     gsl_set_error_handler_off();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     int rc = parse_args(argc, argv, &a, &err);
-    if (rc == BMC_OK && a.help) {
+    if (rc == BMC_OK && a.help)
         fputs(USAGE, out);
-        return 0;
-    }
-    if (rc == BMC_OK && (!strcmp(a.command, "version") || !strcmp(a.command, "--version"))) {
+    else if (rc == BMC_OK && (!strcmp(a.command, "version") || !strcmp(a.command, "--version")))
         fprintf(out, "backlogmc %s (git %s)\n", BACKLOGMC_VERSION, BACKLOGMC_GIT_COMMIT);
-        return 0;
-    }
-    if (rc == BMC_OK)
+    else if (rc == BMC_OK)
         rc = !strcmp(a.command, "run")       ? command_run(&a, out, &err)
              : !strcmp(a.command, "summary") ? bmc_summary_command(a.config, out, &err)
                                              : command_check(&a, out, &err);
+    rc = flush_out(out, rc, &err);
     /* under MPI every rank has the same message (agreed): rank 0 says it */
     if (rc != BMC_OK && bmc_mpi_launch_rank() == 0)
         fprintf(errout, "backlogmc: %s\n", err.msg);

@@ -573,7 +573,8 @@ static int check_variants(const bmc_layout *ref, const bmc_run_meta *meta, bmc_e
         const bmc_h5_variant *var = &meta->variants[v];
         const bmc_layout *l = var->layout;
         if (!var->name || !var->name[0] || strlen(var->name) >= BMC_NAME_LEN
-            || strchr(var->name, '/') || !strcmp(var->name, ".") || !l)
+            || strchr(var->name, '/') || !strcmp(var->name, ".") || !strcmp(var->name, "..")
+            || !l)
             return bmc_fail(err, BMC_EINTERNAL, "variant %d has no usable name or layout", v);
         for (int w = 0; w < v; w++)
             if (!strcmp(var->name, meta->variants[w].name))

@@ -1701,10 +1701,11 @@ static int read_variant(const ynode *item, int i, cfg_variant *v, const cfg_vari
     join_path(path, "name", npath, sizeof npath);
     /* the name becomes an HDF5 group, /variants/<name> */
     if (name->type != Y_SCALAR || !name->text[0] || strlen(name->text) >= sizeof v->name ||
-        strchr(name->text, '/') || !strcmp(name->text, ".") || !strcmp(name->text, "base"))
+        strchr(name->text, '/') || !strcmp(name->text, ".") || !strcmp(name->text, "..") ||
+        !strcmp(name->text, "base"))
         return fail_node(name, npath, BMC_ECONFIG, err,
-                         "expected a name of 1 to %zu characters without '/', not \".\" or "
-                         "\"base\" (the reference)",
+                         "expected a name of 1 to %zu characters without '/', not \".\", "
+                         "\"..\" or \"base\" (the reference)",
                          sizeof v->name - 1);
     for (int j = 0; j < i; j++)
         if (!strcmp(before[j].name, name->text))

@@ -139,7 +139,7 @@ bool cfg_is_scalar(const cfg_map *m, const char *key);
 
 /* Policy variants (README, "Policy variants"): the top-level list
  *     variants:
- *       - name: a-one-hearing          # 1..63 characters, no '/', unique, not "base"
+ *       - name: a-one-hearing          # 1..63 bytes, no '/', not "." or "..", unique, not "base"
  *         description: text            # optional
  *         override: {mapping}          # laid over the configuration like a file over its base:
  * Takes the list out of cfg (which then reads as the reference, without variants) and returns
