@@ -24,8 +24,8 @@
 int bmc_tmp_path(const char *path, long pid, char *out, size_t n);
 
 /* Removes the temporary file that process pid left at the name bmc_tmp_path gives for path,
- * but only a regular file (not a link) whose first bytes are `magic` (or that is empty:
- * killed before it wrote anything). Anything else under that name is left alone. */
+ * but only a regular file (not a link) whose first bytes are `magic` (at most 16), or zeros,
+ * or nothing (killed before it wrote them). Anything else under that name is left alone. */
 void bmc_remove_stale_tmp(const char *path, long pid, const char *magic, size_t magic_len);
 
 typedef struct bmc_out_plan {

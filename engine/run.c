@@ -162,6 +162,7 @@ typedef struct run {
     bmc_h5out *out;
     bmc_checkpoint *ck;
     bool ck_consistent;      /* the summaries describe exactly the checkpoint's rows */
+    bool ck_created;         /* by this run (not resumed) */
     bmc_summary *summary[MAX_SETS];        /* written to the output as /summary */
     bmc_paired *paired[MAX_SETS];          /* [1 + v]: variant v against the reference */
     int64_t *hist[MAX_SETS];               /* completion days, [ndays] = not by the horizon */
@@ -351,7 +352,7 @@ static int open_output(run *r, bmc_err *err)
         return rc;
     if (!r->ck) {
         rc = bmc_checkpoint_create(o->checkpoint, &id, o->out_path, &r->ck, err);
-        r->ck_consistent = rc == BMC_OK;
+        r->ck_consistent = r->ck_created = rc == BMC_OK;
         return rc;
     }
     r->ck_consistent = true; /* until a replayed block fails */
@@ -558,8 +559,14 @@ static int finish_output(run *r, int rc, bmc_err *err)
     }
     if (!r->ck)
         return rc;
-    /* every row reached the checkpoint: with a final snapshot a resume redoes nothing */
     int64_t saved = bmc_checkpoint_rows(r->ck);
+    /* a checkpoint this run created that holds nothing is of no use to a resume */
+    if (saved == 0 && r->ck_created) {
+        bmc_checkpoint_close(r->ck, true, &ignored);
+        r->ck = NULL;
+        return rc;
+    }
+    /* every row reached the checkpoint: with a final snapshot a resume redoes nothing */
     int src = save_checkpoint(r, &ignored);
     int crc = bmc_checkpoint_close(r->ck, false, &ignored);
     r->ck = NULL;
