@@ -484,6 +484,7 @@ static int open_hdf5(bmc_h5ctx *e, bmc_h5out *h)
     /* strong close: H5Fclose releases the file even if a handle was missed, so the
      * temporary file can always be removed */
     if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0
+        && H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) >= 0
         && bmc_h5vfd_use(&h->vfd, fapl) == 0)
         h->file = H5Fcreate(h->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     int rc = h->file < 0 ? bmc_h5_fail(e, "create the HDF5 file") : BMC_OK;

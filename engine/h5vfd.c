@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,23 +158,17 @@ static herr_t write_failed(vfd_file *f, const char *func, const char *what, int 
     return 0;
 }
 
-static herr_t vfd_read(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size,
-                       void *buf)
+/* pread of size bytes at addr; zeros beyond the end of the file, as sec2 gives. */
+static herr_t read_at(const vfd_file *f, haddr_t addr, size_t size, void *buf)
 {
-    (void)type;
-    (void)dxpl;
-    vfd_file *f = (vfd_file *)file;
-    if (addr > f->eoa || size > f->eoa - addr)
-        return fail(H5E_ARGS, H5E_OVERFLOW, __func__, "read beyond the end of the address space",
-                    EINVAL);
     char *p = buf;
     while (size > 0) {
         ssize_t n = pread(f->fd, p, size, (off_t)addr);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return fail(H5E_IO, H5E_READERROR, __func__, "read", errno);
-        if (n == 0) { /* beyond the end of the file: zeros, as sec2 gives */
+            return -1;
+        if (n == 0) {
             memset(p, 0, size);
             break;
         }
@@ -181,6 +176,67 @@ static herr_t vfd_read(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, 
         addr += (haddr_t)n;
         size -= (size_t)n;
     }
+    return 0;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* HDF5 1.10 trusts the object sizes of a global heap collection (where variable-length
+ * strings live, without a checksum): a damaged one makes it copy past the collection's end,
+ * or loop for ever. A collection ("GCOL", version 1, its size, then objects of a 16-byte
+ * header and their data padded to 8 bytes; an object of index 0 is free space of the size it
+ * says) is walked here as HDF5 will walk it: false when an object runs past the end or does
+ * not move on. */
+static bool objects_sane(const unsigned char *p, uint64_t size)
+{
+    for (uint64_t at = 16; size - at >= 16;) {
+        unsigned idx = (unsigned)p[at] | (unsigned)p[at + 1] << 8;
+        uint64_t len = le64(p + at + 8), left = size - at;
+        uint64_t need = idx ? 16 + ((len + 7) & ~(uint64_t)7) : len;
+        if (len > left || need == 0 || need > left)
+            return false;
+        at += need;
+    }
+    return true;
+}
+
+/* A read that starts a collection: HDF5 reads 4096 bytes, learns the size and reads the
+ * rest separately, so the whole collection is read here once more to be checked. */
+static bool collection_sane(const vfd_file *f, haddr_t addr, const unsigned char *p, size_t n)
+{
+    if (n < 16 || memcmp(p, "GCOL", 4) != 0 || p[4] != 1)
+        return true; /* not a collection */
+    uint64_t size = le64(p + 8);
+    if (size < 16 || addr > f->eoa || size > f->eoa - addr)
+        return false;
+    if (size <= n)
+        return objects_sane(p, size);
+    unsigned char *whole = malloc((size_t)size);
+    bool ok = whole && read_at(f, addr, (size_t)size, whole) == 0 && objects_sane(whole, size);
+    free(whole);
+    return ok;
+}
+
+static herr_t vfd_read(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size,
+                       void *buf)
+{
+    vfd_file *f = (vfd_file *)file;
+    (void)dxpl;
+    if (addr > f->eoa || size > f->eoa - addr)
+        return fail(H5E_ARGS, H5E_OVERFLOW, __func__, "read beyond the end of the address space",
+                    EINVAL);
+    if (read_at(f, addr, size, buf) < 0)
+        return fail(H5E_IO, H5E_READERROR, __func__, "read", errno);
+    if ((type == H5FD_MEM_DRAW || type == H5FD_MEM_GHEAP) && !collection_sane(f, addr, buf, size))
+        return fail(H5E_HEAP, H5E_BADVALUE, __func__,
+                    "a global heap collection is damaged (an object runs past its end)",
+                    EINVAL);
     return 0;
 }
 
