@@ -359,6 +359,32 @@ static void scalar_mark(const parse_ctx *c, struct fy_token *tok, const struct f
 
 static int parse_node(parse_ctx *c, struct fy_event *ev, ynode **out);
 
+/* The text of a scalar, malloc'd into *out: 0, -1 when out of memory, 1 when it holds a NUL
+ * (an escaped \0, which C strings would cut). Read chunk by chunk: libfyaml 0.7's
+ * fy_token_get_text keeps the unescaped text of a long quoted scalar in a buffer that it
+ * never frees. */
+static int scalar_text(struct fy_token *tok, char **out)
+{
+    size_t len = tok ? fy_token_get_text_length(tok) : 0, n = 0;
+    char *text = malloc(len + 1);
+    struct fy_token_iter *it = tok && text ? fy_token_iter_create(tok) : NULL;
+    if (!text || (tok && !it)) {
+        free(text);
+        return -1;
+    }
+    const struct fy_iter_chunk *ch = NULL;
+    int e = 0;
+    while (it && (ch = fy_token_iter_chunk_next(it, ch, &e)) && ch->len <= len - n) {
+        memcpy(text + n, ch->str, ch->len);
+        n += ch->len;
+    }
+    if (it)
+        fy_token_iter_destroy(it);
+    text[n] = '\0';
+    *out = text;
+    return memchr(text, '\0', n) ? 1 : 0;
+}
+
 static int nomem(parse_ctx *c)
 {
     return bmc_fail(c->err, BMC_ENOMEM, "out of memory reading %s", c->file);
@@ -468,15 +494,15 @@ static int parse_node(parse_ctx *c, struct fy_event *ev, ynode **out)
         col--; /* marked after its '*' */
     note_end(c, ev);
     if (type == FYET_SCALAR) {
-        size_t len = 0;
-        const char *text = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &len) : NULL;
         n = ynode_new(Y_SCALAR, c->file, c->from_set, line, col);
-        if (n && !(n->text = strndup(text ? text : "", text ? len : 0))) {
-            free(n);
-            n = NULL;
-        }
-        if (!n)
+        int got = n ? scalar_text(ev->scalar.value, &n->text) : -1;
+        if (got < 0)
             rc = nomem(c);
+        if (got > 0) {
+            ynode at = here(c, line, col);
+            rc = fail_node(&at, c->path, c->from_set ? BMC_EUSAGE : BMC_ECONFIG, c->err,
+                           "a NUL character (\\0) in a value: not text");
+        }
     } else if (type == FYET_MAPPING_START || type == FYET_SEQUENCE_START) {
         n = ynode_new(type == FYET_MAPPING_START ? Y_MAP : Y_SEQ, c->file, c->from_set, line,
                       col);

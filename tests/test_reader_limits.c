@@ -256,6 +256,36 @@ static void test_base_files(void **state)
     assert_non_null(strstr(err.msg, ": cannot read the config: it is a directory"));
 }
 
+/* Scalars are unescaped exactly (libfyaml's token text is read chunk by chunk, which also
+ * avoids its leak on long quoted scalars, caught by the sanitizer build); an escaped NUL is
+ * refused rather than cut. */
+static void test_scalars(void **state)
+{
+    (void)state;
+    bmc_err err = {{0}};
+    bmc_cfg *cfg = NULL;
+    static const char text[] =
+        "a: ''''''''''''''''''''''''''''''\n"
+        "b: \"tab\\there \\u00e9 \\x41 \\\"q\\\"\"\n"
+        "c: 'it''s'\n"
+        "d: |\n  line 1\n  line 2\n"
+        "e: >-\n  folded\n  text\n"
+        "f: \"multi\n  line\"\n";
+    assert_int_equal(cfg_load_string("t.yaml", text, &cfg, &err), BMC_OK);
+    cfg_map root = cfg_root(cfg);
+    const char *want[][2] = {{"a", "''''''''''''''"}, {"b", "tab\there \xc3\xa9 A \"q\""},
+                             {"c", "it's"}, {"d", "line 1\nline 2\n"}, {"e", "folded text"},
+                             {"f", "multi line"}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *v = NULL;
+        assert_int_equal(cfg_get_string(&root, want[i][0], true, NULL, &v, &err), BMC_OK);
+        assert_string_equal(v, want[i][1]);
+    }
+    cfg_free(cfg);
+    expect(load("a: \"x\\0y\"\n", 10, &err), BMC_ECONFIG, &err,
+           "t.yaml:1:4: a: a NUL character (\\0) in a value");
+}
+
 /* The files a document came from, for the output-path checks. */
 static void test_inputs(void **state)
 {
@@ -282,7 +312,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_depth),     cmocka_unit_test(test_sizes),
         cmocka_unit_test(test_encodings), cmocka_unit_test(test_base_files),
-        cmocka_unit_test(test_inputs),
+        cmocka_unit_test(test_scalars),   cmocka_unit_test(test_inputs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
