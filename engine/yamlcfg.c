@@ -1092,10 +1092,29 @@ static bool plain_ok(const char *t)
         return false;
     if (strstr(t, ": ") || strstr(t, " #") || strpbrk(t, ",[]{}"))
         return false;
+    /* beyond ASCII, quoted: a byte order mark at the start of a line would be dropped, and
+     * YAML 1.1 readers take U+0085, U+2028 and U+2029 for line breaks */
     for (const char *p = t; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
             return false;
     return true;
+}
+
+/* The escape for a character that must not appear raw even inside quotes, or NULL. */
+static const char *unicode_escape(const unsigned char *p, size_t *len)
+{
+    static const struct {
+        const char *utf8, *escape;
+    } special[] = {{"\xC2\x85", "\\N"}, {"\xE2\x80\xA8", "\\L"}, {"\xE2\x80\xA9", "\\P"},
+                   {"\xEF\xBB\xBF", "\\uFEFF"}};
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+        size_t n = strlen(special[i].utf8);
+        if (!strncmp((const char *)p, special[i].utf8, n)) {
+            *len = n;
+            return special[i].escape;
+        }
+    }
+    return NULL;
 }
 
 static void emit_scalar(strbuf *b, const char *t)
@@ -1107,6 +1126,13 @@ static void emit_scalar(strbuf *b, const char *t)
     sb_add(b, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
         char esc[8];
+        size_t skip = 0;
+        const char *u = *p >= 0x80 ? unicode_escape(p, &skip) : NULL;
+        if (u) {
+            sb_str(b, u);
+            p += skip - 1;
+            continue;
+        }
         if (*p == '"' || *p == '\\')
             snprintf(esc, sizeof esc, "\\%c", *p);
         else if (*p == '\n')
