@@ -109,7 +109,7 @@ def main():
                 fail("a finished run left its checkpoint")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("test_cli_edges: all passed")
+    print("test_option_edges: all passed")
 
 
 main()
