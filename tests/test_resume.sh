@@ -3,7 +3,8 @@
 # resumed gives the same data as a straight run (also with trajectories, also after its last
 # record was torn, also with other threads); the output path never holds a file until the
 # run is complete; resume refuses another run's checkpoint; SIGTERM stops with exit 6 after
-# a checkpoint, 5 without one; so do SIGHUP and SIGQUIT; snapshots are compacted.
+# a checkpoint, 5 without one; so do SIGHUP and SIGQUIT; snapshots are compacted; a failed
+# commit leaves a final snapshot.
 # usage: test_resume.sh BACKLOGMC SOURCE_DIR   (ctest gives a timeout)
 set -eu
 bin=$1
@@ -164,6 +165,31 @@ job=
 ls "$tmp"/ck.tmp-* >/dev/null 2>&1 && fail "a compaction left its copy behind"
 expect_exit 0 $args --threads 2 --resume "$tmp/ck" --out "$tmp/compact.h5"
 same "$tmp/straight.h5" "$tmp/compact.h5"
+
+# a commit that fails (here the rename: a directory took the output's name during the run)
+# leaves the checkpoint with a final snapshot of every scenario: the resume simulates none
+"$bin" $args --threads 1 --block-size 8 --checkpoint "$tmp/ck" --out "$tmp/late.h5" \
+    >/dev/null 2>"$tmp/err" &
+job=$!
+while ! ls "$tmp"/late.h5.tmp-* >/dev/null 2>&1; do
+    kill -0 "$job" 2>/dev/null || fail "the run ended before its output could be blocked"
+    sleep 0.02
+done
+mkdir "$tmp/late.h5"
+set +e
+wait "$job"
+rc=$?
+set -e
+job=
+[ "$rc" -eq 4 ] || { cat "$tmp/err" >&2; fail "a failed commit: exit $rc, want 4"; }
+grep -q "checkpoint $tmp/ck keeps the scenarios done: continue with --resume" "$tmp/err" ||
+    { cat "$tmp/err" >&2; fail "a failed commit should say that the checkpoint keeps the work"; }
+ls "$tmp"/late.h5.tmp-* >/dev/null 2>&1 && fail "a failed commit left its temporary file"
+rmdir "$tmp/late.h5"
+expect_exit 0 $args --threads 2 --resume "$tmp/ck" --out "$tmp/late.h5"
+grep -q "resumed: 1500 scenarios" "$tmp/out" || { cat "$tmp/out" >&2;
+    fail "after a failed commit the resume should take all 1500 scenarios from the checkpoint"; }
+same "$tmp/straight.h5" "$tmp/late.h5"
 
 # SIGQUIT without a checkpoint: exit 5, nothing left (a script's background job starts with
 # SIGQUIT ignored, which backlogmc keeps: env gives it back its default)
