@@ -128,20 +128,25 @@ static size_t utf8_length(const unsigned char *s, size_t n)
     return need + 1;
 }
 
-static void locate(const char *text, size_t offset, bmc_text_problem *p)
+void bmc_text_locate(const char *text, size_t offset, int *line, int *col)
 {
-    p->offset = offset;
-    p->line = 1;
-    p->col = 1;
+    *line = 1;
+    *col = 1;
     for (size_t i = 0; i < offset; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c == '\n') {
-            p->line++;
-            p->col = 1;
+            ++*line;
+            *col = 1;
         } else if ((c & 0xC0) != 0x80) {
-            p->col++;
+            ++*col;
         }
     }
+}
+
+static void locate(const char *text, size_t offset, bmc_text_problem *p)
+{
+    p->offset = offset;
+    bmc_text_locate(text, offset, &p->line, &p->col);
 }
 
 static bool starts_with(const char *text, size_t len, const char *mark, size_t n)

@@ -28,4 +28,7 @@ typedef struct bmc_text_problem {
 /* 0 when the len bytes of text are UTF-8 without NUL bytes; else -1 and *p says where. */
 int bmc_text_check(const char *text, size_t len, bmc_text_problem *p);
 
+/* The 1-based line and column (in characters) of byte offset of text. */
+void bmc_text_locate(const char *text, size_t offset, int *line, int *col);
+
 #endif

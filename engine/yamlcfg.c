@@ -566,6 +566,52 @@ static int parse_document(parse_ctx *c, ynode **out)
     return rc;
 }
 
+/* libfyaml 0.7 frees a parser's state twice when it refuses a tab between a block indicator
+ * (-, ? or :) and another one (?, :, |, > or -), and crashes as it cleans up ("key:\t|" is
+ * enough). Such a tab is found here first and refused in the same words; the scan skips
+ * comments and quoted text, and may refuse the pattern inside a block scalar too. The offset
+ * of the tab, or len when there is none. */
+static size_t tab_before_indicator(const char *t, size_t len)
+{
+    char quote = 0;
+    bool comment = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = t[i];
+        bool after_blank = i == 0 || t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '\n';
+        if (ch == '\n')
+            comment = false;
+        if (comment)
+            continue;
+        if (quote) {
+            if (ch == '\\' && quote == '"' && i + 1 < len)
+                i++;
+            else if (ch == quote)
+                quote = 0;
+            continue;
+        }
+        if (ch == '#' && after_blank) {
+            comment = true;
+            continue;
+        }
+        if ((ch == '\'' || ch == '"') && after_blank) {
+            quote = ch;
+            continue;
+        }
+        if (ch != '-' && ch != '?' && ch != ':')
+            continue;
+        size_t j = i + 1, tab = len;
+        for (; j < len && (t[j] == ' ' || t[j] == '\t'); j++)
+            if (t[j] == '\t' && tab == len)
+                tab = j;
+        if (tab == len || j >= len)
+            continue;
+        bool dash = t[j] == '-' && (j + 1 >= len || strchr(" \t\r\n", t[j + 1]));
+        if (strchr("?:|>", t[j]) || dash)
+            return tab;
+    }
+    return len;
+}
+
 /* Parses text (len bytes) as one YAML document whose nodes say they come from file.
  * path: the key path the document sits at (for --set values). libfyaml's diagnostics are
  * collected, never printed. */
@@ -576,6 +622,14 @@ static int parse_yaml(const char *file, const char *text, size_t len, bool from_
                    .col = 1, .err = err};
     snprintf(c.path, sizeof c.path, "%s", path);
     *out = NULL;
+    size_t tab = tab_before_indicator(text, len);
+    if (tab < len) {
+        ynode at = here(&c, 1, 1);
+        bmc_text_locate(text, tab, &at.line, &at.col);
+        return fail_node(&at, from_set ? c.path : "", from_set ? BMC_EUSAGE : BMC_ECONFIG, err,
+                         "YAML syntax error: cannot use tab for indentation of block entry "
+                         "(use spaces)");
+    }
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;

@@ -239,6 +239,8 @@ def run_case(c, work, places):
     err = p.stderr.decode("utf-8", "replace")
     stdout = p.stdout.decode("utf-8", "replace") if p.stdout else ""
     want = expand(c["stderr"], places)
+    if "\\x" in want:
+        want = want.encode("latin-1").decode("unicode_escape")
     lines = err.splitlines()
     problems = []
     if p.returncode != int(c["exit"]):
@@ -402,7 +404,8 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     if failed:
         fail(f"{len(failed)} of {len(cases)} cases failed")
-    print(f"bad inputs: all {len(cases)} cases passed")
+    ran = len(only) if only else len(cases)
+    print(f"bad inputs: all {ran} of the {len(cases)} cases run passed")
 
 
 main()
