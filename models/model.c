@@ -20,6 +20,7 @@ static void build_slots(bmc_model *m)
     add_slot(m, BMC_P_FTE_FACTOR, &p->fte_factor, "staff.fte_factor");
     add_slot(m, BMC_P_NEW_GRANT_RATE, &p->new_grant_rate, "intake.grant_rate");
     add_slot(m, BMC_P_REMAND_RATE, &p->remand_probability, "remands.probability");
+    add_slot(m, BMC_P_NEW_WORK_FACTOR, &p->new_work_factor, "intake.work_factor");
     for (int c = 0; c < p->n_categories; c++) {
         const bmc_category_params *k = &p->cat[c];
         char name[BMC_NAME_LEN];
@@ -31,6 +32,8 @@ static void build_slots(bmc_model *m)
         snprintf(name, sizeof name, "%.24s.approach.decisions_factor", k->name);
         add_slot(m, BMC_P_CATEGORY(c, BMC_PC_DECISIONS_FACTOR), &k->approach_decisions_factor,
                  name);
+        snprintf(name, sizeof name, "%.24s.approach.rates_factor", k->name);
+        add_slot(m, BMC_P_CATEGORY(c, BMC_PC_RATES_FACTOR), &k->approach_rates_factor, name);
     }
 }
 
@@ -40,6 +43,7 @@ static void build_tables(bmc_model *m)
 {
     const bmc_params *p = &m->p;
     bmc_schedule_fill(&p->voorfase_capacity, p->start_date, m->ndays, m->voorfase_slots);
+    m->voorfase_last_slots = floor(bmc_schedule_at(&p->voorfase_capacity, p->horizon_date));
     for (int t = 0; t < m->ndays; t++)
         m->voorfase_slots[t] = m->working[t] ? floor(m->voorfase_slots[t]) : 0;
 
@@ -85,10 +89,14 @@ static void build_tables(bmc_model *m)
     m->intake_negbin = p->negbin_size > 0;
     if (m->intake_negbin)
         bmc_gamma_prepare(p->negbin_size, &m->intake_gamma);
-    if (p->availability_concentration > 0 && p->availability < 1)
-        bmc_beta_prepare(p->availability * p->availability_concentration,
-                         (1 - p->availability) * p->availability_concentration,
-                         &m->availability_beta);
+    m->deviation_var = p->deviation_sigma * p->deviation_sigma /
+                       (1 - p->deviation_phi * p->deviation_phi);
+    m->availability_var = p->availability_tau * p->availability_tau /
+                          (1 - p->availability_rho * p->availability_rho);
+    for (int mo = 0; mo < m->nmonths; mo++)
+        m->availability_mean[mo] =
+            p->availability *
+            p->availability_seasonality[bmc_calendar_month_of_year(m->cal, mo) - 1];
 }
 
 static int day_of_clamped(const bmc_model *m, bmc_date d)
@@ -121,11 +129,16 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
     m->quarter_index = calloc(n, sizeof *m->quarter_index);
     m->fte = calloc(n, sizeof *m->fte);
     m->intake_base = calloc(n, sizeof *m->intake_base);
+    m->intake_base_cum = calloc(n, sizeof *m->intake_base_cum);
+    m->month_first = calloc(n, 1);
+    m->year_first = calloc(n, 1);
+    m->availability_mean = calloc((size_t)m->nmonths, sizeof *m->availability_mean);
     m->voorfase_slots = calloc(n, sizeof *m->voorfase_slots);
     m->cycle_start = calloc(n, 1);
     m->triage_cap = calloc(n, sizeof *m->triage_cap);
     m->approach_starts = calloc(n, 1);
     if (!m->month_end || !m->quarter_index || !m->fte || !m->intake_base ||
+        !m->intake_base_cum || !m->month_first || !m->year_first || !m->availability_mean ||
         !m->voorfase_slots || !m->cycle_start || !m->triage_cap || !m->approach_starts) {
         bmc_model_free(m);
         return bmc_fail(err, BMC_ENOMEM, "out of memory building the model");
@@ -139,7 +152,10 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
         bmc_date_to_ymd(p->start_date + t, &y, &mo, &dd);
         m->month_end[t] = bmc_calendar_is_month_end(m->cal, t) || t == m->ndays - 1;
         m->quarter_index[t] = y * 4 + (mo - 1) / 3 - first_q;
-        m->intake_base[t] = p->seasonality[mo - 1] / 365.25;
+        m->intake_base[t] = p->seasonality[mo - 1] / (12.0 * bmc_days_in_month(y, mo));
+        m->intake_base_cum[t] = (t > 0 ? m->intake_base_cum[t - 1] : 0) + m->intake_base[t];
+        m->month_first[t] = t == 0 || m->month_index[t] != m->month_index[t - 1];
+        m->year_first[t] = t > 0 && mo == 1 && dd == 1;
     }
     m->nquarters = m->quarter_index[m->ndays - 1] + 1;
     m->pact_day = day_of_clamped(m, p->pact_date);
@@ -174,6 +190,10 @@ void bmc_model_free(bmc_model *m)
     free(m->quarter_index);
     free(m->fte);
     free(m->intake_base);
+    free(m->intake_base_cum);
+    free(m->month_first);
+    free(m->year_first);
+    free(m->availability_mean);
     free(m->voorfase_slots);
     free(m->cycle_start);
     free(m->triage_cap);

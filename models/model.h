@@ -21,9 +21,16 @@ enum {
     BMC_P_FTE_FACTOR,
     BMC_P_NEW_GRANT_RATE,
     BMC_P_REMAND_RATE,
+    BMC_P_NEW_WORK_FACTOR,
     BMC_P_FIRST_CATEGORY
 };
-enum { BMC_PC_GRANT_RATE, BMC_PC_HEARINGS_FACTOR, BMC_PC_DECISIONS_FACTOR, BMC_PC_COUNT };
+enum {
+    BMC_PC_GRANT_RATE,
+    BMC_PC_HEARINGS_FACTOR,
+    BMC_PC_DECISIONS_FACTOR,
+    BMC_PC_RATES_FACTOR,
+    BMC_PC_COUNT
+};
 #define BMC_P_CATEGORY(c, what) (BMC_P_FIRST_CATEGORY + (c) * BMC_PC_COUNT + (what))
 #define BMC_P_MAX BMC_P_CATEGORY(BMC_MAX_CATEGORIES, 0)
 
@@ -38,17 +45,30 @@ typedef struct bmc_model {
     int32_t *quarter_index;     /* [ndays] calendar quarters since the start quarter */
     int nquarters;
     double *fte;                /* [ndays] fte schedule before the scenario factor */
-    double *intake_base;        /* [ndays] S[month] / 365.25: daily mean per unit level */
+    /* [ndays] S[m] / (12 days_in_month): a day's expected share of a year's count, so the
+     * daily mean intake is the year's level times this */
+    double *intake_base;
+    /* [ndays] sum of intake_base over days 0..t: the expected share of a year's count that
+     * has arrived by the end of day t (the triage rate of a partial year) */
+    double *intake_base_cum;
+    uint8_t *month_first;       /* [ndays] 1 on day 0 and on the first day of each month */
+    uint8_t *year_first;        /* [ndays] 1 on 1 January after day 0 (the level's walk) */
+    double *availability_mean;  /* [nmonths] availability x Sa[month of year] */
     double *voorfase_slots;     /* [ndays] floor(V(t)) persons on working days */
+    double voorfase_last_slots; /* floor(V) at the horizon date */
     uint8_t *cycle_start;       /* [ndays] 1 on the first day of a plan cycle */
-    double *triage_cap;         /* [ndays] cap_new officer-days for new intake */
+    /* [ndays] cap_new officer-days for new intake at unit work factor: threshold x mean
+     * track work / working days in the year */
+    double *triage_cap;
     double withdraw_day_prob;   /* per open old case per calendar day */
     bool intake_negbin;         /* false: Poisson days */
     bmc_gamma_shape intake_gamma;      /* the negative binomial's mixing gamma */
-    bmc_beta_shapes availability_beta; /* the daily availability */
+    double deviation_var;       /* v_x = sigma^2 / (1 - phi^2), stationary variance of x */
+    double availability_var;    /* v_a = tau^2 / (1 - rho^2), stationary variance of y */
     double track_share[BMC_MAX_TRACKS];        /* new intake by track, summing to 1 */
     double old_intake_share[BMC_MAX_CATEGORIES]; /* pre-Pact intake by category, summing to 1 */
-    double new_work_mean;       /* officer-days per new first decision, over the tracks */
+    double new_work_mean;       /* officer-days per new first decision over the tracks, at
+                                 * unit work factor */
     int pact_day, target_day;
     int approach_day[BMC_MAX_CATEGORIES]; /* ndays when the category never switches */
     uint8_t *approach_starts;   /* [ndays] 1 when some category's approach starts that day */

@@ -34,7 +34,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
 FORMAT = "backlogmc-results"
-SCHEMA = 1
+SCHEMA = 2
 LEVELS = [5, 10, 25, 50, 75, 85, 90, 95]
 FAN = [5, 25, 50, 75, 95]
 GROUPS = ["all", "triage_fired", "triage_never"]
@@ -116,9 +116,13 @@ class Results:
             fmt = text(f.attrs.get("format", ""))
             if fmt != FORMAT:
                 raise ReportError(f"{path}: not a backlogmc results file (format {fmt!r})")
-            if int(f.attrs.get("schema_version", -1)) != SCHEMA:
-                raise ReportError(f"{path}: results schema version "
-                                  f"{int(f.attrs.get('schema_version', -1))}; this script reads "
+            version = int(f.attrs.get("schema_version", -1))
+            if version < SCHEMA:
+                raise ReportError(f"{path}: results schema version {version} was written by an "
+                                  f"older backlogmc; this script reads version {SCHEMA}: run the "
+                                  f"forecast again")
+            if version != SCHEMA:
+                raise ReportError(f"{path}: results schema version {version}; this script reads "
                                   f"version {SCHEMA}")
             self.attrs = {k: text(v) if isinstance(v, (bytes, str)) else v.item()
                           for k, v in f.attrs.items()}

@@ -881,7 +881,7 @@ static void test_baseline_errors(void **state)
     expect_baseline("  availability: 0.85 ", "  availability: {a: 1} ", 0, 17,
                     "staff.availability", "got a mapping");
     expect_baseline("staff:\n", "colour: blue\nstaff:\n", 0, 1, "colour", "unknown key");
-    expect_baseline("  fte_factor: 1", "  fte_factr: 1", 0, 3, "staff.fte_factr", "unknown key");
+    expect_baseline("  fte_factor: {", "  fte_factr: {", 0, 3, "staff.fte_factr", "unknown key");
     expect_baseline("deadline_days: 183,", "deadline_days: 183, speed: 2,", 0, 0,
                     "intake.tracks[0].speed", "unknown key");
     expect_baseline("  fte: 307\n", "  fte: 307\n  fte: 300\n", 1, 3, NULL, "duplicate key");
@@ -894,6 +894,23 @@ static void test_baseline_errors(void **state)
                     0, "staff.fte.points[1]", "increasing");
     expect_baseline("mode: 0.9,", "mode: 1.2,", 0, 0, "hearings_factor.mode", "outside");
     expect_baseline("[new_year,", "[new_years,", 0, 0, "time.holidays[0]", "unknown holiday");
+    /* values that make no sense at the edge of a key's range */
+    expect_baseline("  fte: 307", "  fte: {points: [[2025-01-01, 300], [2025-06-01, 310]]}", 0, 8,
+                    "staff.fte", "before start_date 2026-04-01");
+    expect_baseline("deadline_days: 91, lead_days: 14,", "deadline_days: 91, lead_days: 92,", 0,
+                    0, "intake.tracks[1].lead_days", "longer than deadline_days 91");
+    expect_baseline("  negbin_size: 20", "  negbin_size: 0.5", 0, 16, "intake.negbin_size",
+                    "[1, 1e+09]");
+    expect_baseline("  delay_days: 180", "  delay_days: 0", 0, 15, "remands.delay_days",
+                    "[1, 3650]");
+    expect_baseline("      priority: true", "      priority: true\n      hold_until_approach: true",
+                    1, 28, "hold_until_approach", "priority category");
+    expect_baseline("      initial: 3320\n", "      initial: 3320\n      hold_until_approach: true\n", 1, 28,
+                    "hold_until_approach", "held for ever");
+    expect_baseline("  availability_seasonality: [1, 1,", "  availability_seasonality: [2, 1,",
+                    0, 29, "staff.availability_seasonality", "mean 1");
+    expect_baseline("{rho: 0.6, tau: 0.05}", "{rho: 1, tau: 0.05}", 0, 0,
+                    "staff.availability_deviation.rho", "[0, 0.999]");
 }
 
 static void test_baseline_missing_key(void **state)
