@@ -12,11 +12,23 @@ void bmc_intake_begin(bmc_intake *in, double level)
     in->surge_multiplier = 1;
     in->surge_months_left = 0;
     in->started = false;
+    in->conditioned = false;
+    in->dev_mean = in->dev_var = 0;
+}
+
+void bmc_intake_continue(bmc_intake *in, double x)
+{
+    in->deviation = x;
+    in->started = true;
+    in->conditioned = true;
+    in->dev_mean = x;
+    in->dev_var = 0;
 }
 
 /* In the central projection every draw is at its expected value: zeta = 0 keeps the level
- * (its median path), and the deviation factor is at its mean, 1 (exp(x - v_x / 2) has mean
- * one; exp(0 - v_x / 2) would be the factor's value at the mean of x, not its mean). */
+ * (its median path), and the deviation factor is at its mean: 1 from the stationary start
+ * (exp(x - v_x / 2) has mean one; exp(0 - v_x / 2) would be the factor's value at the mean of
+ * x, not its mean), after a history its mean given the last observed month's x. */
 static void next_month(bmc_intake *in, const bmc_model *m, gsl_rng *r, bool det)
 {
     const bmc_params *p = &m->p;
@@ -37,7 +49,15 @@ static void next_month(bmc_intake *in, const bmc_model *m, gsl_rng *r, bool det)
         double months = floor(bmc_dist_sample(&p->surge_months, r) + 0.5);
         in->surge_months_left = months < 1 ? 1 : (int)months;
     }
-    double factor = det ? 1.0 : exp(in->deviation - v / 2);
+    double factor = exp(in->deviation - v / 2);
+    if (det && in->conditioned) { /* E exp(x - v/2) given x_0: x ~ N(dev_mean, dev_var) */
+        in->dev_mean *= p->deviation_phi;
+        in->dev_var = p->deviation_phi * p->deviation_phi * in->dev_var +
+                      p->deviation_sigma * p->deviation_sigma;
+        factor = exp(in->dev_mean + in->dev_var / 2 - v / 2);
+    } else if (det) {
+        factor = 1; /* the stationary factor's mean */
+    }
     in->month_factor = factor * in->surge_multiplier;
 }
 

@@ -20,10 +20,17 @@ typedef struct bmc_intake {
     double surge_multiplier;
     int surge_months_left;
     bool started;        /* the first month's deviation has been drawn */
+    /* the central projection after a history: the mean and variance of x given x_0, so the
+     * month's factor is its expectation exp(mean + var / 2 - v_x / 2) */
+    bool conditioned;
+    double dev_mean, dev_var;
 } bmc_intake;
 
 /* level: L, the level of the year in which the run starts. */
 void bmc_intake_begin(bmc_intake *in, double level);
+/* After a history (MODEL.md section 12): the deviation of the month before the start is x,
+ * and the first month continues the AR(1) from it instead of starting stationary. */
+void bmc_intake_continue(bmc_intake *in, double x);
 /* Expected arrivals on day t. Call for t = 0, 1, 2, ... in order: 1 January draws the year's
  * step of the level, then the first day of each month draws that month's deviation (and
  * surge) from r. */

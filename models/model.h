@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "calendar.h"
+#include "intake_filter.h"
 #include "params.h"
 #include "results.h"
 #include "sampler.h"
@@ -32,7 +33,11 @@ enum {
     BMC_PC_COUNT
 };
 #define BMC_P_CATEGORY(c, what) (BMC_P_FIRST_CATEGORY + (c) * BMC_PC_COUNT + (what))
-#define BMC_P_MAX BMC_P_CATEGORY(BMC_MAX_CATEGORIES, 0)
+/* With an intake history, two standard normals for the posterior draw of (l, x), after
+ * every other slot, so that a run without history takes the same uniforms as before. */
+#define BMC_P_HISTORY_LEVEL BMC_P_CATEGORY(BMC_MAX_CATEGORIES, 0)
+#define BMC_P_HISTORY_DEVIATION (BMC_P_HISTORY_LEVEL + 1)
+#define BMC_P_MAX (BMC_P_HISTORY_DEVIATION + 1)
 
 typedef struct bmc_model {
     bmc_params p;
@@ -48,9 +53,6 @@ typedef struct bmc_model {
     /* [ndays] S[m] / (12 days_in_month): a day's expected share of a year's count, so the
      * daily mean intake is the year's level times this */
     double *intake_base;
-    /* [ndays] sum of intake_base over days 0..t: the expected share of a year's count that
-     * has arrived by the end of day t (the triage rate of a partial year) */
-    double *intake_base_cum;
     uint8_t *month_first;       /* [ndays] 1 on day 0 and on the first day of each month */
     uint8_t *year_first;        /* [ndays] 1 on 1 January after day 0 (the level's walk) */
     double *availability_mean;  /* [nmonths] availability x Sa[month of year] */
@@ -65,6 +67,17 @@ typedef struct bmc_model {
     bmc_gamma_shape intake_gamma;      /* the negative binomial's mixing gamma */
     double deviation_var;       /* v_x = sigma^2 / (1 - phi^2), stationary variance of x */
     double availability_var;    /* v_a = tau^2 / (1 - rho^2), stationary variance of y */
+    /* intake conditioned on intake_history (MODEL.md section 12) */
+    bmc_intake_posterior posterior;
+    double level_median;        /* L0, the prior median the posterior's offset is relative to */
+    bmc_dist standard_normal;   /* the dist of the two history slots */
+    /* The triage window's days before day 0: the history's daily counts (a period spread
+     * over its days by seasonality) for the months that end right before the start. R at
+     * known day i reads triage_cum[i] and triage_expected[i], i = triage_prefix + t. */
+    int triage_prefix;
+    double *triage_cum;         /* [triage_prefix] arrivals on known days 0..i */
+    double *triage_expected;    /* [triage_prefix + ndays] expected share of a year, days 0..i */
+    bmc_triage triage_start;    /* the state machine replayed over the history's month ends */
     double track_share[BMC_MAX_TRACKS];        /* new intake by track, summing to 1 */
     double old_intake_share[BMC_MAX_CATEGORIES]; /* pre-Pact intake by category, summing to 1 */
     double new_work_mean;       /* officer-days per new first decision over the tracks, at

@@ -25,12 +25,15 @@ static int load_time(cfg_map *root, bmc_params *p, bmc_err *err)
     if (p->horizon_date <= p->start_date)
         return cfg_fail_at(&t, "horizon_date", BMC_ECONFIG, err,
                            "horizon_date must be after start_date");
-    if (p->pact_date < p->start_date || p->pact_date > p->horizon_date)
+    /* a run may start after the Pact date (from an actual state): every arrival is then new */
+    if (p->pact_date > p->horizon_date)
         return cfg_fail_at(&t, "pact_date", BMC_ECONFIG, err,
-                           "pact_date must lie between start_date and horizon_date");
-    if (p->target_date < p->pact_date || p->target_date > p->horizon_date)
+                           "pact_date must not lie after horizon_date");
+    if (p->target_date < p->pact_date || p->target_date < p->start_date ||
+        p->target_date > p->horizon_date)
         return cfg_fail_at(&t, "target_date", BMC_ECONFIG, err,
-                           "target_date must lie between pact_date and horizon_date");
+                           "target_date must lie between pact_date and horizon_date, and not "
+                           "before start_date");
 
     int n = 0;
     p->holiday_rules = 0;
@@ -466,6 +469,12 @@ int bmc_params_load(bmc_cfg *cfg, bmc_params *p, bmc_err *err)
     TRY(load_plan(&root, p, err));
     TRY(load_triage(&root, p, err));
     TRY(load_flows(&root, p, err));
+    TRY(bmc_history_load(&root, "intake_history", bmc_history_month_of(p->start_date),
+                         &p->intake_history, err));
+    if (p->intake_history.n > 0 && p->annual_level.kind != BMC_DIST_LOGNORMAL)
+        return cfg_fail_at(&root, "intake_history", BMC_ECONFIG, err,
+                           "conditioning on intake_history needs intake.annual_level as a "
+                           "lognormal {median, sdlog}: its log is the filter's prior");
     return cfg_finish(&root, err);
 }
 
@@ -537,6 +546,13 @@ void bmc_params_print(const bmc_params *p, FILE *out)
         fprintf(out, "\n  surges: off\n");
     print_dist(out, "new-case grant rate", &p->new_grant_rate);
     print_dist(out, "new-case work factor", &p->new_work_factor);
+    if (p->intake_history.n > 0) {
+        char first[8], last[8];
+        const bmc_history *h = &p->intake_history;
+        bmc_history_format_period(&h->p[0], first);
+        bmc_history_format_period(&h->p[h->n - 1], last);
+        fprintf(out, "  intake history: %d periods observed, %s .. %s\n", h->n, first, last);
+    }
     for (int i = 0; i < p->n_tracks; i++) {
         const bmc_track_params *t = &p->track[i];
         fprintf(out, "  track %-12s share %.3f deadline %d d, lead %d d, work %g officer-days\n",

@@ -7,6 +7,7 @@
 
 #include "calendar.h"
 #include "dist.h"
+#include "intake_history.h"
 #include "results.h"
 #include "schedule.h"
 #include "status.h"
@@ -89,6 +90,9 @@ typedef struct bmc_params {
     bmc_track_params track[BMC_MAX_TRACKS];
     bmc_dist new_work_factor; /* scenario factor on every track's work */
     bmc_dist new_grant_rate;
+    /* observed first applications before the start (MODEL.md section 12): the intake is
+     * conditioned on them and the triage window reaches back into them */
+    bmc_history intake_history;
 
     /* old cases (sections 2-4) */
     int n_categories;

@@ -58,8 +58,29 @@ static void print_day(const bmc_model *m, const char *label, int day, FILE *out)
     fprintf(out, "  %-34s %s\n", label, buf);
 }
 
+/* MODEL.md section 12: what the history says about the intake at the start. */
+static void print_posterior(const bmc_model *m, FILE *out)
+{
+    const bmc_intake_posterior *post = &m->posterior;
+    if (!post->active)
+        return;
+    char a[8], b[8];
+    bmc_history_period first = {post->first_month, 1, 0}, last = {post->last_month, 1, 0};
+    bmc_history_format_period(&first, a);
+    bmc_history_format_period(&last, b);
+    double sd = sqrt(post->cov[0][0]), L0 = m->level_median;
+    fprintf(out, "intake conditioned on %d observed periods (%s .. %s)\n", post->n_obs, a, b);
+    fprintf(out, "  %-34s %.0f a year (90 %% interval %.0f .. %.0f; prior median %.0f)\n",
+            "level of the start year", L0 * exp(post->mean[0]),
+            L0 * exp(post->mean[0] - 1.6448536269514722 * sd),
+            L0 * exp(post->mean[0] + 1.6448536269514722 * sd), L0);
+    fprintf(out, "  deviation x of %-19s %+.3f (sd %.3f; intake factor %.3f)\n", b, post->mean[1],
+            sqrt(post->cov[1][1]), exp(post->mean[1] - m->deviation_var / 2));
+}
+
 void bmc_projection_print(const bmc_model *m, const bmc_projection *pr, FILE *out)
 {
+    print_posterior(m, out);
     char target[11];
     bmc_date_format(m->p.target_date, target);
     fprintf(out, "central projection (every draw at its expected value, every scenario-level "

@@ -29,8 +29,12 @@ int bmc_sim_create(const bmc_model *m, bmc_sim **out, bmc_err *err)
             goto oom;
         s->n_tracks_ready = k + 1;
     }
-    if (!(s->arrivals_cum = calloc((size_t)m->ndays, sizeof *s->arrivals_cum)))
+    /* the known days before the start (the history) never change: copied once */
+    size_t H = (size_t)m->triage_prefix;
+    if (!(s->arrivals_cum = calloc(H + (size_t)m->ndays, sizeof *s->arrivals_cum)))
         goto oom;
+    if (H > 0)
+        memcpy(s->arrivals_cum, m->triage_cum, H * sizeof *s->arrivals_cum);
     if (!(s->remand_due = calloc((size_t)m->ndays * (size_t)m->p.n_categories, sizeof(double))))
         goto oom;
     *out = s;
@@ -68,6 +72,16 @@ static void sample_parameters(bmc_sim *s)
             s->param[i] = 0;
         else
             s->param[i] = bmc_dist_quantile(d, s->det ? 0.5 : u);
+    }
+    /* the history's posterior of (l, x) from the two standard normals of its slots */
+    const bmc_intake_posterior *post = &m->posterior;
+    if (post->active) {
+        double z1 = s->param[BMC_P_HISTORY_LEVEL], z2 = s->param[BMC_P_HISTORY_DEVIATION];
+        double l = post->mean[0] + post->chol[0][0] * z1;
+        double x = post->mean[1] + post->chol[1][0] * z1 + post->chol[1][1] * z2;
+        s->param[BMC_P_HISTORY_LEVEL] = l;
+        s->param[BMC_P_HISTORY_DEVIATION] = x;
+        s->param[BMC_P_ANNUAL_LEVEL] = m->level_median * exp(l);
     }
 }
 
@@ -121,7 +135,7 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
     s->remands_scheduled = s->remands_open = 0;
     s->grant_target = p->grant_target_initial ? (w > 0 ? wg / w : 0) : p->grant_target;
     s->plan_active = false;
-    memset(&s->triage, 0, sizeof s->triage);
+    s->triage = m->triage_start;
     s->triage_days = 0;
     s->first_triage_day = -1;
     s->new_work_factor = s->param[BMC_P_NEW_WORK_FACTOR];
@@ -131,6 +145,8 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
         s->track[k].work = p->track[k].work * s->new_work_factor;
     }
     bmc_intake_begin(&s->intake, s->param[BMC_P_ANNUAL_LEVEL]);
+    if (m->posterior.active)
+        bmc_intake_continue(&s->intake, s->param[BMC_P_HISTORY_DEVIATION]);
     bmc_staff_begin(&s->staff, s->param[BMC_P_FTE_FACTOR]);
     s->plan_base = 0;
     s->day_offered = s->day_used = 0;
@@ -142,6 +158,13 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
     s->q_grants = s->q_decisions = 0;
     s->q_min = INFINITY;
     s->q_max = -INFINITY;
+}
+
+/* First applications, old and new, for the triage window (after the history's days). */
+static void arrived(bmc_sim *s, int t, double n)
+{
+    int i = s->m->triage_prefix + t;
+    s->arrivals_cum[i] = (i > 0 ? s->arrivals_cum[i - 1] : 0) + n;
 }
 
 static void arrivals(bmc_sim *s, int t)
@@ -162,12 +185,12 @@ static void arrivals(bmc_sim *s, int t)
                 s->old[c].ready += split[c];
         }
         s->tot.old_total += n;
-        s->arrivals_cum[t] = (t > 0 ? s->arrivals_cum[t - 1] : 0) + n;
+        arrived(s, t, n);
     } else {
         double n = bmc_intake_arrivals(m, mu, r, s->det, p->n_tracks, m->track_share, split);
         for (int k = 0; k < p->n_tracks; k++)
             bmc_track_queue_arrive(&s->track[k], t, split[k]);
-        s->arrivals_cum[t] = (t > 0 ? s->arrivals_cum[t - 1] : 0) + n;
+        arrived(s, t, n);
         s->tot.new_arrivals += n;
         s->month_new_arrivals += n;
     }
@@ -231,8 +254,8 @@ static void triage_month_end(bmc_sim *s, int t)
     const bmc_model *m = s->m;
     const bmc_params *p = &m->p;
     double rate;
-    if (t < m->pact_day ||
-        !bmc_triage_rate(s->arrivals_cum, m->intake_base_cum, t, p->triage_min_days, &rate))
+    if (t < m->pact_day || !bmc_triage_rate(s->arrivals_cum, m->triage_expected,
+                                            m->triage_prefix + t, p->triage_min_days, &rate))
         return;
     bmc_triage_month_end(&s->triage, rate, p->triage_threshold, p->triage_trigger_months,
                          p->triage_release_months);
