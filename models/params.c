@@ -123,6 +123,21 @@ static int schedule_inside(cfg_map *m, const char *key, const bmc_schedule *s, b
                        buf);
 }
 
+/* An AR(1) on a log scale whose stationary sd exceeds 1 swings a month by more than a factor
+ * e either way, and its mean-one factor exp(y - v/2) is then near 0 in almost every month
+ * and huge in a few: not a model of staff or intake. */
+static int stationary_sd_at_most_one(cfg_map *m, const char *key, double phi, double sd,
+                                     const char *what, bmc_err *err)
+{
+    double stationary = sd / sqrt(1 - phi * phi);
+    if (stationary > 1)
+        return cfg_fail_at(m, key, BMC_ECONFIG, err,
+                           "the %s deviation's stationary sd %s / sqrt(1 - %g^2) = %.3g is above "
+                           "1: a month would swing by more than a factor e either way",
+                           what, key, phi, stationary);
+    return BMC_OK;
+}
+
 static int load_staff(cfg_map *root, bmc_params *p, bmc_err *err)
 {
     cfg_map s, dev;
@@ -136,6 +151,8 @@ static int load_staff(cfg_map *root, bmc_params *p, bmc_err *err)
     TRY(cfg_get_map(&s, "availability_deviation", true, &dev, err));
     TRY(cfg_get_double(&dev, "rho", true, 0, 0, 0.999, &p->availability_rho, err));
     TRY(cfg_get_double(&dev, "tau", true, 0, 0, 1, &p->availability_tau, err));
+    TRY(stationary_sd_at_most_one(&dev, "tau", p->availability_rho, p->availability_tau,
+                                  "availability", err));
     TRY(cfg_finish(&dev, err));
     return cfg_finish(&s, err);
 }
@@ -177,6 +194,8 @@ static int load_intake(cfg_map *root, bmc_params *p, bmc_err *err)
     TRY(cfg_get_map(&in, "deviation", true, &dev, err));
     TRY(cfg_get_double(&dev, "phi", true, 0, 0, 0.999, &p->deviation_phi, err));
     TRY(cfg_get_double(&dev, "sigma", true, 0, 0, 2, &p->deviation_sigma, err));
+    TRY(stationary_sd_at_most_one(&dev, "sigma", p->deviation_phi, p->deviation_sigma,
+                                  "intake", err));
     TRY(cfg_finish(&dev, err));
 
     if (cfg_is_scalar(&in, "negbin_size")) {

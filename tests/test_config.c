@@ -911,6 +911,10 @@ static void test_baseline_errors(void **state)
                     0, 29, "staff.availability_seasonality", "mean 1");
     expect_baseline("{rho: 0.6, tau: 0.05}", "{rho: 1, tau: 0.05}", 0, 0,
                     "staff.availability_deviation.rho", "[0, 0.999]");
+    expect_baseline("{rho: 0.6, tau: 0.05}", "{rho: 0.999, tau: 0.05}", 0, 0,
+                    "staff.availability_deviation.tau", "stationary sd");
+    expect_baseline("{phi: 0.7, sigma: 0.10}", "{phi: 0.9, sigma: 0.5}", 0, 0,
+                    "intake.deviation.sigma", "above 1");
 }
 
 static void test_baseline_missing_key(void **state)
@@ -925,6 +929,34 @@ static void test_baseline_missing_key(void **state)
     char prefix[600];
     snprintf(prefix, sizeof prefix, "%s:", path);
     assert_int_equal(strncmp(err.msg, prefix, strlen(prefix)), 0);
+}
+
+/* check says that the central projection leaves surges out whenever surges are on, also at
+ * probability 1 (every month a surge when none runs). */
+static void test_surges_noted(void **state)
+{
+    (void)state;
+    char path[4096];
+    tu_path(path, sizeof path, "configs/baseline.yaml");
+    for (int k = 0; k < 2; k++) {
+        bmc_cfg *cfg = NULL;
+        bmc_params p;
+        bmc_err err = {{0}};
+        assert_int_equal(cfg_load_file(path, &cfg, &err), BMC_OK);
+        if (k == 1)
+            assert_int_equal(cfg_apply_set(cfg, "intake.surge={probability: 1, multiplier: 2, "
+                                                "months: 3}", &err), BMC_OK);
+        assert_int_equal(bmc_params_load(cfg, &p, &err), BMC_OK);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        bmc_params_print(&p, f);
+        fclose(f);
+        bool noted = strstr(text, "the central projection leaves surges out") != NULL;
+        assert_int_equal(noted, k == 1);
+        free(text);
+        cfg_free(cfg);
+    }
 }
 
 static void test_baseline_set(void **state)
@@ -991,6 +1023,7 @@ int main(void)
         cmocka_unit_test(test_emit_quoting),
         cmocka_unit_test(test_baseline_is_valid),
         cmocka_unit_test(test_baseline_errors),
+        cmocka_unit_test(test_surges_noted),
         cmocka_unit_test(test_baseline_missing_key),
         cmocka_unit_test(test_baseline_set),
         cmocka_unit_test(test_baseline_variants_load),
