@@ -62,11 +62,6 @@ static void decide_old(bmc_sim *s, int c, int t, double d, day_flows *f)
     f->hearings += d * (approach ? k->approach.hearing_share : k->regular.hearing_share);
 }
 
-static double work_of(const bmc_sim *s, int c, int t)
-{
-    return t >= s->m->approach_day[c] ? s->old[c].work_approach : s->old[c].work_regular;
-}
-
 /* Step 1: priority categories in config order, each taking what it can use. */
 static double serve_priority(bmc_sim *s, int t, double X, day_flows *f)
 {
@@ -74,7 +69,7 @@ static double serve_priority(bmc_sim *s, int t, double X, day_flows *f)
     for (int c = 0; c < s->m->p.n_categories && X > 0; c++) {
         if (!s->m->p.cat[c].priority || s->old[c].ready <= 0)
             continue;
-        bmc_produced pr = bmc_produce(r, s->det, s->old[c].ready, X, work_of(s, c, t));
+        bmc_produced pr = bmc_produce(r, s->det, s->old[c].ready, X, bmc_sim_work(s, c, t));
         decide_old(s, c, t, pr.decisions, f);
         f->used += pr.used;
         X = pr.leftover;
@@ -99,22 +94,6 @@ static double serve_remands(bmc_sim *s, int t, double X, day_flows *f)
         f->remand_decisions += pr.decisions;
         f->used += pr.used;
         X = pr.leftover;
-    }
-    return X;
-}
-
-/* Officer-days new intake may use today (MODEL.md section 7). */
-static double new_intake_cap(const bmc_sim *s, int t, double X, double offered)
-{
-    if (!s->triage.on)
-        return X;
-    switch (s->m->p.triage_policy) {
-    case BMC_TRIAGE_CAP_NEW: return X < s->m->triage_cap[t] ? X : s->m->triage_cap[t];
-    case BMC_TRIAGE_SHARE: {
-        double cap = (1 - s->m->p.triage_old_share) * offered;
-        return X < cap ? X : cap;
-    }
-    case BMC_TRIAGE_PROTECT_NEW: break;
     }
     return X;
 }
@@ -152,46 +131,73 @@ static double serve_new(bmc_sim *s, int t, double X, day_flows *f)
     return X;
 }
 
-/* Plan shares of the current cycle; before the first cycle, the ready counts. */
-static double plan_weight(const bmc_sim *s, int c)
+/* Step 4's first split: the plan shares of the current cycle; before the first cycle, the
+ * ready counts. 0 for categories that step 4 does not serve (priority, held) or that have no
+ * ready case. */
+static double plan_weight(const bmc_sim *s, int c, int t)
 {
+    if (s->m->p.cat[c].priority || s->old[c].ready <= 0 || bmc_sim_held(s, c, t))
+        return 0;
     return s->plan_active ? s->plan_w[c] : s->old[c].ready;
 }
 
-/* Step 4: the other old categories by plan shares renormalised over those with ready cases;
- * the leftover of categories whose queue emptied is split once more the same way. */
-static void serve_plan(bmc_sim *s, int t, double X, day_flows *f)
+/* The weight in the redistribution rounds: the plan share, or, for a category the cycle gave
+ * no share (it had no open case at the cycle start), the officer-days its ready cases need
+ * as a share of what the categories needed at the cycle start, i.e. the base share it would
+ * have had (MODEL.md section 6 step 5). */
+static double redistribution_weight(const bmc_sim *s, int c, int t)
 {
-    const bmc_params *p = &s->m->p;
+    if (s->m->p.cat[c].priority || s->old[c].ready <= 0 || bmc_sim_held(s, c, t))
+        return 0;
+    double w = plan_weight(s, c, t);
+    if (w > 0)
+        return w;
+    double need = s->old[c].ready * bmc_sim_work(s, c, t);
+    return s->plan_base > 0 ? need / s->plan_base : need;
+}
+
+/* Splits X over the categories by weight; returns the officer-days left over by categories
+ * whose ready queue emptied. */
+static double split_round(bmc_sim *s, int t, double X, const double *weight, double wsum,
+                          day_flows *f)
+{
     gsl_rng *r = s->rng[BMC_STREAM_PRODUCTION];
-    for (int round = 0; round < 2 && X > 0; round++) {
+    double leftover = 0;
+    for (int c = 0; c < s->m->p.n_categories; c++) {
+        if (weight[c] <= 0)
+            continue;
+        double Xc = X * weight[c] / wsum;
+        bmc_produced pr = bmc_produce(r, s->det, s->old[c].ready, Xc, bmc_sim_work(s, c, t));
+        decide_old(s, c, t, pr.decisions, f);
+        f->used += pr.used;
+        leftover += pr.leftover;
+    }
+    return leftover;
+}
+
+/* Step 4: the other old categories by plan shares renormalised over those with ready cases;
+ * what categories whose queue emptied leave over is split again the same way over those
+ * that still have ready cases, until nothing is left or no category has ready cases. Each
+ * round with a leftover empties at least one queue, so there are at most categories + 1
+ * rounds. Returns what is left. */
+static double serve_plan(bmc_sim *s, int t, double X, day_flows *f)
+{
+    int n = s->m->p.n_categories;
+    double weight[BMC_MAX_CATEGORIES];
+    for (int round = 0; X > 0 && round <= n + 1; round++) {
         double wsum = 0;
-        double weight[BMC_MAX_CATEGORIES];
-        for (int c = 0; c < p->n_categories; c++) {
-            weight[c] = (!p->cat[c].priority && s->old[c].ready > 0) ? plan_weight(s, c) : 0;
+        for (int c = 0; c < n; c++) {
+            weight[c] = round == 0 ? plan_weight(s, c, t) : redistribution_weight(s, c, t);
             wsum += weight[c];
         }
-        /* only categories the cycle gave no share have ready cases (e.g. cases reclassified
-         * into an empty category): serve them by their ready counts rather than idle */
-        if (wsum <= 0)
-            for (int c = 0; c < p->n_categories; c++) {
-                weight[c] = !p->cat[c].priority ? s->old[c].ready : 0;
-                wsum += weight[c];
-            }
-        if (wsum <= 0)
-            return;
-        double leftover = 0;
-        for (int c = 0; c < p->n_categories; c++) {
-            if (weight[c] <= 0)
-                continue;
-            double Xc = X * weight[c] / wsum;
-            bmc_produced pr = bmc_produce(r, s->det, s->old[c].ready, Xc, work_of(s, c, t));
-            decide_old(s, c, t, pr.decisions, f);
-            f->used += pr.used;
-            leftover += pr.leftover;
+        if (wsum <= 0) {
+            if (round > 0)
+                break; /* no category has ready cases */
+            continue;  /* none with a share has ready cases: straight to redistribution */
         }
-        X = leftover;
+        X = split_round(s, t, X, weight, wsum, f);
     }
+    return X;
 }
 
 static void record_flows(bmc_sim *s, int t, double offered, const day_flows *f,
@@ -217,20 +223,26 @@ static void record_flows(bmc_sim *s, int t, double offered, const day_flows *f,
         dec[c] += f->old_decisions[c];
 }
 
-void bmc_allocate_day(bmc_sim *s, int t, bmc_result_block *b, int row)
+void bmc_allocate_day(bmc_sim *s, int t, double offered, bmc_result_block *b, int row)
 {
     day_flows f; /* zeroing all BMC_MAX_CATEGORIES entries showed in profiles */
     f.hearings = f.new_decisions = f.new_on_time = f.used = f.remand_decisions = 0;
     for (int c = 0; c < s->m->p.n_categories; c++)
         f.old_decisions[c] = 0;
-    double offered =
-        bmc_staff_capacity(s->m, t, s->fte_factor, s->rng[BMC_STREAM_STAFF], s->det);
     double X = serve_priority(s, t, offered, &f);
     X = serve_remands(s, t, X, &f);
     if (t >= s->m->pact_day) {
-        double for_new = new_intake_cap(s, t, X, offered);
-        X = X - for_new + serve_new(s, t, for_new, &f);
+        const bmc_params *p = &s->m->p;
+        double first = bmc_triage_new_limit(&s->triage, p->triage_policy, X, offered,
+                                            s->m->triage_cap[t] * s->triage_cap_factor,
+                                            p->triage_old_share);
+        X = X - first + serve_new(s, t, first, &f);
     }
-    serve_plan(s, t, X, &f);
+    X = serve_plan(s, t, X, &f);
+    /* step 5: the triage policy orders the work, it never idles staff */
+    if (t >= s->m->pact_day && X > 0)
+        serve_new(s, t, X, &f);
+    s->day_offered = offered;
+    s->day_used = f.used;
     record_flows(s, t, offered, &f, b, row);
 }

@@ -4,10 +4,13 @@
 #include "results.h"
 #include "sim_state.h"
 
-/* One working day of MODEL.md section 6: draws the officer-days offered and hands them out
- * in order (priority old categories, new cases earliest deadline first, the other old
- * categories by plan shares with one re-split of leftovers), decides cases by the
- * production rule and draws their grants. Monthly flows go to row `row` of b. */
-void bmc_allocate_day(bmc_sim *s, int t, bmc_result_block *b, int row);
+/* One working day of MODEL.md section 6 (version 2): hands the day's `offered` officer-days
+ * out in order (1 priority old categories, 2 remands, 3 new cases earliest deadline first as
+ * far as the triage policy lets them, 4 the other old categories by plan shares with the
+ * leftovers split again until no category has ready cases, 5 what is still left to the new
+ * cases held back in step 3), decides cases by the production rule and books the
+ * annulments. Officer-days stay unused only when no ready case is left (held categories
+ * aside). Monthly flows go to row `row` of b. */
+void bmc_allocate_day(bmc_sim *s, int t, double offered, bmc_result_block *b, int row);
 
 #endif

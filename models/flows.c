@@ -107,7 +107,8 @@ double bmc_flows_voorfase(bmc_sim *s, int t)
     for (int c = 0; c < n; c++) {
         eligible[c] = t >= m->approach_day[c];
         waiting[c] = s->old[c].waiting;
-        share[c] = s->plan_active ? s->plan_w[c] : 0;
+        /* a place feeds one case whatever its cost: the plan's decision shares s_c / w_c */
+        share[c] = s->plan_active ? s->plan_w[c] / bmc_sim_work(s, c, t) : 0;
         any_waiting = any_waiting || (eligible[c] && waiting[c] > 0);
     }
     if (!any_waiting) /* the usual case once the voorfase has seen everyone */

@@ -19,7 +19,8 @@ double bmc_flows_withdrawals(bmc_sim *s, int t);
 void bmc_flows_remands_return(bmc_sim *s, int t);
 
 /* MODEL.md section 3: one working day of the voorfase: places split over the categories in
- * the approach by plan shares, Binomial show-up, reclassification of attendees by a
+ * the approach by the plan's decision shares (officer-day share / work per case), Binomial
+ * show-up, reclassification of attendees by a
  * multinomial draw; attendees are ready from the next day. Returns the attendees. */
 double bmc_flows_voorfase(bmc_sim *s, int t);
 

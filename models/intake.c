@@ -11,11 +11,34 @@ void bmc_intake_begin(bmc_intake *in, double level)
     in->month_factor = 1;
     in->surge_multiplier = 1;
     in->surge_months_left = 0;
+    in->started = false;
+    in->conditioned = false;
+    in->dev_mean = in->dev_var = 0;
 }
 
-static void next_month(bmc_intake *in, const bmc_params *p, gsl_rng *r, bool det)
+void bmc_intake_continue(bmc_intake *in, double x)
 {
-    in->deviation = p->deviation_phi * in->deviation + p->deviation_sigma * draw_gaussian(r, det);
+    in->deviation = x;
+    in->started = true;
+    in->conditioned = true;
+    in->dev_mean = x;
+    in->dev_var = 0;
+}
+
+/* In the central projection every draw is at its expected value: zeta = 0 keeps the level
+ * (its median path), and the deviation factor is at its mean: 1 from the stationary start
+ * (exp(x - v_x / 2) has mean one; exp(0 - v_x / 2) would be the factor's value at the mean of
+ * x, not its mean), after a history its mean given the last observed month's x. */
+static void next_month(bmc_intake *in, const bmc_model *m, gsl_rng *r, bool det)
+{
+    const bmc_params *p = &m->p;
+    double v = m->deviation_var;
+    if (!in->started) /* stationary start: x_0 ~ N(0, v_x), as if the AR(1) ran for ever */
+        in->deviation = sqrt(v) * draw_gaussian(r, det);
+    else
+        in->deviation =
+            p->deviation_phi * in->deviation + p->deviation_sigma * draw_gaussian(r, det);
+    in->started = true;
     if (in->surge_months_left > 0 && --in->surge_months_left == 0)
         in->surge_multiplier = 1;
     /* surges are rare shocks with no meaningful expected path: the central projection
@@ -26,13 +49,24 @@ static void next_month(bmc_intake *in, const bmc_params *p, gsl_rng *r, bool det
         double months = floor(bmc_dist_sample(&p->surge_months, r) + 0.5);
         in->surge_months_left = months < 1 ? 1 : (int)months;
     }
-    in->month_factor = exp(in->deviation) * in->surge_multiplier;
+    double factor = exp(in->deviation - v / 2);
+    if (det && in->conditioned) { /* E exp(x - v/2) given x_0: x ~ N(dev_mean, dev_var) */
+        in->dev_mean *= p->deviation_phi;
+        in->dev_var = p->deviation_phi * p->deviation_phi * in->dev_var +
+                      p->deviation_sigma * p->deviation_sigma;
+        factor = exp(in->dev_mean + in->dev_var / 2 - v / 2);
+    } else if (det) {
+        factor = 1; /* the stationary factor's mean */
+    }
+    in->month_factor = factor * in->surge_multiplier;
 }
 
 double bmc_intake_mean(bmc_intake *in, const bmc_model *m, int t, gsl_rng *r, bool det)
 {
-    if (t == 0 || m->month_index[t] != m->month_index[t - 1])
-        next_month(in, &m->p, r, det);
+    if (m->year_first[t] && m->p.year_to_year_sdlog > 0)
+        in->level *= exp(m->p.year_to_year_sdlog * draw_gaussian(r, det));
+    if (m->month_first[t])
+        next_month(in, m, r, det);
     return in->level * m->intake_base[t] * in->month_factor;
 }
 

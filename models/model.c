@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "holidays.h"
+#include "triage.h"
+
 static void add_slot(bmc_model *m, int slot, const bmc_dist *d, const char *name)
 {
     m->slot_dist[slot] = d;
@@ -20,6 +23,11 @@ static void build_slots(bmc_model *m)
     add_slot(m, BMC_P_FTE_FACTOR, &p->fte_factor, "staff.fte_factor");
     add_slot(m, BMC_P_NEW_GRANT_RATE, &p->new_grant_rate, "intake.grant_rate");
     add_slot(m, BMC_P_REMAND_RATE, &p->remand_probability, "remands.probability");
+    add_slot(m, BMC_P_NEW_WORK_FACTOR, &p->new_work_factor, "intake.work_factor");
+    if (m->posterior.active) {
+        add_slot(m, BMC_P_HISTORY_LEVEL, &m->standard_normal, "intake.history.level_offset");
+        add_slot(m, BMC_P_HISTORY_DEVIATION, &m->standard_normal, "intake.history.deviation");
+    }
     for (int c = 0; c < p->n_categories; c++) {
         const bmc_category_params *k = &p->cat[c];
         char name[BMC_NAME_LEN];
@@ -31,6 +39,8 @@ static void build_slots(bmc_model *m)
         snprintf(name, sizeof name, "%.24s.approach.decisions_factor", k->name);
         add_slot(m, BMC_P_CATEGORY(c, BMC_PC_DECISIONS_FACTOR), &k->approach_decisions_factor,
                  name);
+        snprintf(name, sizeof name, "%.24s.approach.rates_factor", k->name);
+        add_slot(m, BMC_P_CATEGORY(c, BMC_PC_RATES_FACTOR), &k->approach_rates_factor, name);
     }
 }
 
@@ -40,6 +50,7 @@ static void build_tables(bmc_model *m)
 {
     const bmc_params *p = &m->p;
     bmc_schedule_fill(&p->voorfase_capacity, p->start_date, m->ndays, m->voorfase_slots);
+    m->voorfase_last_slots = floor(bmc_schedule_at(&p->voorfase_capacity, p->horizon_date));
     for (int t = 0; t < m->ndays; t++)
         m->voorfase_slots[t] = m->working[t] ? floor(m->voorfase_slots[t]) : 0;
 
@@ -85,10 +96,88 @@ static void build_tables(bmc_model *m)
     m->intake_negbin = p->negbin_size > 0;
     if (m->intake_negbin)
         bmc_gamma_prepare(p->negbin_size, &m->intake_gamma);
-    if (p->availability_concentration > 0 && p->availability < 1)
-        bmc_beta_prepare(p->availability * p->availability_concentration,
-                         (1 - p->availability) * p->availability_concentration,
-                         &m->availability_beta);
+    m->deviation_var = p->deviation_sigma * p->deviation_sigma /
+                       (1 - p->deviation_phi * p->deviation_phi);
+    m->availability_var = p->availability_tau * p->availability_tau /
+                          (1 - p->availability_rho * p->availability_rho);
+    for (int mo = 0; mo < m->nmonths; mo++)
+        m->availability_mean[mo] =
+            p->availability *
+            p->availability_seasonality[bmc_calendar_month_of_year(m->cal, mo) - 1];
+}
+
+/* The history months that end right before the start, back to the first gap: their days
+ * extend the triage window (MODEL.md section 7). */
+static int contiguous_history_start(const bmc_history *h, int start_month)
+{
+    int first = start_month;
+    for (int i = h->n - 1; i >= 0 && h->p[i].month + h->p[i].months == first; i--)
+        first = h->p[i].month;
+    return first;
+}
+
+/* The expected share of a year's count that falls on one day of month index `month`. */
+static double day_share(const bmc_params *p, int month)
+{
+    return p->seasonality[month % 12] / (12.0 * bmc_days_in_month(month / 12, month % 12 + 1));
+}
+
+/* Posterior of the intake from the history (section 12), the triage window's prefix of known
+ * days and the triage state replayed over the history's month ends (section 7). */
+static int build_history(bmc_model *m, bmc_err *err)
+{
+    const bmc_params *p = &m->p;
+    const bmc_history *h = &p->intake_history;
+    int start_month = bmc_history_month_of(p->start_date);
+    m->standard_normal = (bmc_dist){BMC_DIST_NORMAL, {0, 1, 0, 0}};
+    m->level_median = bmc_dist_quantile(&p->annual_level, 0.5);
+    bmc_filter_model fm = {m->level_median, p->annual_level.p[1], p->year_to_year_sdlog,
+                           p->deviation_phi, p->deviation_sigma, p->negbin_size, {0}};
+    memcpy(fm.seasonality, p->seasonality, sizeof fm.seasonality);
+    if (h->n > 0)
+        BMC_TRY(bmc_intake_filter(&fm, h, start_month, &m->posterior, err));
+
+    /* the prefix reaches back only when the history ends the day before the start */
+    int first = contiguous_history_start(h, start_month);
+    if (bmc_history_month_first(start_month) != p->start_date)
+        first = start_month;
+    m->triage_prefix = (int)(p->start_date - bmc_history_month_first(first));
+    size_t H = (size_t)m->triage_prefix;
+    m->triage_cum = calloc(H > 0 ? H : 1, sizeof *m->triage_cum);
+    m->triage_expected = calloc(H + (size_t)m->ndays, sizeof *m->triage_expected);
+    if (!m->triage_cum || !m->triage_expected)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory building the model");
+    size_t i = 0;
+    double cum = 0, expected = 0;
+    for (int k = 0; k < h->n; k++) {
+        const bmc_history_period *q = &h->p[k];
+        if (q->month < first || q->month >= start_month)
+            continue;
+        double period_share = 0;
+        for (int mo = q->month; mo < q->month + q->months; mo++)
+            period_share += p->seasonality[mo % 12] / 12;
+        for (int mo = q->month; mo < q->month + q->months; mo++)
+            for (int d = 0; d < bmc_days_in_month(mo / 12, mo % 12 + 1); d++, i++) {
+                double share = day_share(p, mo);
+                cum += q->count * share / period_share;
+                expected += share;
+                m->triage_cum[i] = cum;
+                m->triage_expected[i] = expected;
+                /* month ends from the Pact date on replay the state machine */
+                bool month_end = d == bmc_days_in_month(mo / 12, mo % 12 + 1) - 1;
+                double rate;
+                if (month_end && bmc_history_month_first(mo) + d >= p->pact_date &&
+                    bmc_triage_rate(m->triage_cum, m->triage_expected, (int)i, p->triage_min_days,
+                                    &rate))
+                    bmc_triage_month_end(&m->triage_start, rate, p->triage_threshold,
+                                         p->triage_trigger_months, p->triage_release_months);
+            }
+    }
+    for (int t = 0; t < m->ndays; t++, i++) {
+        expected += m->intake_base[t];
+        m->triage_expected[i] = expected;
+    }
+    return BMC_OK;
 }
 
 static int day_of_clamped(const bmc_model *m, bmc_date d)
@@ -106,7 +195,8 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
     if (!m)
         return bmc_fail(err, BMC_ENOMEM, "out of memory building the model");
     m->p = *p;
-    m->cal = bmc_calendar_create(p->start_date, p->horizon_date, p->holiday_rules,
+    m->cal = bmc_calendar_create(p->start_date, p->horizon_date, bmc_holidays_of_year,
+                                 &m->p.holiday_rules,
                                  p->extra_holidays, (size_t)p->n_extra_holidays);
     if (!m->cal) {
         free(m);
@@ -121,11 +211,15 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
     m->quarter_index = calloc(n, sizeof *m->quarter_index);
     m->fte = calloc(n, sizeof *m->fte);
     m->intake_base = calloc(n, sizeof *m->intake_base);
+    m->month_first = calloc(n, 1);
+    m->year_first = calloc(n, 1);
+    m->availability_mean = calloc((size_t)m->nmonths, sizeof *m->availability_mean);
     m->voorfase_slots = calloc(n, sizeof *m->voorfase_slots);
     m->cycle_start = calloc(n, 1);
     m->triage_cap = calloc(n, sizeof *m->triage_cap);
     m->approach_starts = calloc(n, 1);
     if (!m->month_end || !m->quarter_index || !m->fte || !m->intake_base ||
+        !m->month_first || !m->year_first || !m->availability_mean ||
         !m->voorfase_slots || !m->cycle_start || !m->triage_cap || !m->approach_starts) {
         bmc_model_free(m);
         return bmc_fail(err, BMC_ENOMEM, "out of memory building the model");
@@ -139,7 +233,9 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
         bmc_date_to_ymd(p->start_date + t, &y, &mo, &dd);
         m->month_end[t] = bmc_calendar_is_month_end(m->cal, t) || t == m->ndays - 1;
         m->quarter_index[t] = y * 4 + (mo - 1) / 3 - first_q;
-        m->intake_base[t] = p->seasonality[mo - 1] / 365.25;
+        m->intake_base[t] = p->seasonality[mo - 1] / (12.0 * bmc_days_in_month(y, mo));
+        m->month_first[t] = t == 0 || m->month_index[t] != m->month_index[t - 1];
+        m->year_first[t] = t > 0 && mo == 1 && dd == 1;
     }
     m->nquarters = m->quarter_index[m->ndays - 1] + 1;
     m->pact_day = day_of_clamped(m, p->pact_date);
@@ -160,6 +256,11 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
         m->reclass_row[c][c] = stay > 0 ? stay : 0;
     }
     build_tables(m);
+    int rc = build_history(m, err);
+    if (rc != BMC_OK) {
+        bmc_model_free(m);
+        return rc;
+    }
     build_slots(m);
     *out = m;
     return BMC_OK;
@@ -174,6 +275,11 @@ void bmc_model_free(bmc_model *m)
     free(m->quarter_index);
     free(m->fte);
     free(m->intake_base);
+    free(m->triage_cum);
+    free(m->triage_expected);
+    free(m->month_first);
+    free(m->year_first);
+    free(m->availability_mean);
     free(m->voorfase_slots);
     free(m->cycle_start);
     free(m->triage_cap);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "calendar.h"
+#include "intake_filter.h"
 #include "params.h"
 #include "results.h"
 #include "sampler.h"
@@ -21,11 +22,22 @@ enum {
     BMC_P_FTE_FACTOR,
     BMC_P_NEW_GRANT_RATE,
     BMC_P_REMAND_RATE,
+    BMC_P_NEW_WORK_FACTOR,
     BMC_P_FIRST_CATEGORY
 };
-enum { BMC_PC_GRANT_RATE, BMC_PC_HEARINGS_FACTOR, BMC_PC_DECISIONS_FACTOR, BMC_PC_COUNT };
+enum {
+    BMC_PC_GRANT_RATE,
+    BMC_PC_HEARINGS_FACTOR,
+    BMC_PC_DECISIONS_FACTOR,
+    BMC_PC_RATES_FACTOR,
+    BMC_PC_COUNT
+};
 #define BMC_P_CATEGORY(c, what) (BMC_P_FIRST_CATEGORY + (c) * BMC_PC_COUNT + (what))
-#define BMC_P_MAX BMC_P_CATEGORY(BMC_MAX_CATEGORIES, 0)
+/* With an intake history, two standard normals for the posterior draw of (l, x), after
+ * every other slot, so that a run without history takes the same uniforms as before. */
+#define BMC_P_HISTORY_LEVEL BMC_P_CATEGORY(BMC_MAX_CATEGORIES, 0)
+#define BMC_P_HISTORY_DEVIATION (BMC_P_HISTORY_LEVEL + 1)
+#define BMC_P_MAX (BMC_P_HISTORY_DEVIATION + 1)
 
 typedef struct bmc_model {
     bmc_params p;
@@ -38,17 +50,38 @@ typedef struct bmc_model {
     int32_t *quarter_index;     /* [ndays] calendar quarters since the start quarter */
     int nquarters;
     double *fte;                /* [ndays] fte schedule before the scenario factor */
-    double *intake_base;        /* [ndays] S[month] / 365.25: daily mean per unit level */
+    /* [ndays] S[m] / (12 days_in_month): a day's expected share of a year's count, so the
+     * daily mean intake is the year's level times this */
+    double *intake_base;
+    uint8_t *month_first;       /* [ndays] 1 on day 0 and on the first day of each month */
+    uint8_t *year_first;        /* [ndays] 1 on 1 January after day 0 (the level's walk) */
+    double *availability_mean;  /* [nmonths] availability x Sa[month of year] */
     double *voorfase_slots;     /* [ndays] floor(V(t)) persons on working days */
+    double voorfase_last_slots; /* floor(V) at the horizon date */
     uint8_t *cycle_start;       /* [ndays] 1 on the first day of a plan cycle */
-    double *triage_cap;         /* [ndays] cap_new officer-days for new intake */
+    /* [ndays] cap_new officer-days for new intake at unit work factor: threshold x mean
+     * track work / working days in the year */
+    double *triage_cap;
     double withdraw_day_prob;   /* per open old case per calendar day */
     bool intake_negbin;         /* false: Poisson days */
     bmc_gamma_shape intake_gamma;      /* the negative binomial's mixing gamma */
-    bmc_beta_shapes availability_beta; /* the daily availability */
+    double deviation_var;       /* v_x = sigma^2 / (1 - phi^2), stationary variance of x */
+    double availability_var;    /* v_a = tau^2 / (1 - rho^2), stationary variance of y */
+    /* intake conditioned on intake_history (MODEL.md section 12) */
+    bmc_intake_posterior posterior;
+    double level_median;        /* L0, the prior median the posterior's offset is relative to */
+    bmc_dist standard_normal;   /* the dist of the two history slots */
+    /* The triage window's days before day 0: the history's daily counts (a period spread
+     * over its days by seasonality) for the months that end right before the start. R at
+     * known day i reads triage_cum[i] and triage_expected[i], i = triage_prefix + t. */
+    int triage_prefix;
+    double *triage_cum;         /* [triage_prefix] arrivals on known days 0..i */
+    double *triage_expected;    /* [triage_prefix + ndays] expected share of a year, days 0..i */
+    bmc_triage triage_start;    /* the state machine replayed over the history's month ends */
     double track_share[BMC_MAX_TRACKS];        /* new intake by track, summing to 1 */
     double old_intake_share[BMC_MAX_CATEGORIES]; /* pre-Pact intake by category, summing to 1 */
-    double new_work_mean;       /* officer-days per new first decision, over the tracks */
+    double new_work_mean;       /* officer-days per new first decision over the tracks, at
+                                 * unit work factor */
     int pact_day, target_day;
     int approach_day[BMC_MAX_CATEGORIES]; /* ndays when the category never switches */
     uint8_t *approach_starts;   /* [ndays] 1 when some category's approach starts that day */

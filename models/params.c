@@ -3,10 +3,16 @@
 #include <math.h>
 #include <string.h>
 
+#include "holidays.h"
+
 /* Shares that should sum to 1 may carry rounding from a spreadsheet; anything further off
  * is a mistake in the config. */
 #define SHARE_SUM_TOL 1e-6
 #define SEASONALITY_MEAN_TOL 1e-3
+/* Below a size of 1 the daily negative binomial puts most days at zero and a year's count
+ * on a few days: most scenarios get almost no intake while the mean stays put, which is no
+ * model of asylum intake. */
+#define NEGBIN_SIZE_MIN 1.0
 
 #define TRY BMC_TRY
 
@@ -21,12 +27,15 @@ static int load_time(cfg_map *root, bmc_params *p, bmc_err *err)
     if (p->horizon_date <= p->start_date)
         return cfg_fail_at(&t, "horizon_date", BMC_ECONFIG, err,
                            "horizon_date must be after start_date");
-    if (p->pact_date < p->start_date || p->pact_date > p->horizon_date)
+    /* a run may start after the Pact date (from an actual state): every arrival is then new */
+    if (p->pact_date > p->horizon_date)
         return cfg_fail_at(&t, "pact_date", BMC_ECONFIG, err,
-                           "pact_date must lie between start_date and horizon_date");
-    if (p->target_date < p->pact_date || p->target_date > p->horizon_date)
+                           "pact_date must not lie after horizon_date");
+    if (p->target_date < p->pact_date || p->target_date < p->start_date ||
+        p->target_date > p->horizon_date)
         return cfg_fail_at(&t, "target_date", BMC_ECONFIG, err,
-                           "target_date must lie between pact_date and horizon_date");
+                           "target_date must lie between pact_date and horizon_date, and not "
+                           "before start_date");
 
     int n = 0;
     p->holiday_rules = 0;
@@ -74,16 +83,79 @@ static int load_run(cfg_map *root, bmc_params *p, bmc_err *err)
     return cfg_finish(&r, err);
 }
 
+/* Twelve monthly factors with mean 1 (within the tolerance), scaled to mean 1 exactly so
+ * that they move the year's total by nothing. */
+static int load_twelve_factors(cfg_map *m, const char *key, bool required, double *out,
+                               bmc_err *err)
+{
+    int n;
+    TRY(cfg_get_seq(m, key, required, 12, 12, &n, err));
+    if (n == 0) {
+        for (int i = 0; i < 12; i++)
+            out[i] = 1;
+        return BMC_OK;
+    }
+    double sum = 0;
+    for (int i = 0; i < 12; i++) {
+        TRY(cfg_seq_double(m, key, i, 0, 12, &out[i], err));
+        sum += out[i];
+    }
+    if (fabs(sum / 12 - 1) > SEASONALITY_MEAN_TOL)
+        return cfg_fail_at(m, key, BMC_ECONFIG, err,
+                           "the 12 monthly factors must have mean 1 (within %g), their mean is %.6f",
+                           SEASONALITY_MEAN_TOL, sum / 12);
+    for (int i = 0; i < 12; i++)
+        out[i] *= 12 / sum;
+    return BMC_OK;
+}
+
+/* A dated schedule whose points all lie before the start never changes inside the simulated
+ * period: its dates are almost surely wrong (a year off), so it is refused. */
+static int schedule_inside(cfg_map *m, const char *key, const bmc_schedule *s, bmc_date start,
+                           bmc_err *err)
+{
+    if (!cfg_is_map(m, key) || s->n < 1 || s->date[s->n - 1] >= start)
+        return BMC_OK;
+    char buf[11];
+    bmc_date_format(start, buf);
+    return cfg_fail_at(m, key, BMC_ECONFIG, err,
+                       "every point lies before start_date %s, so the schedule is constant at "
+                       "its last value: give points inside the simulated period or a plain "
+                       "number",
+                       buf);
+}
+
+/* An AR(1) on a log scale whose stationary sd exceeds 1 swings a month by more than a factor
+ * e either way, and its mean-one factor exp(y - v/2) is then near 0 in almost every month
+ * and huge in a few: not a model of staff or intake. */
+static int stationary_sd_at_most_one(cfg_map *m, const char *key, double phi, double sd,
+                                     const char *what, bmc_err *err)
+{
+    double stationary = sd / sqrt(1 - phi * phi);
+    if (stationary > 1)
+        return cfg_fail_at(m, key, BMC_ECONFIG, err,
+                           "the %s deviation's stationary sd %s / sqrt(1 - %g^2) = %.3g is above "
+                           "1: a month would swing by more than a factor e either way",
+                           what, key, phi, stationary);
+    return BMC_OK;
+}
+
 static int load_staff(cfg_map *root, bmc_params *p, bmc_err *err)
 {
-    cfg_map s;
+    cfg_map s, dev;
     TRY(cfg_get_map(root, "staff", true, &s, err));
     TRY(cfg_get_schedule(&s, "fte", true, 0, 0, 1e6, &p->fte, err));
+    TRY(schedule_inside(&s, "fte", &p->fte, p->start_date, err));
     TRY(cfg_get_dist(&s, "fte_factor", false, 1.0, 0, 10, &p->fte_factor, err));
     TRY(cfg_get_double(&s, "availability", true, 0, 1e-6, 1, &p->availability, err));
-    /* 0 means no daily variation: a_t is the mean every day */
-    TRY(cfg_get_double(&s, "availability_concentration", true, 0, 0, 1e9,
-                       &p->availability_concentration, err));
+    TRY(load_twelve_factors(&s, "availability_seasonality", false,
+                            p->availability_seasonality, err));
+    TRY(cfg_get_map(&s, "availability_deviation", true, &dev, err));
+    TRY(cfg_get_double(&dev, "rho", true, 0, 0, 0.999, &p->availability_rho, err));
+    TRY(cfg_get_double(&dev, "tau", true, 0, 0, 1, &p->availability_tau, err));
+    TRY(stationary_sd_at_most_one(&dev, "tau", p->availability_rho, p->availability_tau,
+                                  "availability", err));
+    TRY(cfg_finish(&dev, err));
     return cfg_finish(&s, err);
 }
 
@@ -102,6 +174,11 @@ static int load_track(cfg_map *tracks_parent, int i, bmc_track_params *t, bmc_er
     TRY(cfg_get_int(&m, "deadline_days", true, 0, 1, 3650, &deadline, err));
     TRY(cfg_get_int(&m, "lead_days", true, 0, 0, 3650, &lead, err));
     TRY(cfg_get_double(&m, "work", true, 0, 1e-6, 1000, &t->work, err));
+    if (lead > deadline)
+        return cfg_fail_at(&m, "lead_days", BMC_ECONFIG, err,
+                           "lead_days %lld is longer than deadline_days %lld: no case of the "
+                           "track could ever be decided on time",
+                           lead, deadline);
     t->deadline_days = (int)deadline;
     t->lead_days = (int)lead;
     return cfg_finish(&m, err);
@@ -110,26 +187,17 @@ static int load_track(cfg_map *tracks_parent, int i, bmc_track_params *t, bmc_er
 static int load_intake(cfg_map *root, bmc_params *p, bmc_err *err)
 {
     cfg_map in, dev, surge;
-    int n;
     TRY(cfg_get_map(root, "intake", true, &in, err));
     TRY(cfg_get_dist(&in, "annual_level", true, 0, 0, 1e7, &p->annual_level, err));
 
-    TRY(cfg_get_seq(&in, "seasonality", true, 12, 12, &n, err));
-    double sum = 0;
-    for (int i = 0; i < 12; i++) {
-        TRY(cfg_seq_double(&in, "seasonality", i, 0, 12, &p->seasonality[i], err));
-        sum += p->seasonality[i];
-    }
-    if (fabs(sum / 12 - 1) > SEASONALITY_MEAN_TOL)
-        return cfg_fail_at(&in, "seasonality", BMC_ECONFIG, err,
-                           "the 12 monthly factors must have mean 1 (within %g), their mean is %.6f",
-                           SEASONALITY_MEAN_TOL, sum / 12);
-    for (int i = 0; i < 12; i++) /* remove the rounding so the annual level is exact */
-        p->seasonality[i] *= 12 / sum;
+    TRY(cfg_get_double(&in, "year_to_year_sdlog", true, 0, 0, 2, &p->year_to_year_sdlog, err));
+    TRY(load_twelve_factors(&in, "seasonality", true, p->seasonality, err));
 
     TRY(cfg_get_map(&in, "deviation", true, &dev, err));
     TRY(cfg_get_double(&dev, "phi", true, 0, 0, 0.999, &p->deviation_phi, err));
     TRY(cfg_get_double(&dev, "sigma", true, 0, 0, 2, &p->deviation_sigma, err));
+    TRY(stationary_sd_at_most_one(&dev, "sigma", p->deviation_phi, p->deviation_sigma,
+                                  "intake", err));
     TRY(cfg_finish(&dev, err));
 
     if (cfg_is_scalar(&in, "negbin_size")) {
@@ -139,10 +207,12 @@ static int load_intake(cfg_map *root, bmc_params *p, bmc_err *err)
         if (cfg_get_enum(&in, "negbin_size", true, poisson, 1, 0, &which, NULL) == BMC_OK) {
             p->negbin_size = 0;
         } else {
-            TRY(cfg_get_double(&in, "negbin_size", true, 0, 1e-6, 1e9, &p->negbin_size, err));
+            TRY(cfg_get_double(&in, "negbin_size", true, 0, NEGBIN_SIZE_MIN, 1e9,
+                               &p->negbin_size, err));
         }
     } else {
-        TRY(cfg_get_double(&in, "negbin_size", true, 0, 1e-6, 1e9, &p->negbin_size, err));
+        TRY(cfg_get_double(&in, "negbin_size", true, 0, NEGBIN_SIZE_MIN, 1e9, &p->negbin_size,
+                           err));
     }
 
     TRY(cfg_get_map(&in, "surge", false, &surge, err));
@@ -154,6 +224,7 @@ static int load_intake(cfg_map *root, bmc_params *p, bmc_err *err)
     TRY(cfg_finish(&surge, err));
 
     TRY(cfg_get_dist(&in, "grant_rate", true, 0, 0, 1, &p->new_grant_rate, err));
+    TRY(cfg_get_dist(&in, "work_factor", false, 1, 1e-3, 100, &p->new_work_factor, err));
 
     TRY(cfg_get_seq(&in, "tracks", true, 1, BMC_MAX_TRACKS, &p->n_tracks, err));
     double share_sum = 0;
@@ -186,6 +257,8 @@ static int load_rates(cfg_map *cat, const char *key, bool required, bool approac
                          &c->approach_hearings_factor, err));
         TRY(cfg_get_dist(&m, "decisions_factor", false, 1, 1e-3, 100,
                          &c->approach_decisions_factor, err));
+        TRY(cfg_get_dist(&m, "rates_factor", false, 1, 1e-3, 100, &c->approach_rates_factor,
+                         err));
     }
     return cfg_finish(&m, err);
 }
@@ -208,6 +281,7 @@ static int load_category(cfg_map *parent, int i, bmc_category_params *c, bool *h
     *has_intake_share = cfg_has(&m, "intake_share");
     TRY(cfg_get_double(&m, "intake_share", false, 0, 0, 1, &c->intake_share, err));
     TRY(cfg_get_bool(&m, "priority", false, false, &c->priority, err));
+    TRY(cfg_get_bool(&m, "hold_until_approach", false, false, &c->hold_until_approach, err));
     TRY(cfg_get_dist(&m, "grant_rate", true, 0, 0, 1, &c->grant_rate, err));
 
     /* approach_start: a date, or "never" for the regular process throughout */
@@ -221,6 +295,7 @@ static int load_category(cfg_map *parent, int i, bmc_category_params *c, bool *h
     }
     c->approach_hearings_factor = bmc_dist_fixed(1);
     c->approach_decisions_factor = bmc_dist_fixed(1);
+    c->approach_rates_factor = bmc_dist_fixed(1);
     TRY(load_rates(&m, "regular", true, false, &c->regular, c, err));
     /* with approach_start never, approach rates may stay in the file (a variant that turns
      * the approach off inherits them); they are validated and not used */
@@ -230,7 +305,15 @@ static int load_category(cfg_map *parent, int i, bmc_category_params *c, bool *h
         c->approach = c->regular;
         c->approach_hearings_factor = bmc_dist_fixed(1);
         c->approach_decisions_factor = bmc_dist_fixed(1);
+        c->approach_rates_factor = bmc_dist_fixed(1);
     }
+    if (c->hold_until_approach && c->priority)
+        return cfg_fail_at(&m, "hold_until_approach", BMC_ECONFIG, err,
+                           "a priority category is served before the plan shares and "
+                           "cannot be held");
+    if (c->hold_until_approach && !c->has_approach)
+        return cfg_fail_at(&m, "hold_until_approach", BMC_ECONFIG, err,
+                           "a category without an approach start would be held for ever");
     return cfg_finish(&m, err);
 }
 
@@ -328,6 +411,7 @@ static int load_voorfase(cfg_map *root, bmc_params *p, bmc_err *err)
     cfg_map v;
     TRY(cfg_get_map(root, "voorfase", true, &v, err));
     TRY(cfg_get_schedule(&v, "capacity", true, 0, 0, 1e7, &p->voorfase_capacity, err));
+    TRY(schedule_inside(&v, "capacity", &p->voorfase_capacity, p->start_date, err));
     TRY(cfg_get_double(&v, "show_probability", true, 0, 0, 1, &p->voorfase_show, err));
     return cfg_finish(&v, err);
 }
@@ -381,7 +465,9 @@ static int load_flows(cfg_map *root, bmc_params *p, bmc_err *err)
     TRY(cfg_finish(&w, err));
     TRY(cfg_get_map(root, "remands", true, &r, err));
     TRY(cfg_get_dist(&r, "probability", true, 0, 0, 1, &p->remand_probability, err));
-    TRY(cfg_get_int(&r, "delay_days", true, 0, 0, 3650, &delay, err));
+    /* at least a day: a court does not annul a decision on the day it is taken, and the
+     * day's remands are collected before its decisions */
+    TRY(cfg_get_int(&r, "delay_days", true, 0, 1, 3650, &delay, err));
     p->remand_delay_days = (int)delay;
     TRY(cfg_finish(&r, err));
     TRY(cfg_get_map(root, "chain", true, &c, err));
@@ -404,6 +490,12 @@ int bmc_params_load(bmc_cfg *cfg, bmc_params *p, bmc_err *err)
     TRY(load_plan(&root, p, err));
     TRY(load_triage(&root, p, err));
     TRY(load_flows(&root, p, err));
+    TRY(bmc_history_load(&root, "intake_history", bmc_history_month_of(p->start_date),
+                         &p->intake_history, err));
+    if (p->intake_history.n > 0 && p->annual_level.kind != BMC_DIST_LOGNORMAL)
+        return cfg_fail_at(&root, "intake_history", BMC_ECONFIG, err,
+                           "conditioning on intake_history needs intake.annual_level as a "
+                           "lognormal {median, sdlog}: its log is the filter's prior");
     return cfg_finish(&root, err);
 }
 
@@ -447,19 +539,41 @@ void bmc_params_print(const bmc_params *p, FILE *out)
     }
     fprintf(out, "\n");
     print_dist(out, "fte factor", &p->fte_factor);
-    fprintf(out, "  availability Beta mean %g, concentration %g\n", p->availability,
-            p->availability_concentration);
+    fprintf(out, "  availability %g a month x seasonal factor x exp(y - v/2), y AR(1) rho %g "
+                 "tau %g (stationary sd %.4f)\n  availability seasonality",
+            p->availability, p->availability_rho, p->availability_tau,
+            p->availability_tau / sqrt(1 - p->availability_rho * p->availability_rho));
+    for (int i = 0; i < 12; i++)
+        fprintf(out, " %.3f", p->availability_seasonality[i]);
+    fprintf(out, "\n");
     fprintf(out, "intake\n");
     print_dist(out, "annual level", &p->annual_level);
-    fprintf(out, "  seasonality");
+    fprintf(out, "  year to year: level x exp(%g zeta) each new calendar year\n",
+            p->year_to_year_sdlog);
+    fprintf(out, "  seasonality (shares of the year's count x 12)");
     for (int i = 0; i < 12; i++)
         fprintf(out, " %.3f", p->seasonality[i]);
-    fprintf(out, "\n  monthly deviation phi %g sigma %g; daily %s", p->deviation_phi,
-            p->deviation_sigma, p->negbin_size > 0 ? "negative binomial" : "Poisson");
+    fprintf(out, "\n  monthly deviation phi %g sigma %g, mean-one factor exp(x - v/2), "
+                 "stationary start; daily %s",
+            p->deviation_phi, p->deviation_sigma,
+            p->negbin_size > 0 ? "negative binomial" : "Poisson");
     if (p->negbin_size > 0)
         fprintf(out, " size %g", p->negbin_size);
-    fprintf(out, "\n  surges: %s\n", p->surge_probability > 0 ? "on" : "off");
+    if (p->surge_probability > 0)
+        fprintf(out, "\n  surges: on, probability %g a month (the central projection leaves "
+                     "surges out)\n",
+                p->surge_probability);
+    else
+        fprintf(out, "\n  surges: off\n");
     print_dist(out, "new-case grant rate", &p->new_grant_rate);
+    print_dist(out, "new-case work factor", &p->new_work_factor);
+    if (p->intake_history.n > 0) {
+        char first[8], last[8];
+        const bmc_history *h = &p->intake_history;
+        bmc_history_format_period(&h->p[0], first);
+        bmc_history_format_period(&h->p[h->n - 1], last);
+        fprintf(out, "  intake history: %d periods observed, %s .. %s\n", h->n, first, last);
+    }
     for (int i = 0; i < p->n_tracks; i++) {
         const bmc_track_params *t = &p->track[i];
         fprintf(out, "  track %-12s share %.3f deadline %d d, lead %d d, work %g officer-days\n",
@@ -470,14 +584,16 @@ void bmc_params_print(const bmc_params *p, FILE *out)
         const bmc_category_params *k = &p->cat[i];
         if (k->has_approach)
             bmc_date_format(k->approach_start, a);
-        fprintf(out, "  %-6s initial %-6.0f intake share %.4f%s approach %s\n", k->name,
+        fprintf(out, "  %-6s initial %-6.0f intake share %.4f%s%s approach %s\n", k->name,
                 k->initial, k->intake_share, k->priority ? " priority," : "",
+                k->hold_until_approach ? " held until its approach," : "",
                 k->has_approach ? a : "never");
         print_rates(out, "regular", &k->regular);
         if (k->has_approach) {
             print_rates(out, "approach", &k->approach);
             print_dist(out, "  hearings factor", &k->approach_hearings_factor);
             print_dist(out, "  decisions factor", &k->approach_decisions_factor);
+            print_dist(out, "  rates factor (both)", &k->approach_rates_factor);
         }
         print_dist(out, "  grant rate", &k->grant_rate);
     }
@@ -499,8 +615,8 @@ void bmc_params_print(const bmc_params *p, FILE *out)
         fprintf(out, "%g", p->grant_target);
     fprintf(out, " +- %g\n", p->grant_tolerance);
     static const char *const POLICY[] = {"cap_new", "share", "protect_new"};
-    fprintf(out, "triage\n  above %g a year at %d month ends on, %d at or below off (rate "
-                 "annualised after %d days); policy %s",
+    fprintf(out, "triage\n  above %g a year at %d month ends on, %d at or below off (a partial "
+                 "year deseasonalised after %d days); policy %s",
             p->triage_threshold, p->triage_trigger_months, p->triage_release_months,
             p->triage_min_days, POLICY[p->triage_policy]);
     if (p->triage_policy == BMC_TRIAGE_SHARE)

@@ -7,9 +7,11 @@
 
 #include "calendar.h"
 #include "dist.h"
+#include "intake_history.h"
 #include "results.h"
 #include "schedule.h"
 #include "status.h"
+#include "triage.h"
 #include "yamlcfg.h"
 
 /* Every model parameter, resolved and validated from a configuration (MODEL.md sections
@@ -34,9 +36,12 @@ typedef struct bmc_category_params {
     bmc_date approach_start;
     bmc_rates regular;
     bmc_rates approach;
-    /* scenario-level factors on the approach rates */
+    bool hold_until_approach; /* no plan share before the approach start */
+    /* scenario-level factors on the approach rates: on hearings/day, on decisions/day (also
+     * the remand work), and on both */
     bmc_dist approach_hearings_factor;
     bmc_dist approach_decisions_factor;
+    bmc_dist approach_rates_factor;
     bmc_dist grant_rate;
 } bmc_category_params;
 
@@ -45,10 +50,9 @@ typedef struct bmc_track_params {
     double share;
     int deadline_days; /* from lodging */
     int lead_days;     /* before the case can be decided */
-    double work;       /* officer-days per first decision */
+    double work;       /* officer-days per first decision, before the scenario's factor */
 } bmc_track_params;
 
-enum bmc_triage_policy { BMC_TRIAGE_CAP_NEW, BMC_TRIAGE_SHARE, BMC_TRIAGE_PROTECT_NEW };
 
 typedef struct bmc_params {
     /* time */
@@ -67,12 +71,16 @@ typedef struct bmc_params {
     /* staff (section 4) */
     bmc_schedule fte;
     bmc_dist fte_factor;
-    double availability;               /* mean of the daily Beta */
-    double availability_concentration; /* alpha + beta */
+    /* monthly availability a_m = min(1, availability Sa[month] exp(y_m - v_a / 2)), y_m an
+     * AR(1) with coefficient rho and innovation sd tau */
+    double availability;
+    double availability_seasonality[12]; /* Sa, mean exactly 1 after loading */
+    double availability_rho, availability_tau;
 
     /* new intake (section 5) */
-    bmc_dist annual_level;
-    double seasonality[12];  /* mean exactly 1 after loading */
+    bmc_dist annual_level;   /* L, the level of the year the run starts in */
+    double year_to_year_sdlog; /* delta: L_y = L_{y-1} exp(delta zeta_y) */
+    double seasonality[12];  /* shares of a year's count x 12, mean exactly 1 after loading */
     double deviation_phi, deviation_sigma;
     double negbin_size;      /* 0 means Poisson (k = infinity) */
     double surge_probability; /* per month; 0 = off */
@@ -80,7 +88,11 @@ typedef struct bmc_params {
     bmc_dist surge_months;
     int n_tracks;
     bmc_track_params track[BMC_MAX_TRACKS];
+    bmc_dist new_work_factor; /* scenario factor on every track's work */
     bmc_dist new_grant_rate;
+    /* observed first applications before the start (MODEL.md section 12): the intake is
+     * conditioned on them and the triage window reaches back into them */
+    bmc_history intake_history;
 
     /* old cases (sections 2-4) */
     int n_categories;
@@ -101,7 +113,7 @@ typedef struct bmc_params {
     /* triage (section 7) */
     double triage_threshold;   /* new applications a year */
     int triage_trigger_months, triage_release_months;
-    int triage_min_days;       /* days of Pact intake before an annualised rate counts */
+    int triage_min_days;       /* days of known intake before a partial-year rate counts */
     enum bmc_triage_policy triage_policy;
     double triage_old_share;   /* policy share: old cases' minimum share of capacity */
 

@@ -29,8 +29,12 @@ int bmc_sim_create(const bmc_model *m, bmc_sim **out, bmc_err *err)
             goto oom;
         s->n_tracks_ready = k + 1;
     }
-    if (!(s->new_cum = calloc((size_t)m->ndays, sizeof *s->new_cum)))
+    /* the known days before the start (the history) never change: copied once */
+    size_t H = (size_t)m->triage_prefix;
+    if (!(s->arrivals_cum = calloc(H + (size_t)m->ndays, sizeof *s->arrivals_cum)))
         goto oom;
+    if (H > 0)
+        memcpy(s->arrivals_cum, m->triage_cum, H * sizeof *s->arrivals_cum);
     if (!(s->remand_due = calloc((size_t)m->ndays * (size_t)m->p.n_categories, sizeof(double))))
         goto oom;
     *out = s;
@@ -50,12 +54,13 @@ void bmc_sim_free(bmc_sim *s)
     for (int k = 0; k < s->n_tracks_ready; k++)
         bmc_track_queue_release(&s->track[k]);
     free(s->remand_due);
-    free(s->new_cum);
+    free(s->arrivals_cum);
     free(s);
 }
 
 /* Scenario-level parameters: slot i takes the i-th uniform of the parameters stream
- * (MODEL.md section 10), fixed or not, so positions never shift. */
+ * (MODEL.md section 10), fixed or not, so positions never shift. The central projection
+ * takes every one at its median (MODEL.md section 11). */
 static void sample_parameters(bmc_sim *s)
 {
     const bmc_model *m = s->m;
@@ -66,7 +71,17 @@ static void sample_parameters(bmc_sim *s)
         if (!d)
             s->param[i] = 0;
         else
-            s->param[i] = s->det ? bmc_dist_mean(d) : bmc_dist_quantile(d, u);
+            s->param[i] = bmc_dist_quantile(d, s->det ? 0.5 : u);
+    }
+    /* the history's posterior of (l, x) from the two standard normals of its slots */
+    const bmc_intake_posterior *post = &m->posterior;
+    if (post->active) {
+        double z1 = s->param[BMC_P_HISTORY_LEVEL], z2 = s->param[BMC_P_HISTORY_DEVIATION];
+        double l = post->mean[0] + post->chol[0][0] * z1;
+        double x = post->mean[1] + post->chol[1][0] * z1 + post->chol[1][1] * z2;
+        s->param[BMC_P_HISTORY_LEVEL] = l;
+        s->param[BMC_P_HISTORY_DEVIATION] = x;
+        s->param[BMC_P_ANNUAL_LEVEL] = m->level_median * exp(l);
     }
 }
 
@@ -87,8 +102,9 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
         o->grant_rate = s->param[BMC_P_CATEGORY(c, BMC_PC_GRANT_RATE)];
         o->work_regular = bmc_work_content(k->regular.hearing_share, k->regular.hearings_per_day,
                                            k->regular.decisions_per_day);
-        double hf = s->param[BMC_P_CATEGORY(c, BMC_PC_HEARINGS_FACTOR)];
-        double df = s->param[BMC_P_CATEGORY(c, BMC_PC_DECISIONS_FACTOR)];
+        double rf = s->param[BMC_P_CATEGORY(c, BMC_PC_RATES_FACTOR)];
+        double hf = s->param[BMC_P_CATEGORY(c, BMC_PC_HEARINGS_FACTOR)] * rf;
+        double df = s->param[BMC_P_CATEGORY(c, BMC_PC_DECISIONS_FACTOR)] * rf;
         o->work_approach = bmc_work_content(k->approach.hearing_share,
                                             k->approach.hearings_per_day * hf,
                                             k->approach.decisions_per_day * df);
@@ -119,21 +135,36 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
     s->remands_scheduled = s->remands_open = 0;
     s->grant_target = p->grant_target_initial ? (w > 0 ? wg / w : 0) : p->grant_target;
     s->plan_active = false;
-    memset(&s->triage, 0, sizeof s->triage);
+    s->triage = m->triage_start;
     s->triage_days = 0;
     s->first_triage_day = -1;
-    for (int k = 0; k < p->n_tracks; k++)
+    s->new_work_factor = s->param[BMC_P_NEW_WORK_FACTOR];
+    s->triage_cap_factor = s->new_work_factor;
+    for (int k = 0; k < p->n_tracks; k++) {
         bmc_track_queue_reset(&s->track[k]);
+        s->track[k].work = p->track[k].work * s->new_work_factor;
+    }
     bmc_intake_begin(&s->intake, s->param[BMC_P_ANNUAL_LEVEL]);
+    if (m->posterior.active)
+        bmc_intake_continue(&s->intake, s->param[BMC_P_HISTORY_DEVIATION]);
+    bmc_staff_begin(&s->staff, s->param[BMC_P_FTE_FACTOR]);
+    s->plan_base = 0;
+    s->day_offered = s->day_used = 0;
     memset(&s->tot, 0, sizeof s->tot);
     s->tot.old_total = m->old_initial_total;
     s->new_grant_rate = s->param[BMC_P_NEW_GRANT_RATE];
-    s->fte_factor = s->param[BMC_P_FTE_FACTOR];
     s->completion_day = s->p90_day = s->p95_day = s->p99_day = -1;
     s->share_at_target = NAN;
     s->q_grants = s->q_decisions = 0;
     s->q_min = INFINITY;
     s->q_max = -INFINITY;
+}
+
+/* First applications, old and new, for the triage window (after the history's days). */
+static void arrived(bmc_sim *s, int t, double n)
+{
+    int i = s->m->triage_prefix + t;
+    s->arrivals_cum[i] = (i > 0 ? s->arrivals_cum[i - 1] : 0) + n;
 }
 
 static void arrivals(bmc_sim *s, int t)
@@ -154,11 +185,12 @@ static void arrivals(bmc_sim *s, int t)
                 s->old[c].ready += split[c];
         }
         s->tot.old_total += n;
+        arrived(s, t, n);
     } else {
         double n = bmc_intake_arrivals(m, mu, r, s->det, p->n_tracks, m->track_share, split);
         for (int k = 0; k < p->n_tracks; k++)
             bmc_track_queue_arrive(&s->track[k], t, split[k]);
-        s->new_cum[t] = (t > m->pact_day ? s->new_cum[t - 1] : 0) + n;
+        arrived(s, t, n);
         s->tot.new_arrivals += n;
         s->month_new_arrivals += n;
     }
@@ -196,17 +228,23 @@ static void track_progress(bmc_sim *s, int t)
         s->share_at_target = done;
 }
 
-/* MODEL.md section 6: at a cycle start the plan weights are set for the whole cycle from
- * what remains in each non-priority category, tilted towards the grant-rate band. */
-static void start_cycle(bmc_sim *s)
+/* MODEL.md section 6: at a cycle start the plan shares are set for the whole cycle from the
+ * officer-days each non-priority category needs to be cleared, b_c = open_c w_c(t), tilted
+ * towards the grant-rate band. A held category gets no share before its approach start. */
+static void start_cycle(bmc_sim *s, int t)
 {
     const bmc_params *p = &s->m->p;
-    double b[BMC_MAX_CATEGORIES], g[BMC_MAX_CATEGORIES];
+    double b[BMC_MAX_CATEGORIES], w[BMC_MAX_CATEGORIES], g[BMC_MAX_CATEGORIES];
+    s->plan_base = 0;
     for (int c = 0; c < p->n_categories; c++) {
-        b[c] = p->cat[c].priority ? 0 : s->old[c].waiting + s->old[c].ready;
+        w[c] = bmc_sim_work(s, c, t);
+        bool planned = !p->cat[c].priority && !bmc_sim_held(s, c, t);
+        b[c] = planned ? (s->old[c].waiting + s->old[c].ready) * w[c] : 0;
         g[c] = s->old[c].grant_rate;
+        s->plan_base += b[c];
     }
-    bmc_plan_weights(p->n_categories, b, g, s->grant_target, p->grant_tolerance, s->plan_w);
+    bmc_plan_weights(p->n_categories, b, w, g, s->grant_target, p->grant_tolerance,
+                     s->plan_w);
     s->plan_active = true;
 }
 
@@ -216,7 +254,8 @@ static void triage_month_end(bmc_sim *s, int t)
     const bmc_model *m = s->m;
     const bmc_params *p = &m->p;
     double rate;
-    if (t < m->pact_day || !bmc_triage_rate(s->new_cum, t, m->pact_day, p->triage_min_days, &rate))
+    if (t < m->pact_day || !bmc_triage_rate(s->arrivals_cum, m->triage_expected,
+                                            m->triage_prefix + t, p->triage_min_days, &rate))
         return;
     bmc_triage_month_end(&s->triage, rate, p->triage_threshold, p->triage_trigger_months,
                          p->triage_release_months);
@@ -331,6 +370,33 @@ static int check_invariants(const bmc_sim *s, int t, bmc_err *err)
     return BMC_OK;
 }
 
+/* MODEL.md section 6 (version 2): officer-days stay unused only when no ready case is left
+ * anywhere, held categories aside. Checked right after the allocation, before the voorfase
+ * makes its attendees ready for the next day. */
+static int check_idle(const bmc_sim *s, int t, bmc_err *err)
+{
+    const bmc_model *m = s->m;
+    double unused = s->day_offered - s->day_used;
+    if (unused <= 1e-9 * (1 + s->day_offered))
+        return BMC_OK;
+    const double dust = s->det ? 1e-9 : 0;
+    for (int c = 0; c < m->p.n_categories; c++) {
+        const bmc_old_category *o = &s->old[c];
+        if (o->remands > dust || (o->ready > dust && !bmc_sim_held(s, c, t)))
+            return bmc_fail(err, BMC_EINTERNAL,
+                            "day %d: %.17g officer-days unused while category %s has %.17g "
+                            "ready cases and %.17g remands",
+                            t, unused, m->p.cat[c].name, o->ready, o->remands);
+    }
+    for (int k = 0; k < m->p.n_tracks && t >= m->pact_day; k++)
+        if (s->track[k].ready > dust)
+            return bmc_fail(err, BMC_EINTERNAL,
+                            "day %d: %.17g officer-days unused while track %s has %.17g ready "
+                            "cases",
+                            t, unused, m->p.track[k].name, s->track[k].ready);
+    return BMC_OK;
+}
+
 static void write_row(bmc_sim *s, bmc_result_block *b, int row)
 {
     const bmc_model *m = s->m;
@@ -351,6 +417,8 @@ static void write_row(bmc_sim *s, bmc_result_block *b, int row)
         s->tot.first_decisions > 0 ? s->tot.grants / s->tot.first_decisions : NAN;
     b->grant_rate_q_min[row] = isfinite(s->q_min) ? s->q_min : NAN;
     b->grant_rate_q_max[row] = isfinite(s->q_max) ? s->q_max : NAN;
+    double offered = s->tot.officer_days_offered;
+    b->idle_share[row] = offered > 0 ? (offered - s->tot.officer_days_used) / offered : NAN;
     for (int c = 0; c < L->n_categories; c++)
         b->category_completion_day[(size_t)row * L->n_categories + c] = s->old[c].completion_day;
     int col = 0;
@@ -386,10 +454,16 @@ int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check, bmc_res
         for (int k = 0; k < m->p.n_tracks; k++)
             bmc_track_queue_advance(&s->track[k], t);
         if (m->cycle_start[t])
-            start_cycle(s);
+            start_cycle(s, t);
+        double offered = bmc_staff_capacity(&s->staff, m, t, s->rng[BMC_STREAM_STAFF], s->det);
         double attended = 0;
         if (m->working[t]) {
-            bmc_allocate_day(s, t, b, row);
+            bmc_allocate_day(s, t, offered, b, row);
+            if (check) {
+                int rc = check_idle(s, t, err);
+                if (rc != BMC_OK)
+                    return rc;
+            }
             attended = bmc_flows_voorfase(s, t);
         }
         if (b->layout->trajectories) {
@@ -430,4 +504,28 @@ void bmc_sim_totals_get(const bmc_sim *s, bmc_sim_totals *out)
     out->new_open = 0;
     for (int k = 0; k < s->m->p.n_tracks; k++)
         out->new_open += s->track[k].open_total;
+}
+
+double bmc_sim_old_work_left(const bmc_sim *s, int day)
+{
+    double work = 0;
+    for (int c = 0; c < s->m->p.n_categories; c++)
+        work += (s->old[c].waiting + s->old[c].ready) * bmc_sim_work(s, c, day);
+    return work;
+}
+
+double bmc_sim_old_waiting(const bmc_sim *s)
+{
+    double waiting = 0;
+    for (int c = 0; c < s->m->p.n_categories; c++)
+        waiting += s->old[c].waiting;
+    return waiting;
+}
+
+double bmc_sim_new_work_mean(const bmc_sim *s)
+{
+    double work = 0;
+    for (int k = 0; k < s->m->p.n_tracks; k++)
+        work += s->m->track_share[k] * s->track[k].work;
+    return work;
 }

@@ -42,4 +42,11 @@ typedef struct bmc_sim_totals {
 
 void bmc_sim_totals_get(const bmc_sim *s, bmc_sim_totals *out);
 
+/* After a run: the officer-days the old cases still open need at the work content of day
+ * `day` (the scenario's factors included), and the old cases still waiting for the voorfase. */
+double bmc_sim_old_work_left(const bmc_sim *s, int day);
+double bmc_sim_old_waiting(const bmc_sim *s);
+/* The scenario's officer-days per new first decision, over the tracks by share. */
+double bmc_sim_new_work_mean(const bmc_sim *s);
+
 #endif

@@ -13,6 +13,7 @@
 #include "newcases.h"
 #include "rng.h"
 #include "scenario.h"
+#include "staff.h"
 #include "triage.h"
 
 typedef struct bmc_old_category {
@@ -37,8 +38,10 @@ struct bmc_sim {
     gsl_rng *rng[BMC_STREAM_COUNT];
     bool det;
     double param[BMC_P_MAX];
-    double fte_factor;
+    bmc_staff staff;
     double new_grant_rate;
+    double new_work_factor;
+    double triage_cap_factor; /* the cap_new cap of a day is m->triage_cap[t] times this */
 
     bmc_old_category old[BMC_MAX_CATEGORIES];
     bmc_track_queue track[BMC_MAX_TRACKS];
@@ -49,12 +52,16 @@ struct bmc_sim {
     double remands_scheduled; /* in remand_due, not yet back */
     double remands_open;      /* back and not yet decided, over all categories */
     bool remand_due_clean;    /* remand_due is all zero (the last run went to the end) */
-    double *new_cum;    /* [ndays] Pact arrivals up to each day, for the triage rate */
+    double *arrivals_cum; /* [ndays] first applications, old and new, on days 0..t (triage) */
 
     /* plan cycle */
     bool plan_active;   /* false before the first cycle: shares follow the ready counts */
-    double plan_w[BMC_MAX_CATEGORIES];
+    double plan_w[BMC_MAX_CATEGORIES]; /* officer-day shares of the cycle, summing to 1 */
+    double plan_base;   /* officer-days the categories needed at the cycle start (sum b_c) */
     double grant_target;
+
+    /* the last working day's capacity, for the idle check of --check-invariants */
+    double day_offered, day_used;
 
     /* triage */
     bmc_triage triage;
@@ -65,5 +72,17 @@ struct bmc_sim {
     double month_new_arrivals;
     double q_grants, q_decisions, q_min, q_max; /* quarterly grant rate */
 };
+
+/* Officer-days per first decision of old category c on day t. */
+static inline double bmc_sim_work(const bmc_sim *s, int c, int t)
+{
+    return t >= s->m->approach_day[c] ? s->old[c].work_approach : s->old[c].work_regular;
+}
+
+/* A category held by hold_until_approach gets no capacity before its approach start. */
+static inline bool bmc_sim_held(const bmc_sim *s, int c, int t)
+{
+    return s->m->p.cat[c].hold_until_approach && t < s->m->approach_day[c];
+}
 
 #endif

@@ -1,12 +1,34 @@
 #include "staff.h"
 
+#include <math.h>
+
 #include "draws.h"
 
-double bmc_staff_capacity(const bmc_model *m, int t, double fte_factor, gsl_rng *r, bool det)
+void bmc_staff_begin(bmc_staff *s, double fte_factor)
+{
+    s->fte_factor = fte_factor;
+    s->y = 0;
+    s->a = 0;
+    s->started = false;
+}
+
+/* In the central projection the factor exp(y - v_a / 2) is at its mean, 1. */
+static void next_month(bmc_staff *s, const bmc_model *m, int month, gsl_rng *r, bool det)
 {
     const bmc_params *p = &m->p;
-    double a = p->availability;
-    if (p->availability_concentration > 0 && p->availability < 1)
-        a = draw_beta_mean(r, det, p->availability, &m->availability_beta);
-    return m->fte[t] * fte_factor * a;
+    double v = m->availability_var;
+    if (!s->started) /* stationary start */
+        s->y = sqrt(v) * draw_gaussian(r, det);
+    else
+        s->y = p->availability_rho * s->y + p->availability_tau * draw_gaussian(r, det);
+    s->started = true;
+    double a = m->availability_mean[month] * (det ? 1.0 : exp(s->y - v / 2));
+    s->a = a < 1 ? a : 1;
+}
+
+double bmc_staff_capacity(bmc_staff *s, const bmc_model *m, int t, gsl_rng *r, bool det)
+{
+    if (m->month_first[t])
+        next_month(s, m, m->month_index[t], r, det);
+    return m->working[t] ? m->fte[t] * s->fte_factor * s->a : 0;
 }

@@ -23,7 +23,9 @@ double bmc_voorfase_invite(int n, const bool *eligible, const double *share,
         if (!eligible[c] || waiting[c] <= 0)
             continue;
         double s = by_waiting ? waiting[c] : share[c];
-        double first = floor(slots * s / total);
+        /* shares that are exact in decimal (0.2 of 100) come out of the share arithmetic a
+         * hair below: the tolerance keeps floor() from dropping a whole place */
+        double first = floor(slots * s / total + 1e-9);
         invited[c] = first < waiting[c] ? first : waiting[c];
         left -= invited[c];
     }

@@ -40,7 +40,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
 FORMAT = "backlogmc-results"
-SCHEMA = 1
+SCHEMA = 2
 LEVELS = [5, 10, 25, 50, 75, 85, 90, 95]
 FAN = [5, 25, 50, 75, 95]
 GROUPS = ["all", "triage_fired", "triage_never"]
@@ -124,9 +124,13 @@ class Results:
             fmt = text(f.attrs.get("format", ""))
             if fmt != FORMAT:
                 raise ReportError(f"{path}: not a backlogmc results file (format {fmt!r})")
-            if int(f.attrs.get("schema_version", -1)) != SCHEMA:
-                raise ReportError(f"{path}: results schema version "
-                                  f"{int(f.attrs.get('schema_version', -1))}; this script reads "
+            version = int(f.attrs.get("schema_version", -1))
+            if version < SCHEMA:
+                raise ReportError(f"{path}: results schema version {version} was written by an "
+                                  f"older backlogmc; this script reads version {SCHEMA}: run the "
+                                  f"forecast again")
+            if version != SCHEMA:
+                raise ReportError(f"{path}: results schema version {version}; this script reads "
                                   f"version {SCHEMA}")
             self.attrs = {k: text(v) if isinstance(v, (bytes, str)) else np.asarray(v).item()
                           for k, v in f.attrs.items() if np.size(v) == 1}
@@ -356,12 +360,15 @@ def monthly_from_trajectories(t):
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(first > 0, grants / first, math.nan)
         on_time = np.where(new_dec > 0, t["new_on_time"][:] / new_dec, math.nan)
+        offered = t["officer_days_offered"][:]
+        idle = np.where(offered > 0, (offered - t["officer_days_used"][:]) / offered, math.nan)
     return {"old_open_total": fan(t["old_open"][:].sum(axis=2)),
             "first_decisions": fan(first),
             "old_decisions_total": fan(t["old_decisions"][:].sum(axis=2)),
             "new_decisions": fan(new_dec),
             "grant_rate": fan(rate),
             "new_on_time_share": fan(on_time),
+            "idle_share": fan(idle),
             "triage_share": (t["triage"][:] > 0.5).mean(axis=0)}
 
 
@@ -666,6 +673,8 @@ CAPTIONS = {
                            "the deadline.",
     "production_fan.png": "First decisions per month, old and new cases.",
     "grant_rate_fan.png": "Grants among the month's first decisions.",
+    "idle_fan.png": "Officer-days offered and not used: capacity is idle only when no ready "
+                    "case is left anywhere.",
     "category_completion.png": "Completion per category: 5–95 % range, 25–75 % range and "
                                "median.",
     "variants.png": "Policy variants on the same scenarios: median completion, P(target) and "
@@ -855,6 +864,8 @@ def draw(r, out):
               "Production: first decisions per month (old and new cases)", "first decisions")
     fan_chart(r, out, made, "grant_rate", "grant_rate_fan.png", "Grant rate of first decisions",
               "grants / first decisions", share=True)
+    fan_chart(r, out, made, "idle_share", "idle_fan.png", "Idle capacity",
+              "officer-days not used / offered", share=True)
     fig_categories(r, out, made)
     fig_variants(r, out, made)
     md = os.path.join(out, "report.md")

@@ -3,9 +3,13 @@
 applications in configs/data/monthly.csv, and a check of the intake-level distribution
 against the yearly counts 2015-2025 in configs/data/yearly.csv.
 
+The factors are shares of a year's count per month x 12 (MODEL.md section 5, version 2): the
+expected count of month m is level x S[m] / 12, whatever the month's length.
+
 Method: a multiplicative fit log(v[y, m]) = level[y] + trend[y] (m - 5.5) + s[m] by least
-squares over the months kept, so years with gaps still count; S[m] = exp(s[m]) scaled to
-mean 1. A year's own level and trend absorb its size and its growth or decline, so only the
+squares over the monthly counts kept, so years with gaps still count; S[m] = exp(s[m])
+scaled to mean 1. The fit is on counts, so S are count shares (February's short month is in
+its factor). A year's own level and trend absorb its size and its growth or decline, so only the
 shape within the year is left for the season. The monthly data are few and gappy, so the
 final factors take each quarter's level from the CBS quarterly series (complete normal
 years 2013, 2016-2019, 2023) and only the shape within the quarter from the monthly fit.
@@ -100,7 +104,8 @@ def combine(factors, cbs_quarters):
 def quarterly_check(factors):
     """CBS quarterly first requests of the normal years (2014-15: the 2015 surge, 2020-22:
     pandemic, evacuation and the registration catch-up are left out), each year divided by
-    its mean quarter, against the quarters of the monthly factors."""
+    its mean quarter, against the quarters of the monthly factors (count shares: a quarter's
+    count is the sum of its three months)."""
     by_year = {}
     with open(os.path.join(DATA, "quarterly-cbs.csv"), newline="") as f:
         for r in csv.DictReader(f):
@@ -108,8 +113,7 @@ def quarterly_check(factors):
             if y in QUARTER_YEARS and r["first_asylum_requests_cbs"]:
                 by_year.setdefault(y, [None] * 4)[int(q) - 1] = float(r["first_asylum_requests_cbs"])
     years = [y for y, qs in by_year.items() if None not in qs]
-    days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    monthly_q = [sum(factors[m] * days[m] for m in range(3 * q, 3 * q + 3)) for q in range(4)]
+    monthly_q = [sum(factors[m] for m in range(3 * q, 3 * q + 3)) for q in range(4)]
     mean_mq = sum(monthly_q) / 4
     print("\nquarter  CBS (%s)  from the monthly fit" % ", ".join(sorted(years)))
     quarters = []
@@ -119,6 +123,25 @@ def quarterly_check(factors):
         quarters.append(gm)
         print("Q%d       %.3f  %.3f" % (q + 1, gm, monthly_q[q] / mean_mq))
     return quarters
+
+
+def residual_sd(rows, factors):
+    """Root mean square of log(v) - level[y] - trend[y] (m - 5.5) - log S[m] over the months
+    kept, each series' level and trend refitted with S held fixed: how closely the factors
+    reproduce the published monthly counts."""
+    series = sorted({r[0] for r in rows})
+    total, n = 0.0, 0
+    for y in series:
+        pts = [(m - 5.5, math.log(v) - math.log(factors[m])) for yy, m, v in rows if yy == y]
+        mx = sum(x for x, _ in pts) / len(pts)
+        my = sum(z for _, z in pts) / len(pts)
+        sxx = sum((x - mx) ** 2 for x, _ in pts)
+        b = (sum((x - mx) * (z - my) for x, z in pts) / sxx
+             if len(pts) >= 3 and sxx > 0 else 0.0)
+        for x, z in pts:
+            total += (z - my - b * (x - mx)) ** 2
+            n += 1
+    return math.sqrt(total / n)
 
 
 def lognormal_cdf(x, median, sdlog):
@@ -151,6 +174,9 @@ def main():
     for m in range(12):
         print("%-5s  %6.3f       %d            %6.3f" % (MONTHS[m], monthly[m], counts[m], factors[m]))
     print("config line:  seasonality: [%s]" % ", ".join("%.3f" % f for f in factors))
+    print("log residual sd against the published months: monthly fit %.3f, final %.3f, "
+          "flat %.3f" % (residual_sd(rows, monthly), residual_sd(rows, factors),
+                         residual_sd(rows, [1.0] * 12)))
     current = config_factors(a.config)
     if current:
         worst = max(abs(c - f) for c, f in zip(current, factors))

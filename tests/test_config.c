@@ -881,7 +881,7 @@ static void test_baseline_errors(void **state)
     expect_baseline("  availability: 0.85 ", "  availability: {a: 1} ", 0, 17,
                     "staff.availability", "got a mapping");
     expect_baseline("staff:\n", "colour: blue\nstaff:\n", 0, 1, "colour", "unknown key");
-    expect_baseline("  fte_factor: 1", "  fte_factr: 1", 0, 3, "staff.fte_factr", "unknown key");
+    expect_baseline("  fte_factor: {", "  fte_factr: {", 0, 3, "staff.fte_factr", "unknown key");
     expect_baseline("deadline_days: 183,", "deadline_days: 183, speed: 2,", 0, 0,
                     "intake.tracks[0].speed", "unknown key");
     expect_baseline("  fte: 307\n", "  fte: 307\n  fte: 300\n", 1, 3, NULL, "duplicate key");
@@ -894,6 +894,27 @@ static void test_baseline_errors(void **state)
                     0, "staff.fte.points[1]", "increasing");
     expect_baseline("mode: 0.9,", "mode: 1.2,", 0, 0, "hearings_factor.mode", "outside");
     expect_baseline("[new_year,", "[new_years,", 0, 0, "time.holidays[0]", "unknown holiday");
+    /* values that make no sense at the edge of a key's range */
+    expect_baseline("  fte: 307", "  fte: {points: [[2025-01-01, 300], [2025-06-01, 310]]}", 0, 8,
+                    "staff.fte", "before start_date 2026-04-01");
+    expect_baseline("deadline_days: 91, lead_days: 14,", "deadline_days: 91, lead_days: 92,", 0,
+                    0, "intake.tracks[1].lead_days", "longer than deadline_days 91");
+    expect_baseline("  negbin_size: 20", "  negbin_size: 0.5", 0, 16, "intake.negbin_size",
+                    "[1, 1e+09]");
+    expect_baseline("  delay_days: 180", "  delay_days: 0", 0, 15, "remands.delay_days",
+                    "[1, 3650]");
+    expect_baseline("      priority: true", "      priority: true\n      hold_until_approach: true",
+                    1, 28, "hold_until_approach", "priority category");
+    expect_baseline("      initial: 3320\n", "      initial: 3320\n      hold_until_approach: true\n", 1, 28,
+                    "hold_until_approach", "held for ever");
+    expect_baseline("  availability_seasonality: [1, 1,", "  availability_seasonality: [2, 1,",
+                    0, 29, "staff.availability_seasonality", "mean 1");
+    expect_baseline("{rho: 0.6, tau: 0.05}", "{rho: 1, tau: 0.05}", 0, 0,
+                    "staff.availability_deviation.rho", "[0, 0.999]");
+    expect_baseline("{rho: 0.6, tau: 0.05}", "{rho: 0.999, tau: 0.05}", 0, 0,
+                    "staff.availability_deviation.tau", "stationary sd");
+    expect_baseline("{phi: 0.7, sigma: 0.10}", "{phi: 0.9, sigma: 0.5}", 0, 0,
+                    "intake.deviation.sigma", "above 1");
 }
 
 static void test_baseline_missing_key(void **state)
@@ -908,6 +929,34 @@ static void test_baseline_missing_key(void **state)
     char prefix[600];
     snprintf(prefix, sizeof prefix, "%s:", path);
     assert_int_equal(strncmp(err.msg, prefix, strlen(prefix)), 0);
+}
+
+/* check says that the central projection leaves surges out whenever surges are on, also at
+ * probability 1 (every month a surge when none runs). */
+static void test_surges_noted(void **state)
+{
+    (void)state;
+    char path[4096];
+    tu_path(path, sizeof path, "configs/baseline.yaml");
+    for (int k = 0; k < 2; k++) {
+        bmc_cfg *cfg = NULL;
+        bmc_params p;
+        bmc_err err = {{0}};
+        assert_int_equal(cfg_load_file(path, &cfg, &err), BMC_OK);
+        if (k == 1)
+            assert_int_equal(cfg_apply_set(cfg, "intake.surge={probability: 1, multiplier: 2, "
+                                                "months: 3}", &err), BMC_OK);
+        assert_int_equal(bmc_params_load(cfg, &p, &err), BMC_OK);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        bmc_params_print(&p, f);
+        fclose(f);
+        bool noted = strstr(text, "the central projection leaves surges out") != NULL;
+        assert_int_equal(noted, k == 1);
+        free(text);
+        cfg_free(cfg);
+    }
 }
 
 static void test_baseline_set(void **state)
@@ -974,6 +1023,7 @@ int main(void)
         cmocka_unit_test(test_emit_quoting),
         cmocka_unit_test(test_baseline_is_valid),
         cmocka_unit_test(test_baseline_errors),
+        cmocka_unit_test(test_surges_noted),
         cmocka_unit_test(test_baseline_missing_key),
         cmocka_unit_test(test_baseline_set),
         cmocka_unit_test(test_baseline_variants_load),

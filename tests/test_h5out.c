@@ -18,6 +18,7 @@
 
 #include "backlogmc_version.h"
 #include "calendar.h"
+#include "holidays.h"
 #include "h5out.h"
 #include "results.h"
 #include "status.h"
@@ -116,6 +117,7 @@ static void fill_block(bmc_result_block *b, int64_t first, int count)
         b->grant_rate[r] = share_value(s, 2);
         b->grant_rate_q_min[r] = share_value(s, 3);
         b->grant_rate_q_max[r] = share_value(s, 4);
+        b->idle_share[r] = share_value(s, 5);
         for (int c = 0; c < l->n_categories; c++)
             b->category_completion_day[r * l->n_categories + c] = cat_day_value(s, c);
         for (int p = 0; p < l->n_params; p++)
@@ -170,10 +172,10 @@ static int setup(void **state)
         return -1;
     }
     snprintf(fx->path, sizeof fx->path, "%s/results.h5", fx->dir);
-    unsigned rules = BMC_HOL_GOOD_FRIDAY | BMC_HOL_EASTER_MONDAY | BMC_HOL_KINGS_DAY
+    static const unsigned rules = BMC_HOL_GOOD_FRIDAY | BMC_HOL_EASTER_MONDAY | BMC_HOL_KINGS_DAY
                      | BMC_HOL_LIBERATION_DAY | BMC_HOL_ASCENSION | BMC_HOL_WHIT_MONDAY;
     fx->cal = bmc_calendar_create(bmc_date_from_ymd(2026, 4, 1), bmc_date_from_ymd(2026, 8, 31),
-                                  rules, NULL, 0);
+                                  bmc_holidays_of_year, &rules, NULL, 0);
     if (!fx->cal) {
         rmdir(fx->dir);
         free(fx);
@@ -505,8 +507,8 @@ static void check_scenarios(hid_t f, const bmc_layout *l)
         }
     }
     const char *share_names[] = {"decided_share_at_target", "new_on_time_share", "grant_rate",
-                                 "grant_rate_q_min", "grant_rate_q_max"};
-    for (int k = 0; k < 5; k++) {
+                                 "grant_rate_q_min", "grant_rate_q_max", "idle_share"};
+    for (int k = 0; k < 6; k++) {
         double v[N_SCEN];
         read_numeric(g, share_names[k], H5T_FLOAT, 8, 1, n, H5T_NATIVE_DOUBLE, v);
         for (int s = 0; s < N_SCEN; s++) {
@@ -732,8 +734,8 @@ static void test_deterministic(void **state)
     compare_ctx ctx = {H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT), 0};
     assert_true(fa >= 0 && ctx.other >= 0);
     assert_true(H5Ovisit(fa, H5_INDEX_NAME, H5_ITER_INC, compare_object, &ctx) >= 0);
-    /* config, calendar 3, names, scenarios 12 + 2 params, trajectories 13 */
-    assert_int_equal(ctx.datasets, 1 + 3 + 1 + 12 + N_PARAM + BMC_TRAJ_COUNT + BMC_TRAJ_CAT_COUNT);
+    /* config, calendar 3, names, scenarios 13 + 2 params, trajectories */
+    assert_int_equal(ctx.datasets, 1 + 3 + 1 + 13 + N_PARAM + BMC_TRAJ_COUNT + BMC_TRAJ_CAT_COUNT);
     H5Fclose(fa);
     H5Fclose(ctx.other);
 }
@@ -810,7 +812,7 @@ static void test_missing_rows(void **state)
     id_counts after = count_ids();
     assert_int_equal(after.n[0], ids.n[0] - 1);
     assert_int_equal(after.n[1], ids.n[1]);
-    assert_int_equal(after.n[2], ids.n[2] - (12 + N_PARAM + BMC_TRAJ_COUNT + BMC_TRAJ_CAT_COUNT));
+    assert_int_equal(after.n[2], ids.n[2] - (13 + N_PARAM + BMC_TRAJ_COUNT + BMC_TRAJ_CAT_COUNT));
     assert_int_equal(after.n[3], ids.n[3]);
     bmc_result_block_free(b);
 }

@@ -36,52 +36,115 @@ static void test_voorfase_split(void **state)
     assert_float_equal(inv3[2], 0, 0);
 }
 
+/* The tilt (MODEL.md section 6, version 2): shares s of officer-days, G the grant rate of the
+ * decisions they buy, sum (s_c / w_c) g_c / sum (s_c / w_c). */
 static void test_plan_tilt(void **state)
 {
     (void)state;
     const double g[4] = {0.15, 0.90, 0.20, 0.50};
-    /* in band: the mix is left alone */
-    double b[4] = {21060, 9180, 4320, 15120}, w[4];
-    double G = bmc_plan_grant_rate(4, b, g);
-    double theta = bmc_plan_weights(4, b, g, G + 0.03, 0.05, w);
+    const double w[4] = {1.0, 0.25, 4.0 / 3.0, 5.0 / 3.0}; /* A, B, C, D approach work */
+    /* in band: the mix is left alone (normalised) */
+    double open[4] = {21060, 9180, 4320, 15120}, b[4], s[4];
+    double total = 0;
+    for (int c = 0; c < 4; c++)
+        total += b[c] = open[c] * w[c];
+    double G = bmc_plan_grant_rate(4, b, w, g);
+    /* G(b) is the grant rate of the open cases themselves: hand-computed
+     * (21060 x 0.15 + 9180 x 0.9 + 4320 x 0.2 + 15120 x 0.5) / 49680 = 0.40355 */
+    assert_float_equal(G, (21060 * 0.15 + 9180 * 0.9 + 4320 * 0.2 + 15120 * 0.5) / 49680, 1e-12);
+    double theta = bmc_plan_weights(4, b, w, g, G + 0.03, 0.05, s);
     assert_float_equal(theta, 0, 0);
     for (int c = 0; c < 4; c++)
-        assert_float_equal(w[c], b[c], 0);
+        assert_float_equal(s[c], b[c] / total, 1e-15);
     /* above the band: tilted down onto the upper edge exactly */
     double high[4] = {1000, 9000, 500, 2000};
-    theta = bmc_plan_weights(4, high, g, 0.40, 0.05, w);
+    theta = bmc_plan_weights(4, high, w, g, 0.40, 0.05, s);
     assert_true(theta < 0);
-    assert_float_equal(bmc_plan_grant_rate(4, w, g), 0.45, 1e-9);
-    /* the tilt is exponential in g: w_c / b_c = C exp(theta g_c) */
-    double r0 = w[0] / high[0], r1 = w[1] / high[1];
+    assert_float_equal(bmc_plan_grant_rate(4, s, w, g), 0.45, 1e-9);
+    /* the tilt is exponential in g: s_c / b_c = C exp(theta g_c) */
+    double r0 = s[0] / high[0], r1 = s[1] / high[1];
     assert_float_equal(log(r1 / r0), theta * (g[1] - g[0]), 1e-9);
     /* below the band: tilted up onto the lower edge */
     double low[4] = {9000, 100, 3000, 500};
-    theta = bmc_plan_weights(4, low, g, 0.40, 0.05, w);
+    theta = bmc_plan_weights(4, low, w, g, 0.40, 0.05, s);
     assert_true(theta > 0);
-    assert_float_equal(bmc_plan_grant_rate(4, w, g), 0.35, 1e-9);
+    assert_float_equal(bmc_plan_grant_rate(4, s, w, g), 0.35, 1e-9);
     /* unreachable edge: as close as the categories allow (all weight on the lowest g) */
     double only[4] = {100, 0, 100, 0};
-    bmc_plan_weights(4, only, g, 0.05, 0.01, w);
-    assert_float_equal(bmc_plan_grant_rate(4, w, g), 0.15, 1e-6);
-    assert_float_equal(w[1], 0, 0);
+    bmc_plan_weights(4, only, w, g, 0.05, 0.01, s);
+    assert_float_equal(bmc_plan_grant_rate(4, s, w, g), 0.15, 1e-6);
+    assert_float_equal(s[1], 0, 0);
 }
 
+/* G is weighted by decisions, not officer-days: two categories with equal officer-day shares,
+ * one four times cheaper per decision, give (4 x 0.9 + 1 x 0.1) / 5 = 0.74, where weighting
+ * officer-days would give 0.5. */
+static void test_plan_grant_rate_decision_weighted(void **state)
+{
+    (void)state;
+    const double g[2] = {0.9, 0.1}, w[2] = {0.25, 1.0}, s[2] = {0.5, 0.5};
+    assert_float_equal(bmc_plan_grant_rate(2, s, w, g), 0.74, 1e-15);
+    /* the band edge is reached in decisions: target 0.5 +- 0.05 from b = equal officer-days
+     * (G 0.74, above the band): the tilted shares buy decisions whose grant rate is 0.55 */
+    double out[2];
+    double theta = bmc_plan_weights(2, s, w, g, 0.5, 0.05, out);
+    assert_true(theta < 0);
+    double d0 = out[0] / w[0], d1 = out[1] / w[1];
+    assert_float_equal((d0 * 0.9 + d1 * 0.1) / (d0 + d1), 0.55, 1e-9);
+    assert_float_equal(out[0] + out[1], 1, 1e-15);
+}
+
+/* R (MODEL.md section 7, version 2) over every first application from the first known day:
+ * the last 365 days once a year is known; before that the arrivals so far divided by their
+ * expected seasonal share of a year, from 90 days on. */
 static void test_triage_rate(void **state)
 {
     (void)state;
-    /* 100 Pact arrivals a day from day 10 */
-    double cum[800];
-    for (int t = 10; t < 800; t++)
-        cum[t] = 100.0 * (t - 9);
+    enum { N = 800 };
+    double cum[N], expected[N];
+    for (int t = 0; t < N; t++) {
+        cum[t] = 100.0 * (t + 1);
+        expected[t] = (t + 1) / 365.0;
+    }
     double r;
-    assert_false(bmc_triage_rate(cum, 10 + 88, 10, 90, &r));  /* 89 days */
-    assert_true(bmc_triage_rate(cum, 10 + 89, 10, 90, &r));   /* 90 days: annualised */
-    assert_float_equal(r, 100.0 * 90 * 365 / 90, 1e-9);
-    assert_true(bmc_triage_rate(cum, 10 + 364, 10, 90, &r));  /* 365 days: a plain count */
+    assert_false(bmc_triage_rate(cum, expected, 88, 90, &r)); /* 89 days */
+    assert_true(bmc_triage_rate(cum, expected, 89, 90, &r));  /* 90 days: deseasonalised */
+    assert_float_equal(r, 9000 / (90 / 365.0), 1e-9);
+    assert_true(bmc_triage_rate(cum, expected, 363, 90, &r)); /* 364 days: still partial */
+    assert_float_equal(r, 36400 / (364 / 365.0), 1e-9);
+    assert_true(bmc_triage_rate(cum, expected, 364, 90, &r)); /* 365 days: a plain count */
     assert_float_equal(r, 36500, 1e-9);
-    assert_true(bmc_triage_rate(cum, 700, 10, 90, &r));
-    assert_float_equal(r, 36500, 1e-9);
+    assert_true(bmc_triage_rate(cum, expected, 700, 90, &r)); /* days 336..700 */
+    assert_float_equal(r, cum[700] - cum[335], 0);
+}
+
+/* The deseasonalised partial window on a constructed series: a year whose months follow
+ * S exactly (an autumn peak), observed from 1 September. Annualising by days would read the
+ * peak as a level of S[Sep..Nov] / 3 x 25,000 = 1.208 x 25,000; dividing by the expected
+ * seasonal share gives the level, 25,000, exactly. */
+static void test_triage_rate_deseasonalised(void **state)
+{
+    (void)state;
+    const double S[12] = {0.867, 0.756, 1.109, 0.798, 0.824, 0.867,
+                          1.023, 1.054, 1.204, 1.165, 1.254, 1.080};
+    const int days[3] = {30, 31, 30}; /* September, October, November */
+    double cum[91], expected[91];
+    int i = 0;
+    double c = 0, e = 0;
+    for (int k = 0; k < 3; k++)
+        for (int d = 0; d < days[k]; d++, i++) {
+            double share = S[8 + k] / (12.0 * days[k]);
+            c += 25000 * share;
+            e += share;
+            cum[i] = c;
+            expected[i] = e;
+        }
+    double r;
+    assert_true(bmc_triage_rate(cum, expected, 90, 90, &r));
+    assert_float_equal(r, 25000, 1e-6);
+    /* by days the same arrivals read as 30,200 a year: above a 25,000 threshold */
+    double by_days = cum[90] * 365.0 / 91;
+    assert_true(by_days > 30000);
 }
 
 static void test_triage_state_machine(void **state)
@@ -117,6 +180,26 @@ static void test_triage_in_run(void **state)
     int on = bmc_calendar_day_of(m->cal, bmc_date_from_ymd(2026, 9, 1));
     assert_int_equal(b->first_triage_day[0], on);
     assert_int_equal(b->triage_days[0], m->ndays - on);
+    tu_block_free(b);
+    bmc_model_free(m);
+}
+
+/* R counts every first application, old and new (MODEL.md section 7, version 2): with the
+ * Pact on 2026-06-12 and intake from 2026-04-01, the first month end from the Pact date
+ * (06-30) already knows 91 days, so R is 36,525 there and triage fires after 06-30, 07-31
+ * and 08-31. Counting the Pact intake alone, the first rate would come after 90 days of it,
+ * at 09-30, and triage would wait until December. */
+static void test_triage_counts_pre_pact_intake(void **state)
+{
+    (void)state;
+    const char *sets[] = {"run.deterministic=true", "time.pact_date=2026-06-12",
+                          "intake.annual_level=36525",
+                          "intake.seasonality=[1,1,1,1,1,1,1,1,1,1,1,1]",
+                          "triage.threshold=25000", NULL};
+    bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
+    bmc_result_block *b = tu_run(m, 1, 0, 1, true, true);
+    assert_int_equal(b->first_triage_day[0],
+                     bmc_calendar_day_of(m->cal, bmc_date_from_ymd(2026, 9, 1)));
     tu_block_free(b);
     bmc_model_free(m);
 }
@@ -296,9 +379,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_voorfase_split),
         cmocka_unit_test(test_plan_tilt),
+        cmocka_unit_test(test_plan_grant_rate_decision_weighted),
         cmocka_unit_test(test_triage_rate),
+        cmocka_unit_test(test_triage_rate_deseasonalised),
         cmocka_unit_test(test_triage_state_machine),
         cmocka_unit_test(test_triage_in_run),
+        cmocka_unit_test(test_triage_counts_pre_pact_intake),
         cmocka_unit_test(test_reclassification_share),
         cmocka_unit_test(test_withdrawal_rate),
         cmocka_unit_test(test_remands_return_after_delay),

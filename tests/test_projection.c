@@ -141,9 +141,110 @@ static void test_baseline_projection(void **state)
     bmc_model_free(m);
 }
 
+/* The central projection takes every scenario-level parameter at its median (MODEL.md
+ * section 11, version 2), not its mean: a lognormal level of median 36,525 and sdlog 0.5 gives
+ * 36,525 S[m] / 12 arrivals in month m (its mean would be e^0.125 = 13 % more), and the staff
+ * factor triangular(0.85, 1, 1.05) its median 0.85 + sqrt(0.5 x 0.2 x 0.15) = 0.97247 (its
+ * mean is 0.96667): 10 fte x 0.97247 a working day. */
+static void test_parameters_at_medians(void **state)
+{
+    (void)state;
+    const char *sets[] = {"run.deterministic=true",
+                          "intake.annual_level={dist: lognormal, median: 36525, sdlog: 0.5}",
+                          "staff.fte_factor={dist: triangular, min: 0.85, mode: 1, max: 1.05}",
+                          NULL};
+    bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
+    bmc_layout layout;
+    bmc_model_layout(m, true, &layout);
+    bmc_result_block *b = tu_run(m, 1, 0, 1, true, true);
+    double F = 0.85 + sqrt(0.5 * 0.2 * 0.15);
+    for (int mo = 0; mo < b->layout->n_months; mo++) {
+        int y, mon, d, working = 0;
+        bmc_date_to_ymd(bmc_calendar_month_first(m->cal, mo), &y, &mon, &d);
+        for (int t = 0; t < m->ndays; t++)
+            working += m->working[t] && m->month_index[t] == mo;
+        assert_float_equal(b->traj[BMC_TRAJ_NEW_ARRIVALS][mo],
+                           36525 * m->p.seasonality[mon - 1] / 12, 1e-9 * 36525);
+        assert_float_equal(b->traj[BMC_TRAJ_OFFICER_DAYS_OFFERED][mo], 10 * F * working,
+                           1e-9 * working);
+    }
+    tu_block_free(b);
+    bmc_model_free(m);
+}
+
+static char *verdict_of(const bmc_model *m, const bmc_projection *pr)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    bmc_projection_print(m, pr, f);
+    fclose(f);
+    char *v = strstr(text, "verdict: ");
+    assert_non_null(v);
+    char *out = strdup(v);
+    free(text);
+    return out;
+}
+
+/* check's verdict counts the work left at the scenario's own work content: with A's hearing
+ * rate at 0.001 of 2 a day, a case needs 1 / 0.002 + 1 / 2 = 500.5 officer-days, and the
+ * years the open cases still need follow from that, not from the raw 2 a day (which would
+ * say well under a year). */
+static void test_verdict_uses_factors(void **state)
+{
+    (void)state;
+    const char *sets[] = {"run.deterministic=true",
+                          "old_cases.categories[1].approach.hearings_factor=0.001", NULL};
+    bmc_model *m = tu_model("configs/baseline.yaml", sets);
+    bmc_projection pr;
+    bmc_err err = {{0}};
+    assert_int_equal(bmc_projection_run(m, &pr, &err), BMC_OK);
+    assert_int_equal(pr.completion_day, -1);
+    /* A's open cases need 500.5 officer-days each and dominate the work left (the raw
+     * rates would put every open case at 1 officer-day or less) */
+    assert_true(pr.old_work_left > 200 * pr.old_open_at_horizon);
+    double years = pr.old_work_left / (pr.capacity_per_year - pr.new_demand_per_year);
+    assert_true(years > 100);
+    char *v = verdict_of(m, &pr);
+    char want[64];
+    snprintf(want, sizeof want, "about %.1f more years", years);
+    if (!strstr(v, want))
+        fail_msg("verdict \"%s\" lacks \"%s\"", v, want);
+    free(v);
+    bmc_model_free(m);
+}
+
+/* Without voorfase places (or with nobody attending) the categories in the approach never
+ * leave waiting: the verdict says they can never be decided, not how many years they need. */
+static void test_verdict_closed_voorfase(void **state)
+{
+    (void)state;
+    const char *closed[2][3] = {{"run.deterministic=true", "voorfase.capacity=0", NULL},
+                                {"run.deterministic=true", "voorfase.show_probability=0", NULL}};
+    const char *why[2] = {"(no places)", "(show_probability 0)"};
+    for (int k = 0; k < 2; k++) {
+        bmc_model *m = tu_model("configs/baseline.yaml", closed[k]);
+        bmc_projection pr;
+        bmc_err err = {{0}};
+        assert_int_equal(bmc_projection_run(m, &pr, &err), BMC_OK);
+        assert_int_equal(pr.completion_day, -1);
+        assert_true(pr.voorfase_closed && pr.old_waiting_at_horizon > 1000);
+        char *v = verdict_of(m, &pr);
+        if (!strstr(v, "cannot be cleared") || !strstr(v, "never be decided") ||
+            !strstr(v, why[k]))
+            fail_msg("verdict \"%s\"", v);
+        free(v);
+        bmc_model_free(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_verdict_uses_factors),
+        cmocka_unit_test(test_verdict_closed_voorfase),
+        cmocka_unit_test(test_parameters_at_medians),
         cmocka_unit_test(test_fluid_completion),
         cmocka_unit_test(test_fluid_completion_with_approach_switch),
         cmocka_unit_test(test_baseline_projection),

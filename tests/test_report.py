@@ -23,7 +23,8 @@ WORK = os.environ.get("BACKLOGMC_REPORT_DIR", "/tmp/bmc-report-test")
 REPORT = [sys.executable, os.path.join(SRC, "scripts", "report.py")]
 
 BASIC = ["completion_cdf.png", "completion_by_month.png", "category_completion.png"]
-FANS = ["old_open_fan.png", "new_on_time_fan.png", "production_fan.png", "grant_rate_fan.png"]
+FANS = ["old_open_fan.png", "new_on_time_fan.png", "production_fan.png", "grant_rate_fan.png",
+        "idle_fan.png"]
 failures = []
 
 

@@ -20,6 +20,7 @@
 #include <gsl/gsl_errno.h>
 #include <hdf5.h>
 
+#include "h5out.h"
 #include "summary_h5.h"
 
 #include "summary_known.h"
@@ -34,7 +35,7 @@ static int setup(void **state)
 {
     (void)state;
     snprintf(tmpdir, sizeof tmpdir, "/tmp/bmc-sumcli-XXXXXX");
-    cal = bmc_calendar_create(day0(), day0() + NDAYS - 1, 0, NULL, 0);
+    cal = bmc_calendar_create(day0(), day0() + NDAYS - 1, NULL, NULL, NULL, 0);
     return mkdtemp(tmpdir) && cal ? 0 : -1;
 }
 
@@ -283,16 +284,21 @@ static void test_refusals(void **state)
     set_attr_string(h, "format", "openmc-statepoint");
     H5Fclose(h);
     assert_refused("summary other.h5", 4, "not a backlogmc results file");
-    /* a later schema */
-    make_known("v2.h5", true, NO_VARIANTS);
-    snprintf(path, sizeof path, "%s/v2.h5", tmpdir);
-    h = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
-    int32_t two = 2;
-    hid_t a = H5Aopen(h, "schema_version", H5P_DEFAULT);
-    assert_true(H5Awrite(a, H5T_NATIVE_INT32, &two) >= 0);
-    H5Aclose(a);
-    H5Fclose(h);
-    assert_refused("summary v2.h5", 4, "results schema version 2; this backlogmc reads version 1");
+    /* a later schema, and an earlier one (written by model version 1) */
+    const int32_t versions[2] = {BMC_H5_SCHEMA_VERSION + 1, BMC_H5_SCHEMA_VERSION - 1};
+    const char *why[2] = {"results schema version 3; this backlogmc reads version 2",
+                          "results schema version 1 was written by an older backlogmc; this one "
+                          "reads version 2: run the forecast again"};
+    for (int k = 0; k < 2; k++) {
+        make_known("vx.h5", true, NO_VARIANTS);
+        snprintf(path, sizeof path, "%s/vx.h5", tmpdir);
+        h = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+        hid_t a = H5Aopen(h, "schema_version", H5P_DEFAULT);
+        assert_true(H5Awrite(a, H5T_NATIVE_INT32, &versions[k]) >= 0);
+        H5Aclose(a);
+        H5Fclose(h);
+        assert_refused("summary vx.h5", 4, why[k]);
+    }
     assert_refused("summary .", 4, "it is a directory");
     assert_refused("summary", 2, "summary needs one results FILE.h5");
     assert_refused("summary a.h5 b.h5", 2, "summary needs one results FILE.h5");

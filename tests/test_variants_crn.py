@@ -139,7 +139,8 @@ with tempfile.TemporaryDirectory(prefix="bmc-crn-") as tmp:
             # 2. paired against independent
             ref_other = g["scenarios/completion_day"][:]
             ok = (ref >= 0) & (var >= 0) & (ref_other >= 0)
-            check(ok.sum() >= N - 5, "scenarios not complete by the horizon")
+            # a few per cent of scenarios end after the horizon (about 2 % in the baseline)
+            check(ok.sum() >= 0.9 * N, f"only {ok.sum()} of {N} pairs complete by the horizon")
             paired = np.var((var - ref)[ok], ddof=1)
             independent = np.var((var - ref_other)[ok], ddof=1)
             ratio = paired / independent

@@ -5,7 +5,7 @@
 /* Fails the build when a field is added to bmc_result_block: add it to the list below too. */
 _Static_assert(sizeof(bmc_result_block) ==
                    sizeof(const bmc_layout *) + 2 * sizeof(int) + sizeof(int64_t) +
-                       13 * sizeof(void *) + (BMC_TRAJ_COUNT + BMC_TRAJ_CAT_COUNT) * sizeof(double *),
+                       14 * sizeof(void *) + (BMC_TRAJ_COUNT + BMC_TRAJ_CAT_COUNT) * sizeof(double *),
                "bmc_result_block changed: update bmc_block_columns");
 
 static void add(bmc_block_column *cols, int *n, void *data, size_t row_bytes, int rows)
@@ -30,6 +30,7 @@ int bmc_block_columns(const bmc_result_block *b, int rows, bmc_block_column *col
     add(cols, &n, b->grant_rate, sizeof *b->grant_rate, rows);
     add(cols, &n, b->grant_rate_q_min, sizeof *b->grant_rate_q_min, rows);
     add(cols, &n, b->grant_rate_q_max, sizeof *b->grant_rate_q_max, rows);
+    add(cols, &n, b->idle_share, sizeof *b->idle_share, rows);
     add(cols, &n, b->category_completion_day,
         sizeof *b->category_completion_day * (size_t)l->n_categories, rows);
     add(cols, &n, b->params, sizeof *b->params * (size_t)l->n_params, rows);

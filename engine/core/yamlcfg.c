@@ -1648,6 +1648,26 @@ int cfg_seq_date_value(cfg_map *m, const char *key, int i, double lo, double hi,
     return parse_number(v->val[1], sub, lo, hi, value, err);
 }
 
+int cfg_seq_text_value(cfg_map *m, const char *key, int i, const char *what, double lo,
+                       double hi, const char **text, double *value, bmc_err *err)
+{
+    char path[PATH_LEN], sub[PATH_LEN + 8];
+    ynode *v = seq_item(m, key, i, path, sizeof path);
+    if (!v)
+        return no_item(m, path, err);
+    if (v->type != Y_SEQ || v->n != 2 || v->val[0]->type != Y_SCALAR) {
+        char got[128];
+        describe(v, got, sizeof got);
+        if (v->type == Y_SEQ)
+            snprintf(got, sizeof got, "a list of %d items", v->n);
+        return fail_node(v, path, BMC_ECONFIG, err, "expected a pair [%s, number], got %s", what,
+                         got);
+    }
+    *text = v->val[0]->text;
+    snprintf(sub, sizeof sub, "%s[1]", path);
+    return parse_number(v->val[1], sub, lo, hi, value, err);
+}
+
 int cfg_finish(cfg_map *m, bmc_err *err)
 {
     ynode *n = m->node;

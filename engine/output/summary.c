@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "summary_bins.h"
-#include "summary_stats.h"
+#include "stats.h"
 
 const int bmc_summary_levels[BMC_SUM_N_LEVELS] = {5, 10, 25, 50, 75, 85, 90, 95};
 const int bmc_summary_fan_levels[BMC_SUM_N_FAN] = {5, 25, 50, 75, 95};
@@ -87,13 +87,15 @@ const char *bmc_summary_monthly_name(int series)
     case BMC_MON_NEW_OPEN: return "new_open";
     case BMC_MON_GRANT_RATE: return "grant_rate";
     case BMC_MON_NEW_ON_TIME_SHARE: return "new_on_time_share";
+    case BMC_MON_IDLE_SHARE: return "idle_share";
     default: return NULL;
     }
 }
 
 bool bmc_summary_monthly_is_share(int series)
 {
-    return series == BMC_MON_GRANT_RATE || series == BMC_MON_NEW_ON_TIME_SHARE;
+    return series == BMC_MON_GRANT_RATE || series == BMC_MON_NEW_ON_TIME_SHARE ||
+           series == BMC_MON_IDLE_SHARE;
 }
 
 /* ---- lifetime ---------------------------------------------------------------------------- */
@@ -248,6 +250,9 @@ static void add_month(bmc_summary *s, const bmc_result_block *b, int m)
         count_value(s, BMC_MON_GRANT_RATE, m, ratio(grants, first));
         count_value(s, BMC_MON_NEW_ON_TIME_SHARE, m,
                     ratio(b->traj[BMC_TRAJ_NEW_ON_TIME][at], new_dec));
+        double offered = b->traj[BMC_TRAJ_OFFICER_DAYS_OFFERED][at];
+        count_value(s, BMC_MON_IDLE_SHARE, m,
+                    ratio(offered - b->traj[BMC_TRAJ_OFFICER_DAYS_USED][at], offered));
         if (b->traj[BMC_TRAJ_TRIAGE][at] > 0.5)
             s->counts[s->triage_off + (size_t)m]++;
     }

@@ -68,6 +68,7 @@ enum bmc_sum_monthly {
     BMC_MON_NEW_OPEN,          /* new cases open at month end */
     BMC_MON_GRANT_RATE,        /* grants / first decisions; undefined in a month without */
     BMC_MON_NEW_ON_TIME_SHARE, /* new decisions on time / new decisions; same */
+    BMC_MON_IDLE_SHARE,        /* officer-days not used / offered; undefined without any */
     BMC_MON_OLD_OPEN_CAT
 };
 

@@ -64,6 +64,7 @@ typedef struct bmc_result_block {
     double *grant_rate;        /* overall, all first decisions; NaN when none */
     double *grant_rate_q_min;  /* over calendar quarters with decisions */
     double *grant_rate_q_max;
+    double *idle_share;        /* officer-days offered and not used / offered; NaN when none */
     int32_t *category_completion_day; /* [capacity][n_categories] */
     double *params;                   /* [capacity][n_params] */
     double *traj[BMC_TRAJ_COUNT];         /* [capacity][n_months], NULL without trajectories */

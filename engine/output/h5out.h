@@ -13,7 +13,7 @@
  * interrupted run never leaves a file that looks complete. */
 
 #define BMC_H5_FORMAT "backlogmc-results"
-#define BMC_H5_SCHEMA_VERSION 1
+#define BMC_H5_SCHEMA_VERSION 2
 
 typedef struct bmc_run_meta {
     const char *config_name;  /* e.g. "configs/baseline.yaml" */

@@ -8,7 +8,7 @@
 
 #include "h5util.h"
 #include "summary_bins.h"
-#include "summary_stats.h"
+#include "stats.h"
 
 #define DAY_UNITS                                                                            \
     "days since day0; -1 = beyond the horizon; -2 = interval open on this side with this "  \
@@ -303,7 +303,7 @@ static int write_monthly_counts(writer *w, hid_t g, int64_t *n, double *share)
     hsize_t dims[1] = {(hsize_t)w->M};
     int64_t total = bmc_summary_n(w->s, BMC_SUM_ALL);
     int rc = BMC_OK;
-    for (int k = BMC_MON_GRANT_RATE; k <= BMC_MON_NEW_ON_TIME_SHARE && !rc; k++) {
+    for (int k = BMC_MON_GRANT_RATE; k <= BMC_MON_IDLE_SHARE && !rc; k++) {
         char name[BMC_NAME_LEN + 8];
         snprintf(name, sizeof name, "%s_n", bmc_summary_monthly_name(k));
         for (int m = 0; m < w->M; m++)

@@ -88,13 +88,15 @@ bmc_result_block *bmc_result_block_alloc(const bmc_layout *layout, int capacity)
     b->grant_rate = zalloc(n, sizeof *b->grant_rate);
     b->grant_rate_q_min = zalloc(n, sizeof *b->grant_rate_q_min);
     b->grant_rate_q_max = zalloc(n, sizeof *b->grant_rate_q_max);
+    b->idle_share = zalloc(n, sizeof *b->idle_share);
     b->category_completion_day = zalloc(n * (size_t)layout->n_categories,
                                         sizeof *b->category_completion_day);
     b->params = zalloc(n * (size_t)layout->n_params, sizeof *b->params);
     bool ok = b->completion_day && b->p90_day && b->p95_day && b->p99_day
               && b->decided_share_at_target && b->new_on_time_share && b->triage_days
               && b->first_triage_day && b->grant_rate && b->grant_rate_q_min
-              && b->grant_rate_q_max && b->category_completion_day && b->params;
+              && b->grant_rate_q_max && b->idle_share && b->category_completion_day
+              && b->params;
     if (layout->trajectories) {
         for (int f = 0; f < BMC_TRAJ_COUNT; f++) {
             b->traj[f] = zalloc(traj_len(b), sizeof(double));
@@ -128,6 +130,7 @@ void bmc_result_block_free(bmc_result_block *b)
     free(b->grant_rate);
     free(b->grant_rate_q_min);
     free(b->grant_rate_q_max);
+    free(b->idle_share);
     free(b->category_completion_day);
     free(b->params);
     for (int f = 0; f < BMC_TRAJ_COUNT; f++)

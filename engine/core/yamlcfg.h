@@ -121,6 +121,10 @@ int cfg_seq_date(cfg_map *m, const char *key, int i, bmc_date *out, bmc_err *err
 int cfg_seq_date_value(cfg_map *m, const char *key, int i, double lo, double hi, bmc_date *date,
                        double *value, bmc_err *err);
 
+/* Item i of the sequence is a pair [TEXT, number] (e.g. [2025-06, 2400]); *text points into
+ * the document. `what` names the first element in the message ("YYYY-MM or YYYY-Qn"). */
+int cfg_seq_text_value(cfg_map *m, const char *key, int i, const char *what, double lo,
+                       double hi, const char **text, double *value, bmc_err *err);
 /* Errors on the first key of m that was not consumed, at that key. Absent maps pass. */
 int cfg_finish(cfg_map *m, bmc_err *err);
 

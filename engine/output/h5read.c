@@ -292,6 +292,10 @@ static int read_info(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
     if (!read_attr_number(file, "schema_version", H5T_NATIVE_INT32, &version))
         return bmc_fail(e->err, BMC_EIO, "%s: no schema_version attribute", e->path);
     in->schema_version = version;
+    if (version < BMC_H5_SCHEMA_VERSION)
+        return bmc_fail(e->err, BMC_EIO, "%s: results schema version %d was written by an "
+                        "older backlogmc; this one reads version %d: run the forecast again",
+                        e->path, (int)version, BMC_H5_SCHEMA_VERSION);
     if (version != BMC_H5_SCHEMA_VERSION)
         return bmc_fail(e->err, BMC_EIO, "%s: results schema version %d; this backlogmc reads "
                         "version %d", e->path, (int)version, BMC_H5_SCHEMA_VERSION);

@@ -45,6 +45,7 @@ enum scen_field {
     SC_GRANT_RATE,
     SC_GRANT_RATE_Q_MIN,
     SC_GRANT_RATE_Q_MAX,
+    SC_IDLE_SHARE,
     SC_COUNT
 };
 
@@ -67,6 +68,8 @@ static const struct {
                              "fraction (0..1); NaN = no quarter with first decisions"},
     [SC_GRANT_RATE_Q_MAX] = {"grant_rate_q_max", false,
                              "fraction (0..1); NaN = no quarter with first decisions"},
+    [SC_IDLE_SHARE] = {"idle_share", false,
+                       "fraction (0..1) of the officer-days offered; NaN = none offered"},
 };
 
 static const void *scen_column(const bmc_result_block *b, enum scen_field f)
@@ -83,6 +86,7 @@ static const void *scen_column(const bmc_result_block *b, enum scen_field f)
     case SC_GRANT_RATE: return b->grant_rate;
     case SC_GRANT_RATE_Q_MIN: return b->grant_rate_q_min;
     case SC_GRANT_RATE_Q_MAX: return b->grant_rate_q_max;
+    case SC_IDLE_SHARE: return b->idle_share;
     case SC_COUNT: break;
     }
     return NULL;
