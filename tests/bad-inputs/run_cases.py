@@ -393,8 +393,8 @@ def main():
             if why is not None:
                 failed.append(c["case"])
         if not only:
-            bad, outcomes = flip_sweep(places["variants"], work, 200, 16)
-            print(f"summary of 200 files with one flipped bit: exit 0 x {outcomes[0]}, "
+            bad, outcomes = flip_sweep(places["variants"], work, 120, 16)
+            print(f"summary of 120 files with one flipped bit: exit 0 x {outcomes[0]}, "
                   f"exit 4 x {outcomes[4]}, other {len(bad)}")
             bad += report_flips(places["variants"], work, 4, 16)
             for b in bad:
