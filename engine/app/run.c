@@ -144,7 +144,7 @@ static int run_block(workers *w, const bmc_run_options *o, bmc_result_block **b,
     return bad_rc;
 }
 
-/* Everything one run holds. Rank 0 alone has the output side (out, checkpoint, histogram,
+/* Everything one run holds. Rank 0 alone has the output side (out, checkpoint, summaries,
  * progress). */
 typedef struct run {
     const bmc_model *m;
@@ -165,7 +165,6 @@ typedef struct run {
     bool ck_created;         /* by this run (not resumed) */
     bmc_summary *summary[MAX_SETS];        /* written to the output as /summary */
     bmc_paired *paired[MAX_SETS];          /* [1 + v]: variant v against the reference */
-    int64_t *hist[MAX_SETS];               /* completion days, [ndays] = not by the horizon */
     int64_t done;            /* scenarios in the output so far */
     int64_t goal;            /* the rounds stop here: the end of the batch, or of the run */
     bool precise;            /* the precision stop was reached (at a batch boundary) */
@@ -174,14 +173,6 @@ typedef struct run {
     double last_sync;
     bmc_progress progress;
 } run;
-
-static void count_completions(const bmc_result_block *b, int64_t *hist, int ndays)
-{
-    for (int i = 0; i < b->count; i++) {
-        int d = b->completion_day[i];
-        hist[d < 0 || d >= ndays ? ndays : d]++;
-    }
-}
 
 static bool precision_stop(const bmc_run_options *o)
 {
@@ -221,8 +212,6 @@ static int sink(run *r, const bmc_result_block *const *b, bool replayed, bmc_err
         rc = bmc_checkpoint_append_sets(r->ck, vp, r->n_sets, err);
     }
     if (rc == BMC_OK) {
-        for (int k = 0; k < r->n_sets; k++)
-            count_completions(b[k], r->hist[k], r->m->ndays);
         r->done += b[0]->count;
     } else {
         r->ck_consistent = false;
@@ -489,30 +478,28 @@ static int simulate(run *r, int64_t start, bmc_err *err)
     return BMC_OK;
 }
 
-static void summarise_hist(const bmc_model *m, const int64_t *hist, int64_t n,
-                           int64_t *completed, int64_t *by_target, int *median_day)
+/* Rank 0: the numbers printed after a run, read off the summaries that go into the file, so
+ * the two cannot disagree. */
+static void summarise_set(const bmc_summary *sum, int64_t *completed, int64_t *by_target,
+                          int *median_day)
 {
-    int64_t cum = 0;
-    *by_target = 0;
-    *median_day = -1;
-    for (int d = 0; d < m->ndays; d++) {
-        cum += hist[d];
-        if (d <= m->target_day)
-            *by_target = cum;
-        if (*median_day < 0 && 2 * cum >= n)
-            *median_day = d;
-    }
-    *completed = cum;
+    bmc_sum_prob p;
+    bmc_summary_probability(sum, BMC_SUM_ALL, BMC_SUM_COMPLETE_BY_HORIZON, &p);
+    *completed = p.count;
+    bmc_summary_probability(sum, BMC_SUM_ALL, BMC_SUM_COMPLETE_BY_TARGET, &p);
+    *by_target = p.count;
+    bmc_sum_quantile q;
+    bmc_summary_day_quantile(sum, BMC_SUM_ALL, BMC_SUM_COMPLETION, 50, &q);
+    *median_day = q.day >= 0 ? q.day : -1;
 }
 
 static void summarise(const run *r, bmc_run_summary *s)
 {
-    summarise_hist(r->m, r->hist[0], s->scenarios, &s->completed, &s->by_target,
-                   &s->median_day);
+    summarise_set(r->summary[0], &s->completed, &s->by_target, &s->median_day);
     s->n_variants = r->n_sets - 1;
     for (int k = 1; k < r->n_sets; k++) {
-        summarise_hist(r->m, r->hist[k], s->scenarios, &s->variant[k - 1].completed,
-                       &s->variant[k - 1].by_target, &s->variant[k - 1].median_day);
+        summarise_set(r->summary[k], &s->variant[k - 1].completed,
+                      &s->variant[k - 1].by_target, &s->variant[k - 1].median_day);
         bmc_paired_counts c;
         bmc_paired_get_counts(r->paired[k], &c);
         s->variant[k - 1].later = c.later;
@@ -595,7 +582,6 @@ static void run_free(run *r)
         bmc_result_block_free(r->other[k]);
         bmc_summary_free(r->summary[k]);
         bmc_paired_free(r->paired[k]);
-        free(r->hist[k]);
     }
     bmc_h5out_abort(r->out);
     bmc_err ignored;
@@ -645,8 +631,7 @@ static int setup(run *r, bmc_err *err)
         r->mine[k] = bmc_result_block_alloc(&r->layout[k], r->block);
         if (need_other)
             r->other[k] = bmc_result_block_alloc(&r->layout[k], r->block);
-        r->hist[k] = calloc((size_t)m->ndays + 1, sizeof *r->hist[k]);
-        if (!r->mine[k] || !r->hist[k] || (need_other && !r->other[k]))
+        if (!r->mine[k] || (need_other && !r->other[k]))
             return bmc_fail(err, BMC_ENOMEM, "out of memory for a block of %d scenarios",
                             r->block);
     }

@@ -59,8 +59,8 @@ typedef struct bmc_run_options {
 
 #define BMC_CHECKPOINT_EVERY_DEFAULT 300.0
 
-/* What the driver reports back (on every rank): exact, from an integer histogram of
- * completion days. */
+/* What the driver reports back (on every rank): read off rank 0's summaries (summary.h), the
+ * same numbers as the file's /summary. */
 typedef struct bmc_run_summary {
     int64_t scenarios;
     int64_t completed;        /* completion reached by the horizon */
