@@ -23,7 +23,6 @@
 #include "summary.h"
 #include "summary_h5.h"
 
-#define DAY_UNITS "days since day0; -1 = not reached by the horizon"
 #define SCEN_CHUNK_ROWS 4096
 #define TRAJ_CHUNK_ROWS 256
 /* A chunk is what a reader decompresses to get one value, and the writer caches two per
@@ -32,70 +31,10 @@
 /* headroom over the estimate in reserve_for_flush */
 #define FLUSH_MARGIN_BYTES (UINT64_C(1) << 20)
 
-/* Per-scenario columns of bmc_result_block, one dataset each under /scenarios. */
-enum scen_field {
-    SC_COMPLETION_DAY,
-    SC_P90_DAY,
-    SC_P95_DAY,
-    SC_P99_DAY,
-    SC_TRIAGE_DAYS,
-    SC_FIRST_TRIAGE_DAY,
-    SC_DECIDED_SHARE_AT_TARGET,
-    SC_NEW_ON_TIME_SHARE,
-    SC_GRANT_RATE,
-    SC_GRANT_RATE_Q_MIN,
-    SC_GRANT_RATE_Q_MAX,
-    SC_IDLE_SHARE,
-    SC_COUNT
-};
-
-static const struct {
-    const char *name;
-    bool is_int; /* int32, else float64 */
-    const char *units;
-} scen_fields[SC_COUNT] = {
-    [SC_COMPLETION_DAY] = {"completion_day", true, DAY_UNITS},
-    [SC_P90_DAY] = {"p90_day", true, DAY_UNITS},
-    [SC_P95_DAY] = {"p95_day", true, DAY_UNITS},
-    [SC_P99_DAY] = {"p99_day", true, DAY_UNITS},
-    [SC_TRIAGE_DAYS] = {"triage_days", true, "days (simulated days with triage on)"},
-    [SC_FIRST_TRIAGE_DAY] = {"first_triage_day", true, DAY_UNITS},
-    [SC_DECIDED_SHARE_AT_TARGET] = {"decided_share_at_target", false, "fraction (0..1)"},
-    [SC_NEW_ON_TIME_SHARE] = {"new_on_time_share", false,
-                              "fraction (0..1); NaN = no new case settled"},
-    [SC_GRANT_RATE] = {"grant_rate", false, "fraction (0..1); NaN = no first decision"},
-    [SC_GRANT_RATE_Q_MIN] = {"grant_rate_q_min", false,
-                             "fraction (0..1); NaN = no quarter with first decisions"},
-    [SC_GRANT_RATE_Q_MAX] = {"grant_rate_q_max", false,
-                             "fraction (0..1); NaN = no quarter with first decisions"},
-    [SC_IDLE_SHARE] = {"idle_share", false,
-                       "fraction (0..1) of the officer-days offered; NaN = none offered"},
-};
-
-static const void *scen_column(const bmc_result_block *b, enum scen_field f)
-{
-    switch (f) {
-    case SC_COMPLETION_DAY: return b->completion_day;
-    case SC_P90_DAY: return b->p90_day;
-    case SC_P95_DAY: return b->p95_day;
-    case SC_P99_DAY: return b->p99_day;
-    case SC_TRIAGE_DAYS: return b->triage_days;
-    case SC_FIRST_TRIAGE_DAY: return b->first_triage_day;
-    case SC_DECIDED_SHARE_AT_TARGET: return b->decided_share_at_target;
-    case SC_NEW_ON_TIME_SHARE: return b->new_on_time_share;
-    case SC_GRANT_RATE: return b->grant_rate;
-    case SC_GRANT_RATE_Q_MIN: return b->grant_rate_q_min;
-    case SC_GRANT_RATE_Q_MAX: return b->grant_rate_q_max;
-    case SC_IDLE_SHARE: return b->idle_share;
-    case SC_COUNT: break;
-    }
-    return NULL;
-}
-
 /* Slots of the datasets that append fills, in one array so cleanup treats them alike. */
 enum {
-    DS_SCEN = 0,                             /* SC_COUNT columns */
-    DS_CAT_COMPLETION = SC_COUNT,
+    DS_SCEN = 0,                             /* the schema's per-scenario columns */
+    DS_CAT_COMPLETION = DS_SCEN + BMC_N_SCENARIO_FIELDS,
     DS_PARAM,                                /* BMC_MAX_PARAMS */
     DS_TRAJ = DS_PARAM + BMC_MAX_PARAMS,     /* BMC_TRAJ_COUNT */
     DS_TRAJ_CAT = DS_TRAJ + BMC_TRAJ_COUNT,  /* BMC_TRAJ_CAT_COUNT */
@@ -264,13 +203,14 @@ static int create_scenario_datasets(bmc_h5ctx *e, bmc_h5out *h, result_set *r, h
     hsize_t dims[2] = {n, ncat};
     hsize_t chunk[2] = {min_hsize(SCEN_CHUNK_ROWS, n), ncat};
     int rc = BMC_OK;
-    for (int f = 0; f < SC_COUNT && !rc; f++) {
-        hid_t ftype = scen_fields[f].is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE;
-        r->ds[DS_SCEN + f] = bmc_h5_create_dataset(g, scen_fields[f].name, ftype, 1, dims, chunk);
+    for (int f = 0; f < bmc_n_scenario_fields && !rc; f++) {
+        const bmc_field *field = &bmc_scenario_fields[f];
+        hid_t ftype = field->is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE;
+        r->ds[DS_SCEN + f] = bmc_h5_create_dataset(g, field->name, ftype, 1, dims, chunk);
         if (r->ds[DS_SCEN + f] < 0)
-            rc = bmc_h5_fail(e, "create dataset %s/scenarios/%s", r->prefix, scen_fields[f].name);
+            rc = bmc_h5_fail(e, "create dataset %s/scenarios/%s", r->prefix, field->name);
         else
-            rc = bmc_h5_attr_string(e, r->ds[DS_SCEN + f], "units", scen_fields[f].units);
+            rc = bmc_h5_attr_string(e, r->ds[DS_SCEN + f], "units", field->units);
     }
     if (rc)
         return rc;
@@ -278,7 +218,7 @@ static int create_scenario_datasets(bmc_h5ctx *e, bmc_h5out *h, result_set *r, h
                                               dims, chunk);
     if (r->ds[DS_CAT_COMPLETION] < 0)
         return bmc_h5_fail(e, "create dataset %s/scenarios/category_completion_day", r->prefix);
-    rc = bmc_h5_attr_string(e, r->ds[DS_CAT_COMPLETION], "units", DAY_UNITS);
+    rc = bmc_h5_attr_string(e, r->ds[DS_CAT_COMPLETION], "units", BMC_DAY_UNITS);
     if (!rc)
         rc = attr_categories(e, r->ds[DS_CAT_COMPLETION], &r->layout);
     return rc;
@@ -323,6 +263,12 @@ static hsize_t traj_chunk_rows(hsize_t n, size_t row_bytes)
     return rows > 0 ? rows : 1;
 }
 
+static int attr_kind_units(bmc_h5ctx *e, hid_t ds, const bmc_field *f)
+{
+    int rc = bmc_h5_attr_string(e, ds, "kind", f->kind);
+    return rc ? rc : bmc_h5_attr_string(e, ds, "units", f->units);
+}
+
 static int create_trajectories(bmc_h5ctx *e, bmc_h5out *h, result_set *r, hid_t parent)
 {
     hid_t g = bmc_h5_create_group(parent, "trajectories");
@@ -338,6 +284,8 @@ static int create_trajectories(bmc_h5ctx *e, bmc_h5out *h, result_set *r, hid_t 
         r->ds[DS_TRAJ + f] = bmc_h5_create_dataset(g, name, H5T_IEEE_F64LE, 2, dims, chunk);
         if (r->ds[DS_TRAJ + f] < 0)
             rc = bmc_h5_fail(e, "create dataset %s/trajectories/%s", r->prefix, name);
+        else
+            rc = attr_kind_units(e, r->ds[DS_TRAJ + f], &bmc_traj_fields[f]);
     }
     chunk[0] = traj_chunk_rows(n, nm * nc * sizeof(double));
     for (int f = 0; f < BMC_TRAJ_CAT_COUNT && !rc; f++) {
@@ -347,6 +295,8 @@ static int create_trajectories(bmc_h5ctx *e, bmc_h5out *h, result_set *r, hid_t 
             rc = bmc_h5_fail(e, "create dataset %s/trajectories/%s", r->prefix, name);
         else
             rc = attr_categories(e, r->ds[DS_TRAJ_CAT + f], &r->layout);
+        if (!rc)
+            rc = attr_kind_units(e, r->ds[DS_TRAJ_CAT + f], &bmc_traj_cat_fields[f]);
     }
     H5Gclose(g);
     return rc;
@@ -696,11 +646,13 @@ static herr_t write_param(const result_set *r, const bmc_result_block *b, int p)
 static int write_block(bmc_h5ctx *e, result_set *r, const bmc_result_block *b)
 {
     hsize_t n = (hsize_t)b->count;
-    for (int f = 0; f < SC_COUNT; f++) {
-        hid_t mtype = scen_fields[f].is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE;
-        if (write_rows(r->ds[DS_SCEN + f], mtype, H5I_INVALID_HID, r->rows, n, scen_column(b, f))
+    for (int f = 0; f < bmc_n_scenario_fields; f++) {
+        hid_t mtype = bmc_scenario_fields[f].is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE;
+        if (write_rows(r->ds[DS_SCEN + f], mtype, H5I_INVALID_HID, r->rows, n,
+                       bmc_result_column(b, f))
             < 0)
-            return bmc_h5_fail(e, "write %s/scenarios/%s", r->prefix, scen_fields[f].name);
+            return bmc_h5_fail(e, "write %s/scenarios/%s", r->prefix,
+                               bmc_scenario_fields[f].name);
     }
     if (write_rows(r->ds[DS_CAT_COMPLETION], H5T_NATIVE_INT32, H5I_INVALID_HID, r->rows, n,
                    b->category_completion_day) < 0)
