@@ -7,7 +7,7 @@
 
 #include "results_schema.h"
 
-/* Per-scenario outputs (MODEL.md section 9), column by column for a block of consecutive
+/* Per-scenario outputs (docs/model.md section 9), column by column for a block of consecutive
  * scenarios, so a block goes to HDF5 (or over MPI) as contiguous arrays. Day values are
  * day indices from the start date; -1 means "not reached by the horizon". The fields are
  * those of results_schema.h. */

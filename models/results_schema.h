@@ -1,7 +1,7 @@
 #ifndef BACKLOGMC_RESULTS_SCHEMA_H
 #define BACKLOGMC_RESULTS_SCHEMA_H
 
-/* The outputs of a scenario (MODEL.md section 9), defined once: the result block's columns
+/* The outputs of a scenario (docs/model.md section 9), defined once: the result block's columns
  * (results.h), the HDF5 writer (output/h5out.c), the checkpoint's columns
  * (output/block_columns.c) and the test that holds docs/output.md to the file all expand
  * these tables. Adding a field here adds it everywhere; docs/output.md must then document
