@@ -44,7 +44,7 @@ SCHEMA = 2
 BEYOND, NO_BOUND, NO_DATA = -1, -2, -3
 FIGSIZE = (10, 5.6)
 DPI = 150
-MAX_CATEGORIES = 16   # BMC_MAX_CATEGORIES of engine/results.h
+MAX_CATEGORIES = 16   # BMC_MAX_CATEGORIES of models/results.h
 NAME_BYTES = 63       # a name of a category or variant (BMC_NAME_LEN - 1)
 
 
