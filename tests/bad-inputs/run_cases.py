@@ -165,6 +165,9 @@ def prep(step, d, places, held):
     elif op == "write":
         with open(arg(1), "wb") as f:
             f.write(eval(expand(step.split(" ", 2)[2], places)).encode("latin-1"))
+    elif op == "append":
+        with open(arg(1), "ab") as f:
+            f.write(eval(expand(step.split(" ", 2)[2], places)).encode("latin-1"))
     elif op == "gen":
         v = eval(expand(step.split(" ", 2)[2], places))
         with open(arg(1), "wb") as f:
