@@ -1,5 +1,6 @@
 /* The checkpoint file: created whole, opened to resume, appended to, synced, closed. */
 
+#define _GNU_SOURCE /* renameat2 */
 #include "checkpoint_internal.h"
 
 #include <errno.h>
@@ -63,6 +64,38 @@ static void set_out_path(file_header *h, const char *out_path)
     snprintf(h->out_path, sizeof h->out_path, "%s", out_path ? out_path : "");
 }
 
+/* Puts the synced file at tmp in place at c->path, never over an existing file: link(2),
+ * or where the file system has no hard links, rename without replacing (renameat2). */
+static int publish(bmc_checkpoint *c, const char *tmp, const bmc_run_identity *id,
+                   bmc_err *err)
+{
+    int done = link(tmp, c->path);
+    if (done != 0 && (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS))
+        done = renameat2(AT_FDCWD, tmp, AT_FDCWD, c->path, RENAME_NOREPLACE);
+    if (done != 0)
+        return errno == EEXIST ? refuse_existing(c, id, err)
+                               : ck_io_fail(c, err, "cannot create it");
+    unlink(tmp); /* gone already after a rename */
+    ck_sync_dir(c->path);
+    return BMC_OK;
+}
+
+static void fill_header(file_header *h, const bmc_run_identity *id, const char *out_path)
+{
+    memcpy(h->magic, FILE_MAGIC, 8);
+    h->endian = ENDIAN_MARK;
+    h->seed = id->seed;
+    h->n_scenarios = id->n_scenarios;
+    h->config_hash = id->config_hash;
+    h->layout_hash = id->layout_hash;
+    h->writer_pid = (int64_t)getpid();
+    memcpy(h->engine, id->engine, sizeof h->engine);
+    set_out_path(h, out_path);
+}
+
+/* The file is made whole under a temporary name (header written and synced) before it
+ * appears at path, so a kill at any moment leaves no checkpoint there or a whole one (a
+ * temporary file of the killed run may stay behind beside it). */
 int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, const char *out_path,
                           bmc_checkpoint **out, bmc_err *err)
 {
@@ -71,34 +104,33 @@ int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, const ch
     if (!c)
         return bmc_fail(err, BMC_ENOMEM, "out of memory for the checkpoint");
     /* never over an existing file: it may be a checkpoint to resume, or anything else */
-    c->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (c->fd < 0) {
-        int rc = errno == EEXIST ? refuse_existing(c, id, err)
-                                 : ck_io_fail(c, err, "cannot create it");
-        checkpoint_free(c);
-        return rc;
-    }
-    int rc = ck_lock(c, c->fd, err);
+    struct stat st;
+    char tmp[BMC_PATH_MAX + 1];
+    int rc = BMC_OK;
+    if (lstat(path, &st) == 0)
+        rc = refuse_existing(c, id, err);
+    else if (bmc_tmp_path(path, (long)getpid(), tmp, sizeof tmp) != 0)
+        rc = bmc_fail(err, BMC_EUSAGE, "checkpoint %s: no room for a temporary name beside it",
+                      path);
+    else if ((c->fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
+        rc = errno == EEXIST ? bmc_fail(err, BMC_EIO, "checkpoint %s: a file %s is in the way "
+                                        "(left by a run that was killed): remove it", path, tmp)
+                             : ck_io_fail(c, err, "cannot create it");
     if (rc != BMC_OK) {
         checkpoint_free(c);
-        unlink(path);
         return rc;
     }
-    memcpy(c->header.magic, FILE_MAGIC, 8);
-    c->header.endian = ENDIAN_MARK;
-    c->header.seed = id->seed;
-    c->header.n_scenarios = id->n_scenarios;
-    c->header.config_hash = id->config_hash;
-    c->header.layout_hash = id->layout_hash;
-    c->header.writer_pid = (int64_t)getpid();
-    memcpy(c->header.engine, id->engine, sizeof c->header.engine);
-    set_out_path(&c->header, out_path);
-    rc = ck_write_header(c, err);
+    rc = ck_lock(c, c->fd, err);
+    fill_header(&c->header, id, out_path);
+    if (rc == BMC_OK)
+        rc = ck_write_header(c, err);
     if (rc == BMC_OK && fsync(c->fd) < 0)
         rc = ck_io_fail(c, err, "cannot sync it");
+    if (rc == BMC_OK)
+        rc = publish(c, tmp, id, err);
     if (rc != BMC_OK) {
+        unlink(tmp);
         checkpoint_free(c);
-        unlink(path);
         return rc;
     }
     c->end = (off_t)sizeof c->header;
