@@ -4,11 +4,12 @@
 # record was torn, also with other threads); the output path never holds a file until the
 # run is complete; resume refuses another run's checkpoint; SIGTERM stops with exit 6 after
 # a checkpoint, 5 without one; so do SIGHUP and SIGQUIT; snapshots are compacted; a failed
-# commit leaves a final snapshot.
-# usage: test_resume.sh BACKLOGMC SOURCE_DIR   (ctest gives a timeout)
+# commit leaves a final snapshot; a checkpoint appears only whole.
+# usage: test_resume.sh BACKLOGMC SOURCE_DIR SLOW_FSYNC_LIB   (ctest gives a timeout)
 set -eu
 bin=$1
 cd "$2"
+slow_fsync=$3
 tmp=$(mktemp -d /tmp/bmc-resume-XXXXXX)
 job=
 trap '[ -n "$job" ] && kill -9 $job 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -228,4 +229,25 @@ set -e
 job=
 [ "$rc" -eq 5 ] || { cat "$tmp/err" >&2; fail "SIGTERM without a checkpoint: exit $rc, want 5"; }
 ls "$tmp"/int.h5* >/dev/null 2>&1 && fail "an interrupted run left an output file"
+
+# a checkpoint appears whole: while its header is synced (fsync made 5 s slow) the path does
+# not exist yet, so a run killed then leaves no checkpoint that --resume would refuse, and
+# the next run starts afresh with --checkpoint
+LD_PRELOAD="$slow_fsync" BMC_SLOW_FSYNC=5 ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 \
+    "$bin" $args --threads 1 --checkpoint "$tmp/new.ckpt" --out "$tmp/new.h5" >/dev/null 2>&1 &
+job=$!
+while ! ls "$tmp"/new.ckpt.tmp-* >/dev/null 2>&1; do
+    kill -0 "$job" 2>/dev/null || fail "the run ended before it created its checkpoint"
+    sleep 0.02
+done
+sleep 0.5
+[ -e "$tmp/new.ckpt" ] && fail "the checkpoint appeared before its header was synced"
+kill -9 "$job"
+wait "$job" || true
+job=
+[ -e "$tmp/new.ckpt" ] && fail "a run killed while creating its checkpoint left one"
+rm -f "$tmp"/new.ckpt.tmp-* "$tmp"/new.h5.tmp-*
+expect_exit 0 $args --threads 2 --checkpoint "$tmp/new.ckpt" --out "$tmp/new.h5"
+[ -e "$tmp/new.ckpt" ] && fail "a finished run should remove its checkpoint"
+same "$tmp/straight.h5" "$tmp/new.h5"
 echo "test_resume: all passed"

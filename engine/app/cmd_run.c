@@ -44,6 +44,9 @@ const char bmc_cmd_run_options[] =
     "                      --trajectories): memory, and how often results are saved\n"
     "  --resume FILE       finish the run saved in checkpoint FILE (same config, --set,\n"
     "                      --seed, --scenarios, --trajectories; any threads and ranks)\n"
+    "  --timing            at the end, print per rank on stderr the scenarios it simulated,\n"
+    "                      its seconds simulating, summarising, writing output and in MPI,\n"
+    "                      and the bytes it sent\n"
     "  under mpirun -np K: K ranks share the scenarios; rank 0 writes the output\n"
     "\n";
 
@@ -55,7 +58,7 @@ typedef struct run_args {
     long long scenarios; /* -1 = from config */
     long long seed;      /* -1 = from config */
     int threads;
-    bool trajectories, check_invariants, quiet, force;
+    bool trajectories, check_invariants, quiet, force, timing;
     const char *checkpoint;      /* --checkpoint or --resume FILE */
     double checkpoint_every;     /* seconds; 0 = default */
     long long block_size;        /* 0 = default */
@@ -103,6 +106,8 @@ static int parse_run_args(int argc, char **argv, run_args *a, bmc_err *err)
             a->check_invariants = true;
         } else if (!strcmp(o, "--quiet")) {
             a->quiet = true;
+        } else if (!strcmp(o, "--timing")) {
+            a->timing = true;
         } else if ((!strcmp(o, "--checkpoint") || !strcmp(o, "--resume"))) {
             const char *path;
             BMC_TRY(bmc_arg_path(o, val, &path, err));
@@ -248,6 +253,7 @@ static int run_command(const run_args *a, FILE *out, bmc_err *err)
             .block_size = (int)a->block_size,
             .n_variants = in.n_variants,
             .variants = in.variants,
+            .timing = a->timing,
         };
         o.inputs = cfg_inputs(in.cfg, &o.n_inputs);
         bmc_run_summary s;

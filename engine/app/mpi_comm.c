@@ -1,6 +1,7 @@
 #include "mpi_comm.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,20 +56,27 @@ void bmc_mpi_close(bmc_mpi *c)
     c->active = false;
 }
 
-int bmc_mpi_agree(const bmc_mpi *c, int rc, bool *stop, bmc_err *err)
+int bmc_mpi_agree_plan(const bmc_mpi *c, int rc, bool *stop, int64_t plan[BMC_MPI_PLAN],
+                       bmc_err *err)
 {
     if (!c->active)
         return rc;
-    /* {lowest failing rank, 0 if some rank stops}: one MIN reduction answers both */
-    int mine[2] = {rc != BMC_OK ? c->rank : c->size, stop && *stop ? 0 : 1}, all[2];
-    int mrc = MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MIN, c->comm);
+    /* {lowest failing rank, 0 if some rank stops, rank 0's plan}: one MIN reduction answers
+     * all, the other ranks offering the largest value for the plan */
+    int64_t mine[2 + BMC_MPI_PLAN] = {rc != BMC_OK ? c->rank : c->size, stop && *stop ? 0 : 1};
+    for (int i = 0; i < BMC_MPI_PLAN; i++)
+        mine[2 + i] = c->rank == 0 && plan ? plan[i] : INT64_MAX;
+    int64_t all[2 + BMC_MPI_PLAN];
+    int mrc = MPI_Allreduce(mine, all, 2 + BMC_MPI_PLAN, MPI_INT64_T, MPI_MIN, c->comm);
     if (mrc != MPI_SUCCESS)
         return mpi_fatal(err, mrc, "MPI_Allreduce");
     if (stop)
         *stop = all[1] == 0;
+    for (int i = 0; i < BMC_MPI_PLAN && plan; i++)
+        plan[i] = all[2 + i];
     if (all[0] == c->size)
         return BMC_OK;
-    int root = all[0];
+    int root = (int)all[0];
     char msg[BMC_ERR_LEN];
     memcpy(msg, err->msg, sizeof msg);
     msg[BMC_ERR_LEN - 1] = '\0';
@@ -83,6 +91,11 @@ int bmc_mpi_agree(const bmc_mpi *c, int rc, bool *stop, bmc_err *err)
         memcpy(err->msg, tagged, sizeof tagged);
     }
     return rc;
+}
+
+int bmc_mpi_agree(const bmc_mpi *c, int rc, bool *stop, bmc_err *err)
+{
+    return bmc_mpi_agree_plan(c, rc, stop, NULL, err);
 }
 
 int bmc_mpi_agree_world(int rc, bmc_err *err)
@@ -157,4 +170,50 @@ int bmc_mpi_recv_block(const bmc_mpi *c, bmc_result_block *b, int rows, int from
     }
     b->count = rows;
     return BMC_OK;
+}
+
+int bmc_mpi_sum_to_root(const bmc_mpi *c, int64_t *counts, size_t n, bmc_err *err)
+{
+    if (!c->active)
+        return BMC_OK;
+    /* in pieces that an int counts */
+    const size_t piece = (size_t)1 << 28;
+    for (size_t at = 0; at < n; at += piece) {
+        int len = (int)(n - at < piece ? n - at : piece);
+        int rc = c->rank == 0 ? MPI_Reduce(MPI_IN_PLACE, counts + at, len, MPI_INT64_T, MPI_SUM,
+                                           0, c->comm)
+                              : MPI_Reduce(counts + at, NULL, len, MPI_INT64_T, MPI_SUM, 0,
+                                           c->comm);
+        if (rc != MPI_SUCCESS)
+            return mpi_fatal(err, rc, "MPI_Reduce");
+    }
+    if (c->rank != 0)
+        memset(counts, 0, n * sizeof *counts);
+    return BMC_OK;
+}
+
+int bmc_mpi_sum_all(const bmc_mpi *c, int64_t *v, int n, bmc_err *err)
+{
+    if (!c->active)
+        return BMC_OK;
+    if (n < 0 || n > 16)
+        return bmc_fail(err, BMC_EINTERNAL, "MPI sum of %d values", n);
+    int64_t sum[16];
+    int rc = MPI_Allreduce(v, sum, n, MPI_INT64_T, MPI_SUM, c->comm);
+    if (rc != MPI_SUCCESS)
+        return mpi_fatal(err, rc, "MPI_Allreduce");
+    memcpy(v, sum, (size_t)n * sizeof *v);
+    return BMC_OK;
+}
+
+int bmc_mpi_gather(const bmc_mpi *c, const void *mine, size_t n, void *all, bmc_err *err)
+{
+    if (!c->active) {
+        memcpy(all, mine, n);
+        return BMC_OK;
+    }
+    if (n > INT_MAX)
+        return bmc_fail(err, BMC_EINTERNAL, "MPI gather of %zu bytes", n);
+    int rc = MPI_Gather(mine, (int)n, MPI_BYTE, all, (int)n, MPI_BYTE, 0, c->comm);
+    return rc == MPI_SUCCESS ? BMC_OK : mpi_fatal(err, rc, "MPI_Gather");
 }

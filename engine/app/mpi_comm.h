@@ -28,6 +28,14 @@ void bmc_mpi_close(bmc_mpi *c);
  * true on every rank when it was true on any. */
 int bmc_mpi_agree(const bmc_mpi *c, int rc, bool *stop, bmc_err *err);
 
+/* bmc_mpi_agree that also hands rank 0's plan for what follows to every rank, in the same
+ * reduction: plan[0 .. BMC_MPI_PLAN) of rank 0 (each >= 0) on return on every rank (with
+ * BMC_OK). Every agreement has the same shape, so a rank that leaves its loop early and
+ * agrees once more meets the others' next agreement. */
+#define BMC_MPI_PLAN 2
+int bmc_mpi_agree_plan(const bmc_mpi *c, int rc, bool *stop, int64_t plan[BMC_MPI_PLAN],
+                       bmc_err *err);
+
 /* bmc_mpi_agree over all ranks of the job, outside a run (e.g. after reading the
  * configuration); returns rc unchanged without MPI. */
 int bmc_mpi_agree_world(int rc, bmc_err *err);
@@ -38,6 +46,18 @@ bool bmc_mpi_same(const bmc_mpi *c, const int64_t *values, int n);
 
 /* Broadcasts n bytes from rank 0. */
 int bmc_mpi_bcast(const bmc_mpi *c, void *data, size_t n, bmc_err *err);
+
+/* Collective: counts[0 .. n) of every rank added into rank 0's; the other ranks' counts
+ * become zero (they have been handed on). Every rank passes the same n. For the integer
+ * histograms of summary.h and paired.h, whose merge is this addition. */
+int bmc_mpi_sum_to_root(const bmc_mpi *c, int64_t *counts, size_t n, bmc_err *err);
+
+/* Collective: v[0 .. n) becomes the sum over the ranks on every rank (n <= 16). */
+int bmc_mpi_sum_all(const bmc_mpi *c, int64_t *v, int n, bmc_err *err);
+
+/* Collective: rank 0 gets every rank's n bytes, rank k's at all + k n (all: size n bytes
+ * on rank 0, unused elsewhere). */
+int bmc_mpi_gather(const bmc_mpi *c, const void *mine, size_t n, void *all, bmc_err *err);
 
 /* Rows [0, rows) of block b from rank `from` to rank `to` (both call; other ranks do not).
  * The receiver's block must have room and the same layout; it does not learn rows or the

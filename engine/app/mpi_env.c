@@ -89,13 +89,41 @@ void bmc_mpi_stop(void)
 #endif
 }
 
+static int env_count(bmc_env_fn env, const char *name)
+{
+    const char *v = env(name);
+    if (!v || !*v)
+        return 0;
+    char *end;
+    long x = strtol(v, &end, 10);
+    return *end == '\0' && x > 0 && x <= 1 << 20 ? (int)x : 0;
+}
+
+int bmc_mpi_threads_from(bmc_env_fn env, bool launched, int cpus)
+{
+    if (cpus < 1)
+        cpus = 1;
+    /* inside a Slurm job step: the CPUs it gave each task (srun does not bind them with
+     * task/none, and mpirun's ranks inherit the variable) */
+    int per_task = env_count(env, "SLURM_CPUS_PER_TASK");
+    if (per_task > 0)
+        return per_task < cpus ? per_task : cpus;
+    /* several ranks on one node without binding would each take every core: mpirun says how
+     * many share the node in OMPI_COMM_WORLD_LOCAL_SIZE, srun --mpi=pmix in PMIX_LOCAL_SIZE */
+    int local = 0;
+    if (launched) {
+        local = env_count(env, "OMPI_COMM_WORLD_LOCAL_SIZE");
+        if (local == 0)
+            local = env_count(env, "PMIX_LOCAL_SIZE");
+    }
+    int t = cpus / (local > 0 ? local : 1);
+    return t > 0 ? t : 1;
+}
+
 int bmc_mpi_default_threads(void)
 {
     const char *omp = getenv("OMP_NUM_THREADS");
     if (omp && *omp)
         return omp_get_max_threads();
-    /* several ranks on one node without binding would each take every core */
-    int local = bmc_mpi_launched() ? env_int("OMPI_COMM_WORLD_LOCAL_SIZE", 1) : 1;
-    int t = omp_get_num_procs() / (local > 0 ? local : 1);
-    return t > 0 ? t : 1;
+    return bmc_mpi_threads_from(getenv, bmc_mpi_launched(), omp_get_num_procs());
 }

@@ -22,8 +22,16 @@ int bmc_mpi_start(bmc_err *err);
 /* Ends MPI if it was started and is still running. */
 void bmc_mpi_stop(void);
 
-/* OpenMP threads per rank when the user gave none (--threads, OMP_NUM_THREADS): the cores
- * this process may use, shared by the ranks of the node. */
+/* OpenMP threads per rank when the user gave none (--threads, OMP_NUM_THREADS): see
+ * bmc_mpi_threads_from. */
 int bmc_mpi_default_threads(void);
+
+/* The threads for a process that may use `cpus` cores, reading the environment through env
+ * (getenv, or a table in a test): SLURM_CPUS_PER_TASK when set (at most cpus); else, when an
+ * MPI launcher started the process, cpus shared by the ranks of the node as the launcher
+ * tells them (OMPI_COMM_WORLD_LOCAL_SIZE from mpirun, else PMIX_LOCAL_SIZE, which srun
+ * --mpi=pmix sets too); else cpus. At least 1. */
+typedef char *(*bmc_env_fn)(const char *name);
+int bmc_mpi_threads_from(bmc_env_fn env, bool launched, int cpus);
 
 #endif

@@ -1,83 +1,16 @@
 #include "run.h"
 
-#include <errno.h>
 #include <omp.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "checkpoint.h"
-#include "h5out.h"
-#include "mpi_comm.h"
+#include "block_columns.h"
 #include "mpi_env.h"
-#include "outpaths.h"
-#include "paired.h"
-#include "progress.h"
-#include "scenario.h"
-#include "summary.h"
-
-#define DEFAULT_BLOCK 4096
-/* trajectory rows are long: a block of them stays under this many bytes */
-#define TRAJ_BLOCK_BYTES (16u << 20)
-
-/* The one piece of process-wide state: a signal handler can only talk through a flag. A
- * lock-free atomic may be written by a handler (C11 7.14.1.1) and is read by the OpenMP
- * threads without a data race. */
-static atomic_int stop_requested = 0;
-
-static void on_signal(int sig)
-{
-    atomic_store_explicit(&stop_requested, sig, memory_order_relaxed);
-}
-
-static int stop_signal(void)
-{
-    return atomic_load_explicit(&stop_requested, memory_order_relaxed);
-}
-
-/* SIGINT, SIGTERM, SIGUSR1 (Open MPI's mpirun forwards SIGUSR1 to every rank, SIGTERM it
- * does not), SIGHUP (the terminal or ssh session went away) and SIGQUIT stop the run after
- * the round. A signal ignored by whoever started us (SIGINT and SIGQUIT in a background job
- * of a script, SIGHUP under nohup) stays ignored. SIGXFSZ is ignored while the run writes:
- * a file-size limit (ulimit -f) then makes the write fail like a full disk, and the run
- * cleans up, instead of being killed with its temporary file left behind. */
-static const int STOP_SIGNALS[] = {SIGINT, SIGTERM, SIGUSR1, SIGHUP, SIGQUIT};
-#define N_STOP_SIGNALS (sizeof STOP_SIGNALS / sizeof STOP_SIGNALS[0])
-
-typedef struct saved_signals {
-    struct sigaction stop[N_STOP_SIGNALS];
-    struct sigaction xfsz;
-} saved_signals;
-
-static void catch_signals(saved_signals *old)
-{
-    struct sigaction sa = {.sa_handler = on_signal}, ignore = {.sa_handler = SIG_IGN};
-    sigemptyset(&sa.sa_mask);
-    sigemptyset(&ignore.sa_mask);
-    atomic_store(&stop_requested, 0);
-    for (size_t i = 0; i < N_STOP_SIGNALS; i++) {
-        sigaction(STOP_SIGNALS[i], NULL, &old->stop[i]);
-        if (old->stop[i].sa_handler != SIG_IGN)
-            sigaction(STOP_SIGNALS[i], &sa, NULL);
-    }
-    sigaction(SIGXFSZ, &ignore, &old->xfsz);
-}
-
-static void restore_signals(const saved_signals *old)
-{
-    for (size_t i = 0; i < N_STOP_SIGNALS; i++)
-        sigaction(STOP_SIGNALS[i], &old->stop[i], NULL);
-    sigaction(SIGXFSZ, &old->xfsz, NULL);
-}
-
-/* One simulator per thread and result set (the reference, then each variant). */
-typedef struct workers {
-    int n, n_sets;
-    bmc_sim **sim; /* [n][n_sets] */
-} workers;
+#include "run_internal.h"
+#include "run_schedule.h"
+#include "run_signals.h"
+#include "stats.h"
 
 static void workers_free(workers *w)
 {
@@ -122,7 +55,7 @@ static int run_block(workers *w, const bmc_run_options *o, bmc_result_block **b,
         bmc_err local;
 #pragma omp for schedule(dynamic, 8)
         for (int i = 0; i < count; i++) {
-            if (stop_signal())
+            if (bmc_signals_stop())
                 continue;
             int64_t sc = first + i;
             int rc = BMC_OK;
@@ -143,319 +76,237 @@ static int run_block(workers *w, const bmc_run_options *o, bmc_result_block **b,
     return bad_rc;
 }
 
-/* Everything one run holds. Rank 0 alone has the output side (out, checkpoint, summaries,
- * progress). */
-typedef struct run {
-    const bmc_model *m;
-    const bmc_run_options *o;
-    bmc_mpi mpi;
-    int n_sets;                            /* 1 + variants; set 0 is the reference */
-    const bmc_model *models[BMC_MAX_RESULT_SETS];
-    bmc_layout layout[BMC_MAX_RESULT_SETS];           /* as simulated: monthly values always */
-    bmc_layout saved[BMC_MAX_RESULT_SETS];            /* as written and checkpointed */
-    workers w;
-    int threads;
-    int block;                             /* scenarios per rank and round */
-    bmc_result_block *mine[BMC_MAX_RESULT_SETS];      /* this rank's block */
-    bmc_result_block *other[BMC_MAX_RESULT_SETS];     /* rank 0: a block received from another rank */
-    bmc_h5out *out;
-    bmc_checkpoint *ck;
-    bool ck_consistent;      /* the summaries describe exactly the checkpoint's rows */
-    bool ck_created;         /* by this run (not resumed) */
-    bmc_summary *summary[BMC_MAX_RESULT_SETS];        /* written to the output as /summary */
-    bmc_paired *paired[BMC_MAX_RESULT_SETS];          /* [1 + v]: variant v against the reference */
-    int64_t done;            /* scenarios in the output so far */
-    int64_t goal;            /* the rounds stop here: the end of the batch, or of the run */
-    bool precise;            /* the precision stop was reached (at a batch boundary) */
-    double half_width;
-    int64_t resumed;
-    double last_sync;
-    bmc_progress progress;
-} run;
-
-static bool precision_stop(const bmc_run_options *o)
+bool run_precision_stop(const bmc_run_options *o)
 {
     return o->precision > 0;
 }
 
-/* Rank 0: is P(complete by target) known well enough, on the scenarios so far? */
-static bool precise_enough(run *r)
+double run_half_width(int64_t count, int64_t n)
+{
+    double lo, hi;
+    bmc_stats_wilson(count, n, BMC_CONFIDENCE, &lo, &hi);
+    return (hi - lo) / 2;
+}
+
+/* Collective, after each batch of a precision stop: is P(complete by target) known well
+ * enough on the scenarios so far? The same answer on every rank, from the sums of the
+ * ranks' counts. */
+static int decide_precision(run *r, bmc_err *err)
 {
     bmc_sum_prob p;
     bmc_summary_probability(r->summary[0], BMC_SUM_ALL, BMC_SUM_COMPLETE_BY_TARGET, &p);
-    r->half_width = (p.wilson_hi - p.wilson_lo) / 2;
-    return r->half_width <= r->o->precision;
-}
-
-/* Rank 0: a finished block of every set, next in scenario order, goes to the output, the
- * summaries and the checkpoint (blocks replayed from the checkpoint are there already). */
-static int sink(run *r, const bmc_result_block *const *b, bool replayed, bmc_err *err)
-{
-    int rc = bmc_h5out_append_sets(r->out, b, r->n_sets, err);
-    /* from here a failure leaves the summaries ahead of the checkpoint: no more snapshots */
-    r->ck_consistent = r->ck_consistent && rc == BMC_OK;
-    /* replayed rows lack the monthly values: their summaries come from the snapshot */
-    for (int k = 0; k < r->n_sets && rc == BMC_OK && !replayed; k++)
-        rc = bmc_summary_add_block(r->summary[k], b[k], err);
-    for (int k = 1; k < r->n_sets && rc == BMC_OK; k++)
-        rc = bmc_paired_add(r->paired[k], b[0], b[k], err);
-    if (rc == BMC_OK && !replayed && r->ck) {
-        /* the checkpoint keeps what the output keeps: trajectories only when written */
-        bmc_result_block view[BMC_MAX_RESULT_SETS];
-        const bmc_result_block *vp[BMC_MAX_RESULT_SETS];
-        for (int k = 0; k < r->n_sets; k++) {
-            view[k] = *b[k];
-            view[k].layout = &r->saved[k];
-            vp[k] = &view[k];
-        }
-        rc = bmc_checkpoint_append_sets(r->ck, vp, r->n_sets, err);
-    }
-    if (rc == BMC_OK) {
-        r->done += b[0]->count;
-    } else {
-        r->ck_consistent = false;
-    }
+    int64_t v[2] = {p.count, p.n};
+    double t = bmc_now_seconds();
+    int rc = bmc_mpi_sum_all(&r->mpi, v, 2, err);
+    r->times.mpi += bmc_now_seconds() - t;
+    r->half_width = run_half_width(v[0], v[1]);
+    r->precise = r->half_width <= r->o->precision;
     return rc;
 }
 
-static int sink_replayed(void *ctx, const bmc_result_block *const *b, int n_sets,
-                         bmc_err *err)
+/* Collective: every rank's summaries and paired comparisons added into rank 0's (the others
+ * start again from zero). *all_whole: every rank's summaries held exactly its blocks. */
+static int merge_to_root(run *r, bool *all_whole, bmc_err *err)
 {
-    run *r = ctx;
-    if (n_sets != r->n_sets)
-        return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets, run of %d", n_sets,
-                        r->n_sets);
-    return sink(r, b, true, err);
-}
-
-/* The summaries as they were after the replayed rows. */
-static int restore_summary(void *ctx, int set, const int64_t *counts, size_t n, bmc_err *err)
-{
-    run *r = ctx;
-    size_t have;
-    int64_t *mine = set >= 0 && set < r->n_sets ? bmc_summary_counts(r->summary[set], &have) : NULL;
-    if (!mine || have != n)
-        return bmc_fail(err, BMC_EIO, "checkpoint %s: its summary does not fit this run",
-                        r->o->checkpoint);
-    memcpy(mine, counts, n * sizeof *counts);
-    return BMC_OK;
-}
-
-/* The rows so far and the summaries they made, durably: the point a resume starts from. */
-static int save_checkpoint(run *r, bmc_err *err)
-{
-    if (!r->ck_consistent)
-        return bmc_checkpoint_sync(r->ck, err); /* the last snapshot stands */
-    const int64_t *counts[BMC_MAX_RESULT_SETS];
-    size_t n[BMC_MAX_RESULT_SETS];
-    for (int k = 0; k < r->n_sets; k++)
-        counts[k] = bmc_summary_counts(r->summary[k], &n[k]);
-    int rc = bmc_checkpoint_append_snapshot(r->ck, counts, n, r->n_sets, err);
-    return rc == BMC_OK ? bmc_checkpoint_sync(r->ck, err) : rc;
-}
-
-/* Scenarios per rank and round: every rank gets work even in a small run. */
-static int block_size(const bmc_run_options *o, const bmc_layout *l, int n_sets, int ranks)
-{
-    int64_t block = o->block_size > 0 ? o->block_size : DEFAULT_BLOCK;
-    /* a round never crosses a batch of the precision stop: larger blocks would idle */
-    int64_t span = o->precision > 0 && o->precision_batch < o->scenarios ? o->precision_batch
-                                                                        : o->scenarios;
-    int64_t share = (span + ranks - 1) / ranks;
-    if (block > share)
-        block = share;
-    if (l->trajectories) {
-        size_t row = sizeof(double) * (size_t)l->n_months * (size_t)n_sets *
-                     (BMC_TRAJ_COUNT + (size_t)BMC_TRAJ_CAT_COUNT * (size_t)l->n_categories);
-        int64_t fit = row > 0 ? (int64_t)(TRAJ_BLOCK_BYTES / row) : block;
-        if (o->block_size <= 0 && block > fit)
-            block = fit;
+    double t = bmc_now_seconds();
+    int64_t broken = !r->whole;
+    int rc = bmc_mpi_sum_to_root(&r->mpi, &broken, 1, err);
+    for (int k = 0; k < r->n_sets && rc == BMC_OK; k++) {
+        size_t n;
+        int64_t *counts = bmc_summary_counts(r->summary[k], &n);
+        rc = bmc_mpi_sum_to_root(&r->mpi, counts, n, err);
+        r->times.bytes_sent += r->mpi.rank > 0 ? (int64_t)(n * sizeof *counts) : 0;
+        if (rc != BMC_OK || k == 0)
+            continue;
+        counts = bmc_paired_state(r->paired[k], &n);
+        rc = bmc_mpi_sum_to_root(&r->mpi, counts, n, err);
+        r->times.bytes_sent += r->mpi.rank > 0 ? (int64_t)(n * sizeof *counts) : 0;
     }
-    return block > 0 ? (int)block : 1;
-}
-
-/* Seed, scenarios, configuration and the layout of every result set. */
-static void run_identity(const run *r, bmc_run_identity *id)
-{
-    bmc_run_identity_make(&r->saved[0], r->o->seed, r->o->scenarios, r->o->config_text, id);
-    for (int k = 1; k < r->n_sets; k++)
-        bmc_run_identity_add_layout(id, &r->saved[k]);
-    if (precision_stop(r->o)) {
-        uint64_t bits;
-        memcpy(&bits, &r->o->precision, sizeof bits);
-        bmc_run_identity_add_value(id, bits);
-        bmc_run_identity_add_value(id, (uint64_t)r->o->precision_batch);
-    }
-}
-
-/* Rank 0: opens the output, and the checkpoint (replaying its rows when resuming). */
-static int open_output(run *r, bmc_err *err)
-{
-    const bmc_run_options *o = r->o;
-    const bmc_model *m = r->m;
-    bmc_run_meta meta = {
-        .config_name = o->config_name,
-        .config_text = o->config_text,
-        .seed = o->seed,
-        .n_scenarios = o->scenarios,
-        .deterministic = m->p.deterministic,
-        .omit_trajectories = !o->trajectories,
-        .cal = m->cal,
-        .target_date = m->p.target_date,
-        .pact_date = m->p.pact_date,
-        .n_variants = r->n_sets - 1,
-    };
-    bmc_h5_variant variants[BMC_MAX_VARIANTS];
-    for (int v = 0; v < o->n_variants; v++)
-        variants[v] = (bmc_h5_variant){.name = o->variants[v].name,
-                                       .description = o->variants[v].description,
-                                       .overrides = o->variants[v].overrides,
-                                       .layout = &r->layout[1 + v]};
-    meta.variants = variants;
-    bmc_run_identity id;
-    run_identity(r, &id);
-    bmc_out_plan plan = {.out = o->out_path, .checkpoint = o->checkpoint, .resume = o->resume,
-                         .force = o->force, .inputs = o->inputs, .n_inputs = o->n_inputs};
-    int rc = bmc_out_plan_check(&plan, err);
-    for (int k = 0; k < r->n_sets && rc == BMC_OK; k++)
-        rc = bmc_summary_create(&r->layout[k], m->ndays, m->target_day,
-                                bmc_calendar_date(m->cal, 0), &r->summary[k], err);
-    for (int k = 1; k < r->n_sets && rc == BMC_OK; k++)
-        rc = bmc_paired_create(m->ndays, m->target_day, &r->paired[k], err);
-    if (rc == BMC_OK && o->checkpoint && o->resume) {
-        /* the temporary output of a process killed mid-run is garbage once its run is
-         * resumed, whatever output this resume writes */
-        static const char hdf5_signature[8] = "\x89HDF\r\n\x1a\n";
-        bmc_checkpoint_writer old;
-        rc = bmc_checkpoint_open(o->checkpoint, &id, o->out_path, &r->ck, &old, err);
-        if (rc == BMC_OK)
-            bmc_remove_stale_tmp(old.out_path, old.pid, hdf5_signature, 8);
-    }
-    if (rc == BMC_OK)
-        rc = bmc_h5out_open(o->out_path, &r->layout[0], &meta, &r->out, err);
-    const bmc_layout *layouts[BMC_MAX_RESULT_SETS];
-    for (int k = 0; k < r->n_sets; k++)
-        layouts[k] = &r->saved[k];
-    if (rc != BMC_OK || !o->checkpoint)
-        return rc;
-    if (!r->ck) {
-        rc = bmc_checkpoint_create(o->checkpoint, &id, o->out_path, &r->ck, err);
-        r->ck_consistent = r->ck_created = rc == BMC_OK;
-        return rc;
-    }
-    r->ck_consistent = true; /* until a replayed block fails */
-    rc = bmc_checkpoint_replay_sets(r->ck, layouts, r->n_sets, sink_replayed, restore_summary,
-                                    r, &r->resumed, err);
-    if (rc != BMC_OK)
-        r->ck_consistent = false;
-    else if (bmc_summary_n(r->summary[0], BMC_SUM_ALL) != r->done)
-        rc = bmc_fail(err, BMC_EIO, "checkpoint %s: its summaries count %lld scenarios, its "
-                      "rows %lld", o->checkpoint,
-                      (long long)bmc_summary_n(r->summary[0], BMC_SUM_ALL), (long long)r->done);
-    /* the run that wrote it may have stopped right after the batch that was precise enough */
-    if (rc == BMC_OK && precision_stop(o) && r->done > 0 && r->done % o->precision_batch == 0 &&
-        r->done < o->scenarios)
-        r->precise = precise_enough(r);
+    *all_whole = broken == 0;
+    r->times.mpi += bmc_now_seconds() - t;
     return rc;
 }
 
-/* Scenarios of the block that starts at `first`: a whole block, the rest, or none. */
-static int block_rows(const run *r, int64_t first)
+/* This rank's block of a round agreed on, to its summaries and paired comparisons. */
+static int summarise_block(run *r, bmc_err *err)
 {
-    int64_t left = r->goal - first;
-    return left <= 0 ? 0 : left < r->block ? (int)left : r->block;
-}
-
-/* Rank 0: takes its own block and the other ranks' blocks of the round, in rank order.
- * After a failure it keeps receiving (the senders must not be left waiting) but writes
- * nothing more; the failure is agreed on after the round. */
-static int gather_round(run *r, int64_t round_first, bmc_err *err)
-{
+    double t = bmc_now_seconds();
     int rc = BMC_OK;
-    for (int k = 0; k < r->mpi.size; k++) {
-        int64_t first = round_first + (int64_t)k * r->block;
-        int rows = block_rows(r, first);
-        if (rows == 0)
-            break;
-        bmc_result_block **b = r->mine;
-        if (k > 0) {
-            b = r->other;
-            for (int s = 0; s < r->n_sets; s++) {
-                bmc_result_block_reset(b[s], first);
-                int mrc = bmc_mpi_recv_block(&r->mpi, b[s], rows, k, err);
+    for (int k = 0; k < r->n_sets && rc == BMC_OK; k++)
+        rc = bmc_summary_add_block(r->summary[k], r->mine[k], err);
+    for (int k = 1; k < r->n_sets && rc == BMC_OK; k++)
+        rc = bmc_paired_add(r->paired[k], r->mine[0], r->mine[k], err);
+    r->whole = r->whole && rc == BMC_OK;
+    r->times.summarise += bmc_now_seconds() - t;
+    return rc;
+}
+
+/* Rank 0's blocks for a block from rank k (k >= 1) of a round. */
+static bmc_result_block **slot_of(run *r, int k)
+{
+    return &r->received[(size_t)((k - 1) % r->slots) * BMC_MAX_RESULT_SETS];
+}
+
+/* Rank 0: its own block and the other ranks' blocks of the round, in scenario order, to the
+ * output. It receives as many blocks as it has room for before it writes, so that the
+ * senders go on simulating. After a failure it keeps receiving (the senders must not be
+ * left waiting) but writes nothing more; the failure is agreed on after the round. */
+static int gather_round(run *r, int64_t round_first, int64_t left, bmc_err *err)
+{
+    double t = bmc_now_seconds();
+    const int size = r->mpi.size;
+    int rc = BMC_OK, next = 1; /* the next rank to receive from */
+    for (int k = 0; k < size; k++) {
+        /* room: the slots, less the one of block k until it is written */
+        int ahead = k == 0 ? r->slots : k + r->slots - 1;
+        for (; next < size && next <= ahead; next++) {
+            int64_t offset;
+            int rows;
+            bmc_round_part(left, size, r->block, r->deficit, next, &offset, &rows);
+            bmc_result_block **b = slot_of(r, next);
+            for (int s = 0; s < r->n_sets && rows > 0; s++) {
+                bmc_result_block_reset(b[s], round_first + offset);
+                int mrc = bmc_mpi_recv_block(&r->mpi, b[s], rows, next, err);
                 if (mrc != BMC_OK)
                     return mrc;
             }
         }
-        if (rc == BMC_OK)
-            rc = sink(r, (const bmc_result_block *const *)b, false, err);
+        int64_t offset;
+        int rows;
+        bmc_round_part(left, size, r->block, r->deficit, k, &offset, &rows);
+        if (rows == 0 || rc != BMC_OK)
+            continue;
+        double w = bmc_now_seconds();
+        rc = run_write_blocks(r, (const bmc_result_block *const *)(k == 0 ? r->mine
+                                                                          : slot_of(r, k)),
+                              err);
+        r->writing += bmc_now_seconds() - w;
     }
+    r->times.output += bmc_now_seconds() - t;
     return rc;
 }
 
-/* Rank 0, after each round: progress, and a durable checkpoint when one is due. */
-static int after_round(run *r, bmc_err *err)
+/* A rank other than 0: its block of the round to rank 0, as the output keeps it (the
+ * monthly values only with --trajectories: the summaries have taken them). */
+static int send_block(run *r, int count, bmc_err *err)
 {
-    bmc_progress_update(&r->progress, r->done);
+    double t = bmc_now_seconds();
+    int rc = BMC_OK;
+    for (int k = 0; k < r->n_sets && count > 0 && rc == BMC_OK; k++) {
+        bmc_result_block view = *r->mine[k];
+        view.layout = &r->saved[k];
+        rc = bmc_mpi_send_block(&r->mpi, &view, count, 0, err);
+        r->times.bytes_sent += (int64_t)bmc_block_bytes(&view, count);
+    }
+    r->times.mpi += bmc_now_seconds() - t;
+    return rc;
+}
+
+/* Rank 0, before each agreement: its deficit in the next round, from what simulating and
+ * writing took so far, and whether a durable checkpoint follows this round. */
+enum { PLAN_DEFICIT, PLAN_SNAPSHOT };
+
+static void plan_next(run *r, int64_t plan[BMC_MPI_PLAN])
+{
+    double sim = r->times.scenarios > 0 ? r->times.simulate / (double)r->times.scenarios : 0;
+    double out = r->written > 0 ? r->writing / (double)r->written : 0;
+    plan[PLAN_DEFICIT] = bmc_round_deficit(r->mpi.size, r->block, sim, out);
+    plan[PLAN_SNAPSHOT] = 0;
     if (!r->ck)
-        return BMC_OK;
+        return;
     double every = r->o->checkpoint_every > 0 ? r->o->checkpoint_every
                                                : BMC_CHECKPOINT_EVERY_DEFAULT;
     double now = bmc_now_seconds();
-    if (now - r->last_sync < every)
+    if (now - r->last_sync >= every) {
+        r->last_sync = now;
+        plan[PLAN_SNAPSHOT] = 1;
+    }
+}
+
+/* After the round: the merged summaries into a checkpoint snapshot, synced. */
+static int snapshot(run *r, int rc, bmc_err *err)
+{
+    bool all_whole;
+    bmc_err merge_err;
+    int mrc = merge_to_root(r, &all_whole, &merge_err);
+    if (rc != BMC_OK)
+        return rc;
+    if (mrc != BMC_OK) {
+        *err = merge_err;
+        return mrc;
+    }
+    if (r->mpi.rank != 0)
         return BMC_OK;
-    r->last_sync = now;
-    return save_checkpoint(r, err);
+    double t = bmc_now_seconds();
+    rc = run_save_checkpoint(r, all_whole, err);
+    r->times.output += bmc_now_seconds() - t;
+    return rc;
 }
 
 /* The rounds from scenario `start` to r->goal, until all are done, one rank fails or a
  * signal came (then every rank stops after the round). */
 static int simulate_rounds(run *r, int64_t start, bmc_err *err)
 {
-    const int64_t per_round = (int64_t)r->block * r->mpi.size;
+    const int rank = r->mpi.rank, size = r->mpi.size;
     int rc = BMC_OK;
-    for (int64_t round_first = start; round_first < r->goal; round_first += per_round) {
-        int64_t first = round_first + (int64_t)r->mpi.rank * r->block;
-        int count = block_rows(r, first);
+    for (int64_t round_first = start; round_first < r->goal;) {
+        const int64_t left = r->goal - round_first;
+        int64_t offset;
+        int count;
+        bmc_round_part(left, size, r->block, r->deficit, rank, &offset, &count);
+        double t = bmc_now_seconds();
         if (count > 0) {
             for (int k = 0; k < r->n_sets; k++)
-                bmc_result_block_reset(r->mine[k], first);
+                bmc_result_block_reset(r->mine[k], round_first + offset);
             rc = run_block(&r->w, r->o, r->mine, count, err);
+            r->times.scenarios += count;
+            r->times.simulate += bmc_now_seconds() - t;
         }
-        bool stop = stop_signal() != 0;
-        rc = bmc_mpi_agree(&r->mpi, rc, &stop, err);
+        bool stop = bmc_signals_stop() != 0;
+        int64_t plan[BMC_MPI_PLAN] = {0, 0};
+        if (rank == 0)
+            plan_next(r, plan);
+        t = bmc_now_seconds();
+        rc = bmc_mpi_agree_plan(&r->mpi, rc, &stop, plan, err);
+        r->times.mpi += bmc_now_seconds() - t;
         if (rc != BMC_OK)
             return rc;
         if (stop)
             return BMC_EINTERRUPTED;
-        if (r->mpi.rank == 0) {
-            rc = gather_round(r, round_first, err);
-            if (rc == BMC_OK)
-                rc = after_round(r, err);
-        } else {
-            for (int k = 0; k < r->n_sets && count > 0 && rc == BMC_OK; k++)
-                rc = bmc_mpi_send_block(&r->mpi, r->mine[k], count, 0, err);
-        }
-        /* a failure on rank 0 (writing) is agreed on at the start of the next round */
+        /* the round is agreed on: every rank summarises its block, rank 0 writes them all */
+        if (count > 0)
+            rc = summarise_block(r, err);
+        int src = rank == 0 ? gather_round(r, round_first, left, err) : send_block(r, count, err);
+        rc = rc != BMC_OK ? rc : src;
+        if (plan[PLAN_SNAPSHOT])
+            rc = snapshot(r, rc, err);
+        if (rank == 0)
+            bmc_progress_update(&r->progress, r->done);
+        round_first += bmc_round_rows(left, size, r->block, r->deficit);
+        r->deficit = (int)plan[PLAN_DEFICIT];
+        /* a failure here is agreed on at the start of the next round */
         if (rc != BMC_OK)
             break;
     }
-    return bmc_mpi_agree(&r->mpi, rc, NULL, err);
+    double t = bmc_now_seconds();
+    rc = bmc_mpi_agree(&r->mpi, rc, NULL, err);
+    r->times.mpi += bmc_now_seconds() - t;
+    return rc;
 }
 
 /* Where the rounds from `first` stop: the end of its batch with a precision stop. */
 static int64_t goal_after(const run *r, int64_t first)
 {
     const int64_t n = r->o->scenarios;
-    if (!precision_stop(r->o))
+    if (!run_precision_stop(r->o))
         return n;
     int64_t b = r->o->precision_batch;
     int64_t end = (first / b + 1) * b;
     return end < n ? end : n;
 }
 
-/* Batch by batch (one batch of all scenarios without a precision stop); rank 0 decides after
- * each whether to go on, and every rank follows. */
+/* Batch by batch (one batch of all scenarios without a precision stop); after each the
+ * ranks decide together whether to go on. */
 static int simulate(run *r, int64_t start, bmc_err *err)
 {
     const int64_t n = r->o->scenarios;
@@ -466,13 +317,8 @@ static int simulate(run *r, int64_t start, bmc_err *err)
         if (rc != BMC_OK)
             return rc;
         first = r->goal;
-        if (!precision_stop(r->o))
-            continue;
-        uint8_t precise = r->mpi.rank == 0 && precise_enough(r);
-        rc = bmc_mpi_bcast(&r->mpi, &precise, sizeof precise, err);
-        if (rc != BMC_OK)
+        if (run_precision_stop(r->o) && (rc = decide_precision(r, err)) != BMC_OK)
             return rc;
-        r->precise = precise;
     }
     return BMC_OK;
 }
@@ -505,83 +351,17 @@ static void summarise(const run *r, bmc_run_summary *s)
     }
 }
 
-/* Rank 0: the output is complete (commit it, drop the checkpoint) or not (remove it, keep
- * the checkpoint, synced). */
-static int finish_output(run *r, int rc, bmc_err *err)
-{
-    bmc_err ignored;
-    if (rc == BMC_OK && precision_stop(r->o)) {
-        if (!r->precise)
-            precise_enough(r); /* the half-width at the cap */
-        bmc_h5_precision p = {.goal = r->o->precision, .batch = r->o->precision_batch,
-                              .max_scenarios = r->o->scenarios, .half_width = r->half_width,
-                              .reached = r->precise};
-        rc = bmc_h5out_set_scenarios(r->out, r->done, err);
-        if (rc == BMC_OK)
-            rc = bmc_h5out_write_precision(r->out, &p, err);
-    }
-    if (rc == BMC_OK)
-        rc = bmc_h5out_write_summary(r->out, "summary", r->summary[0], err);
-    for (int k = 1; k < r->n_sets && rc == BMC_OK; k++) {
-        char name[BMC_NAME_LEN + 32];
-        snprintf(name, sizeof name, "variants/%s/summary", r->o->variants[k - 1].name);
-        rc = bmc_h5out_write_summary(r->out, name, r->summary[k], err);
-        if (rc == BMC_OK)
-            rc = bmc_h5out_write_paired(r->out, k - 1, r->paired[k], err);
-    }
-    if (rc == BMC_OK) {
-        rc = bmc_h5out_commit(r->out, err); /* removes the temporary file when it fails */
-        r->out = NULL;
-        if (rc == BMC_OK) {
-            /* once the output is complete a checkpoint that cannot be removed is only
-             * clutter: resuming it would write the same file again */
-            bmc_checkpoint_close(r->ck, true, &ignored);
-            r->ck = NULL;
-            return rc;
-        }
-    } else {
-        bmc_h5out_abort(r->out);
-        r->out = NULL;
-    }
-    if (!r->ck)
-        return rc;
-    int64_t saved = bmc_checkpoint_rows(r->ck);
-    /* a checkpoint this run created that holds nothing is of no use to a resume */
-    if (saved == 0 && r->ck_created) {
-        bmc_checkpoint_close(r->ck, true, &ignored);
-        r->ck = NULL;
-        return rc;
-    }
-    /* every row reached the checkpoint: with a final snapshot a resume redoes nothing */
-    int src = save_checkpoint(r, &ignored);
-    int crc = bmc_checkpoint_close(r->ck, false, &ignored);
-    r->ck = NULL;
-    bool kept = src == BMC_OK && crc == BMC_OK;
-    if (rc == BMC_EINTERRUPTED && kept)
-        return bmc_fail(err, BMC_ESAVED,
-                        "stopped by a signal after %lld of %s%lld scenarios; checkpoint %s "
-                        "holds them: continue with --resume %s",
-                        (long long)saved, precision_stop(r->o) ? "at most " : "",
-                        (long long)r->o->scenarios, r->o->checkpoint, r->o->checkpoint);
-    if (rc == BMC_EIO && kept && saved > 0) {
-        char why[BMC_ERR_LEN];
-        snprintf(why, sizeof why, "%s", err->msg);
-        return bmc_fail(err, rc, "%.900s; checkpoint %s keeps the scenarios done: continue "
-                        "with --resume %s once there is room", why, r->o->checkpoint,
-                        r->o->checkpoint);
-    }
-    return rc;
-}
-
 static void run_free(run *r)
 {
     workers_free(&r->w);
     for (int k = 0; k < BMC_MAX_RESULT_SETS; k++) {
         bmc_result_block_free(r->mine[k]);
-        bmc_result_block_free(r->other[k]);
         bmc_summary_free(r->summary[k]);
         bmc_paired_free(r->paired[k]);
     }
+    for (int i = 0; r->received && i < r->slots * BMC_MAX_RESULT_SETS; i++)
+        bmc_result_block_free(r->received[i]);
+    free(r->received);
     bmc_h5out_abort(r->out);
     bmc_err ignored;
     bmc_checkpoint_close(r->ck, false, &ignored);
@@ -591,24 +371,67 @@ static void run_free(run *r)
 /* The shape of the run: layout, threads, block size. Nothing to fail, nothing collective. */
 static void plan(run *r)
 {
-    r->n_sets = 1 + r->o->n_variants;
+    const bmc_run_options *o = r->o;
+    r->n_sets = 1 + o->n_variants;
     r->models[0] = r->m;
-    for (int v = 0; v < r->o->n_variants; v++)
-        r->models[1 + v] = r->o->variants[v].m;
+    for (int v = 0; v < o->n_variants; v++)
+        r->models[1 + v] = o->variants[v].m;
     /* the monthly values feed the fan charts of /summary in every run; the file and the
      * checkpoint keep them per scenario only with --trajectories */
     for (int k = 0; k < r->n_sets; k++) {
         bmc_model_layout(r->models[k], true, &r->layout[k]);
         r->saved[k] = r->layout[k];
-        r->saved[k].trajectories = r->o->trajectories;
+        r->saved[k].trajectories = o->trajectories;
     }
-    r->threads = r->o->threads > 0 ? r->o->threads : bmc_mpi_default_threads();
-    r->block = block_size(r->o, &r->layout[0], r->n_sets, r->mpi.size);
+    r->threads = o->threads > 0 ? o->threads : bmc_mpi_default_threads();
+    const bmc_layout *l = &r->layout[0];
+    size_t traj_row = sizeof(double) * (size_t)l->n_months * (size_t)r->n_sets *
+                      (BMC_TRAJ_COUNT + (size_t)BMC_TRAJ_CAT_COUNT * (size_t)l->n_categories);
+    int64_t span = o->precision > 0 && o->precision_batch < o->scenarios ? o->precision_batch
+                                                                        : o->scenarios;
+    r->block = bmc_block_size(o->block_size, span, r->mpi.size, l->trajectories, traj_row);
+}
+
+/* Every rank's summaries and blocks; rank 0's room for received blocks, which hold what the
+ * output keeps. */
+static int allocate(run *r, bmc_err *err)
+{
+    const bmc_model *m = r->m;
+    size_t block_bytes = 0;
+    for (int k = 0; k < r->n_sets; k++) {
+        if (r->models[k]->ndays != m->ndays || r->models[k]->target_day != m->target_day)
+            return bmc_fail(err, BMC_EINTERNAL, "variant %s simulates another period",
+                            r->o->variants[k - 1].name);
+        r->mine[k] = bmc_result_block_alloc(&r->layout[k], r->block);
+        if (!r->mine[k])
+            return bmc_fail(err, BMC_ENOMEM, "out of memory for a block of %d scenarios",
+                            r->block);
+        bmc_result_block view = *r->mine[k];
+        view.layout = &r->saved[k];
+        block_bytes += bmc_block_bytes(&view, r->block);
+        BMC_TRY(bmc_summary_create(&r->layout[k], m->ndays, m->target_day,
+                                   bmc_calendar_date(m->cal, 0), &r->summary[k], err));
+        if (k > 0)
+            BMC_TRY(bmc_paired_create(m->ndays, m->target_day, &r->paired[k], err));
+    }
+    if (r->mpi.rank != 0 || r->mpi.size < 2)
+        return BMC_OK;
+    r->slots = bmc_receive_slots(r->mpi.size, block_bytes);
+    r->received = calloc((size_t)r->slots * BMC_MAX_RESULT_SETS, sizeof *r->received);
+    if (!r->received)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory for %d received blocks", r->slots);
+    for (int i = 0; i < r->slots; i++)
+        for (int k = 0; k < r->n_sets; k++) {
+            bmc_result_block **b = &r->received[(size_t)i * BMC_MAX_RESULT_SETS + (size_t)k];
+            if (!(*b = bmc_result_block_alloc(&r->saved[k], r->block)))
+                return bmc_fail(err, BMC_ENOMEM, "out of memory for %d received blocks of %d "
+                                "scenarios", r->slots, r->block);
+        }
+    return BMC_OK;
 }
 
 static int setup(run *r, bmc_err *err)
 {
-    const bmc_model *m = r->m;
     const bmc_run_options *o = r->o;
     if (o->scenarios < 1)
         return bmc_fail(err, BMC_EUSAGE, "the number of scenarios must be at least 1");
@@ -622,21 +445,14 @@ static int setup(run *r, bmc_err *err)
     if (o->n_variants < 0 || o->n_variants > BMC_MAX_VARIANTS ||
         (o->n_variants > 0 && !o->variants))
         return bmc_fail(err, BMC_EINTERNAL, "%d variants", o->n_variants);
-    bool need_other = r->mpi.rank == 0 && r->mpi.size > 1;
-    for (int k = 0; k < r->n_sets; k++) {
-        if (r->models[k]->ndays != m->ndays || r->models[k]->target_day != m->target_day)
-            return bmc_fail(err, BMC_EINTERNAL, "variant %s simulates another period",
-                            o->variants[k - 1].name);
-        r->mine[k] = bmc_result_block_alloc(&r->layout[k], r->block);
-        if (need_other)
-            r->other[k] = bmc_result_block_alloc(&r->layout[k], r->block);
-        if (!r->mine[k] || (need_other && !r->other[k]))
-            return bmc_fail(err, BMC_ENOMEM, "out of memory for a block of %d scenarios",
-                            r->block);
+    int rc = allocate(r, err);
+    if (rc == BMC_OK)
+        rc = workers_create(r->models, r->n_sets, r->threads, &r->w, err);
+    if (rc == BMC_OK && r->mpi.rank == 0) {
+        double t = bmc_now_seconds();
+        rc = run_open_output(r, err);
+        r->times.output += bmc_now_seconds() - t;
     }
-    int rc = workers_create(r->models, r->n_sets, r->threads, &r->w, err);
-    if (rc == BMC_OK && r->mpi.rank == 0)
-        rc = open_output(r, err);
     return rc;
 }
 
@@ -648,31 +464,85 @@ static int check_ranks_agree(const run *r, bmc_err *err)
     bmc_run_identity id;
     run_identity(r, &id);
     const int64_t mine[] = {r->o->scenarios, (int64_t)r->o->seed, r->block,
-                            (int64_t)id.config_hash, (int64_t)id.layout_hash};
+                            (int64_t)id.config_hash, (int64_t)id.layout_hash, r->o->timing};
     if (bmc_mpi_same(&r->mpi, mine, (int)(sizeof mine / sizeof mine[0])))
         return BMC_OK;
     return bmc_fail(err, BMC_EUSAGE,
-                    "the MPI ranks were given different runs (scenarios, seed, block size or "
-                    "configuration): start every rank with the same arguments and files");
+                    "the MPI ranks were given different runs (scenarios, seed, block size, "
+                    "--timing or configuration): start every rank with the same arguments and "
+                    "files");
+}
+
+/* Rank 0 prints where every rank's time went (--timing). */
+static int report_times(const run *r, bmc_err *err)
+{
+    bmc_rank_times *all = NULL;
+    if (r->mpi.rank == 0 && !(all = calloc((size_t)r->mpi.size, sizeof *all)))
+        return bmc_fail(err, BMC_ENOMEM, "out of memory for the times of %d ranks",
+                        r->mpi.size);
+    int rc = bmc_mpi_gather(&r->mpi, &r->times, sizeof r->times, all, err);
+    if (rc == BMC_OK && all) {
+        fprintf(stderr, "timing: %4s %10s %10s %10s %10s %10s %10s %12s\n", "rank", "scenarios",
+                "simulate_s", "summary_s", "output_s", "mpi_s", "total_s", "sent_bytes");
+        for (int k = 0; k < r->mpi.size; k++)
+            fprintf(stderr, "timing: %4d %10lld %10.3f %10.3f %10.3f %10.3f %10.3f %12lld\n", k,
+                    (long long)all[k].scenarios, all[k].simulate, all[k].summarise,
+                    all[k].output, all[k].mpi, all[k].total, (long long)all[k].bytes_sent);
+    }
+    free(all);
+    return rc;
+}
+
+/* The end, on every rank: the summaries merged into rank 0's, rank 0 completes the output or
+ * keeps the checkpoint, and the ranks agree on the outcome. `ready`: every rank set up. */
+static int finish(run *r, int rc, bool ready, bmc_err *err)
+{
+    bool all_whole = false;
+    bmc_err merge_err;
+    int mrc = ready ? merge_to_root(r, &all_whole, &merge_err) : BMC_OK;
+    if (rc == BMC_OK && mrc != BMC_OK) {
+        *err = merge_err;
+        rc = mrc;
+    }
+    if (r->mpi.rank == 0) {
+        bmc_progress_end(&r->progress, r->done);
+        double t = bmc_now_seconds();
+        /* the half-width at the cap, on the merged summaries */
+        if (rc == BMC_OK && run_precision_stop(r->o) && !r->precise) {
+            bmc_sum_prob p;
+            bmc_summary_probability(r->summary[0], BMC_SUM_ALL, BMC_SUM_COMPLETE_BY_TARGET, &p);
+            r->half_width = run_half_width(p.count, p.n);
+        }
+        rc = run_finish_output(r, rc, all_whole, err);
+        r->times.output += bmc_now_seconds() - t;
+    }
+    /* rank 0's commit is the last thing that can fail */
+    double t = bmc_now_seconds();
+    rc = bmc_mpi_agree(&r->mpi, rc, NULL, err);
+    r->times.mpi += bmc_now_seconds() - t;
+    return rc;
 }
 
 int bmc_run(const bmc_model *m, const bmc_run_options *o, bmc_run_summary *summary,
             bmc_err *err)
 {
-    run r = {.m = m, .o = o};
+    double t_begin = bmc_now_seconds();
+    run r = {.m = m, .o = o, .whole = true};
     int rc = bmc_mpi_open(&r.mpi, err);
     if (rc != BMC_OK)
         return rc;
-    /* from before the output exists: a signal in between must not kill us */
-    saved_signals old_actions;
-    catch_signals(&old_actions);
+    /* from before the output exists until every rank knows the outcome: a signal in between,
+     * also a second one to a rank that has stopped, must not kill us */
+    bmc_saved_signals old_actions;
+    bmc_signals_catch(&old_actions);
     plan(&r);
     rc = check_ranks_agree(&r, err); /* the same result on every rank */
     if (rc == BMC_OK)
         rc = bmc_mpi_agree(&r.mpi, setup(&r, err), NULL, err);
+    const bool ready = rc == BMC_OK;
     /* where to start: after the rows rank 0 took from the checkpoint */
     int64_t resume_at[2] = {r.done, r.precise};
-    if (rc == BMC_OK)
+    if (ready)
         rc = bmc_mpi_agree(&r.mpi, bmc_mpi_bcast(&r.mpi, resume_at, sizeof resume_at, err), NULL,
                            err);
     int64_t start = resume_at[0];
@@ -689,15 +559,15 @@ int bmc_run(const bmc_model *m, const bmc_run_options *o, bmc_run_summary *summa
     if (rc == BMC_EINTERRUPTED)
         bmc_fail(err, BMC_EINTERRUPTED,
                  "stopped by a signal after %lld of %s%lld scenarios; no output written",
-                 (long long)r.done, precision_stop(o) ? "at most " : "",
+                 (long long)r.done, run_precision_stop(o) ? "at most " : "",
                  (long long)o->scenarios);
-    if (r.mpi.rank == 0) {
-        bmc_progress_end(&r.progress, r.done);
-        rc = finish_output(&r, rc, err);
+    rc = finish(&r, rc, ready, err);
+    bmc_signals_restore(&old_actions);
+    r.times.total = bmc_now_seconds() - t_begin;
+    if (o->timing && ready) {
+        bmc_err ignored;
+        report_times(&r, &ignored);
     }
-    restore_signals(&old_actions);
-    /* rank 0's commit is the last thing that can fail */
-    rc = bmc_mpi_agree(&r.mpi, rc, NULL, err);
 
     if (rc == BMC_OK && summary) {
         bmc_run_summary s = {.scenarios = o->scenarios, .threads = r.threads,

@@ -9,12 +9,14 @@
 #include "variants.h"
 
 /* The parallel driver. Scenarios go in rounds: each MPI rank simulates one block of
- * consecutive scenarios per round, with OpenMP threads over the scenarios of its block;
- * rank 0 receives the blocks in scenario order and alone writes the results file (and the
- * checkpoint). Every scenario draws only from its own streams, so the file is the same for
- * any number of threads and ranks, and for a run resumed from a checkpoint. Without MPI
- * running (mpi_env.h) the process is the only rank. With MPI every rank calls bmc_run with
- * the same arguments and gets the same status and message back. */
+ * consecutive scenarios per round (run_schedule.h), with OpenMP threads over the scenarios
+ * of its block, and adds it to its own summaries; rank 0 receives the blocks in scenario
+ * order and alone writes the results file (and the checkpoint), and simulates fewer
+ * scenarios to make up for it. The summaries are integer histograms, merged into rank 0's
+ * at checkpoint snapshots and at the end. Every scenario draws only from its own streams,
+ * so the file is the same for any number of threads and ranks, and for a run resumed from a
+ * checkpoint. Without MPI running (mpi_env.h) the process is the only rank. With MPI every
+ * rank calls bmc_run with the same arguments and gets the same status and message back. */
 
 /* A policy variant: simulated on the same scenarios with the same random streams as the
  * reference model (common random numbers, docs/model.md section 10) and written under
@@ -55,9 +57,21 @@ typedef struct bmc_run_options {
      * size or a resume. */
     double precision;
     int64_t precision_batch;
+    bool timing;            /* rank 0 prints where each rank's time went (stderr) */
 } bmc_run_options;
 
 #define BMC_CHECKPOINT_EVERY_DEFAULT 300.0
+
+/* Where one rank's time went in bmc_run, in seconds of wall time, and what it sent. */
+typedef struct bmc_rank_times {
+    int64_t scenarios;  /* simulated by the rank */
+    double simulate;    /* simulating its blocks */
+    double summarise;   /* adding its blocks to its summaries */
+    double output;      /* rank 0: opening, receiving and writing blocks, snapshots, the file */
+    double mpi;         /* agreements, sending blocks, merging summaries: waiting included */
+    double total;       /* all of bmc_run */
+    int64_t bytes_sent; /* blocks and summaries */
+} bmc_rank_times;
 
 /* What the driver reports back (on every rank): read off rank 0's summaries (summary.h), the
  * same numbers as the file's /summary. */

@@ -43,9 +43,11 @@ void bmc_run_identity_add_value(bmc_run_identity *id, uint64_t v);
 void bmc_run_identity_add_layout(bmc_run_identity *id, const bmc_layout *layout);
 
 /* Creates path holding the identity and no rows, recording out_path (the run's output) for
- * a later resume. Never over an existing file: BMC_EUSAGE saying whether it is this run's
- * checkpoint (resume it or remove it), another run's, or no checkpoint at all; BMC_EIO naming
- * the path when it cannot be created. */
+ * a later resume. The file is written and synced under a temporary name beside path
+ * (outpaths.h, bmc_tmp_path) and then linked to path, so path holds a whole checkpoint or
+ * nothing, whenever the process is killed. Never over an existing file: BMC_EUSAGE saying
+ * whether it is this run's checkpoint (resume it or remove it), another run's, or no
+ * checkpoint at all; BMC_EIO naming the path when it cannot be created. */
 int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, const char *out_path,
                           bmc_checkpoint **out, bmc_err *err);
 

@@ -1,6 +1,7 @@
 #ifndef BACKLOGMC_PAIRED_H
 #define BACKLOGMC_PAIRED_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "results.h"
@@ -32,6 +33,14 @@ typedef struct bmc_paired_counts {
 } bmc_paired_counts;
 
 void bmc_paired_get_counts(const bmc_paired *p, bmc_paired_counts *c);
+
+/* The whole state as one array of counts. Comparisons made with the same ndays and
+ * target_day merge by adding these arrays element by element, so MPI_Reduce(...,
+ * MPI_INT64_T, MPI_SUM, ...) into the array of such a comparison is a merge, as for
+ * bmc_summary_counts. */
+int64_t *bmc_paired_state(bmc_paired *p, size_t *n);
+/* dst += src; both made with the same ndays and target_day (else BMC_EINTERNAL). */
+int bmc_paired_merge(bmc_paired *dst, const bmc_paired *src, bmc_err *err);
 int bmc_paired_ndays(const bmc_paired *p);
 /* [2 ndays + 1]: element k counts the both-complete scenarios with difference k - ndays. */
 const int64_t *bmc_paired_diff_counts(const bmc_paired *p);
