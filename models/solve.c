@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bootstrap.h"
+
 int bmc_solve_parse_metric(const char *text, enum bmc_solve_metric *metric, double *q,
                            bmc_err *err)
 {
@@ -175,4 +177,36 @@ int bmc_solve_run(const bmc_resim_source *src, const bmc_solve_options *o, bmc_s
 void bmc_solve_free(bmc_solve *s)
 {
     bmc_threshold_result_free(&s->r);
+}
+
+int bmc_solve_compare(const bmc_solve *ref, const bmc_solve *var, int64_t n, int level,
+                      int reps, uint64_t seed, double out[3], bmc_err *err)
+{
+    const bmc_threshold_result *a = &ref->r, *b = &var->r;
+    out[0] = b->answer - a->answer;
+    out[1] = out[2] = NAN;
+    if (a->method != BMC_THRESHOLD_PER_ITEM || b->method != BMC_THRESHOLD_PER_ITEM ||
+        a->direction != b->direction)
+        return BMC_OK;
+    /* in the helpful orientation the answer is the level % quantile of the succeeding ends */
+    int sign = a->direction;
+    double *ea = malloc((size_t)n * sizeof *ea), *eb = malloc((size_t)n * sizeof *eb);
+    int rc = BMC_OK;
+    if (!ea || !eb)
+        rc = bmc_fail(err, BMC_ENOMEM, "out of memory comparing variants");
+    else {
+        for (int64_t i = 0; i < n; i++) {
+            ea[i] = sign * a->item_ok[i];
+            eb[i] = sign * b->item_ok[i];
+        }
+        double d[3];
+        rc = bmc_paired_quantile_shift(n, ea, eb, level, reps, seed, 0.95, d, err);
+        if (rc == BMC_OK) {
+            out[1] = sign > 0 ? d[1] : -d[2];
+            out[2] = sign > 0 ? d[2] : -d[1];
+        }
+    }
+    free(ea);
+    free(eb);
+    return rc;
 }

@@ -53,4 +53,11 @@ int bmc_solve_run(const bmc_resim_source *src, const bmc_solve_options *o, bmc_s
                   bmc_err *err);
 void bmc_solve_free(bmc_solve *s);
 
+/* A variant against the reference, both solved on the same scenarios: out = {variant's answer
+ * minus the reference's, lo, hi}. When both found per-scenario thresholds in the same
+ * direction the interval is a paired bootstrap of the difference of the two quantiles over
+ * the scenarios (bootstrap.h), else NaN; the estimate is NaN when either answer is. */
+int bmc_solve_compare(const bmc_solve *ref, const bmc_solve *var, int64_t n, int level,
+                      int reps, uint64_t seed, double out[3], bmc_err *err);
+
 #endif

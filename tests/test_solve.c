@@ -117,6 +117,36 @@ static void test_closed_form(void **state)
     free(text);
 }
 
+/* Availability 0.9 gives every scenario the same daily means at fte / 0.9 as before at fte:
+ * each threshold, and so the answer, scales by 1 / 0.9 (up to the bisection's tolerance), and
+ * the paired comparison says so. */
+static void test_compare(void **state)
+{
+    const char *sets_a[] = {"run.seed=77", NULL};
+    const char *sets_b[] = {"run.seed=77", "staff.availability=0.9", NULL};
+    char *ta = source_text(sets_a), *tb = source_text(sets_b);
+    bmc_resim_source a = {.name = "single.yaml", .text = ta};
+    bmc_resim_source b = {.name = "single.yaml", .text = tb};
+    bmc_solve_options o = options(150);
+    bmc_solve ra, rb;
+    bmc_err err = {{0}};
+    assert_int_equal(bmc_solve_run(&a, &o, &ra, &err), BMC_OK);
+    assert_int_equal(bmc_solve_run(&b, &o, &rb, &err), BMC_OK);
+    for (int i = 0; i < 150; i++)
+        assert_true(fabs(rb.r.item_ok[i] * 0.9 - ra.r.item_ok[i]) <= 0.0051);
+    double d[3];
+    assert_int_equal(bmc_solve_compare(&ra, &rb, 150, 90, 300, 1, d, &err), BMC_OK);
+    assert_true(d[0] == rb.r.answer - ra.r.answer);
+    assert_true(fabs(d[0] - ra.r.answer / 9) <= 0.0051);
+    assert_true(d[1] <= d[0] && d[0] <= d[2]);
+    /* the spread of the difference is a ninth of the answer's own */
+    assert_true(d[2] - d[1] <= (ra.r.answer_hi - ra.r.answer_lo) / 9 * 2 + 0.011);
+    bmc_solve_free(&ra);
+    bmc_solve_free(&rb);
+    free(ta);
+    free(tb);
+}
+
 static void test_coverage(void **state)
 {
     int m = working_to_target(), covered = 0, reps = 60;
@@ -207,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_closed_form),
         cmocka_unit_test(test_deterministic_thresholds),
         cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_compare),
         cmocka_unit_test(test_coverage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
