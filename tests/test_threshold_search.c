@@ -199,6 +199,15 @@ static void test_ends(void **state)
     assert_true(isnan(r.answer) && r.answer_hi == INFINITY);
     assert_int_equal(r.fresh_n, 0);
     bmc_threshold_result_free(&r);
+    /* the same with outcomes that flip near the threshold: the root search says the same,
+     * and its interval starts at the end of the range */
+    it = (items){.seed = 3, .a = 4, .b = 8, .sign = 1, .flip_width = 0.3, .lo = 2, .hi = 5,
+                 .fresh_first = 1000000};
+    assert_int_equal(bmc_threshold_search(&o, indicator, &it, &r, &err), BMC_OK);
+    assert_int_equal(r.method, BMC_THRESHOLD_ROOT_SEARCH);
+    assert_int_equal(r.state, BMC_ANSWER_BEYOND);
+    assert_true(isnan(r.answer) && r.answer_lo == 5 && r.answer_hi == INFINITY);
+    bmc_threshold_result_free(&r);
     /* 95 % of thresholds below the range: the 50 % point is the lower end */
     it = (items){.seed = 3, .a = 0, .b = 2.1, .sign = 1, .lo = 2, .hi = 5, .fresh_first = 1000000};
     o.level = 50;

@@ -296,6 +296,9 @@ static int root_search(search *s, double *est, double *lo, double *hi, bmc_err *
     BMC_TRY(root_bisect(s, POINT, est, err));
     BMC_TRY(root_bisect(s, UPPER, lo, err));
     BMC_TRY(root_bisect(s, LOWER, hi, err));
+    /* not even the upper bound reaches the target in the range: the root lies beyond it */
+    if (*lo == INFINITY)
+        *lo = s->E1;
     /* with a share that is not monotone the three crossings need not be ordered */
     if (*lo > *est)
         *lo = *est;
