@@ -7,7 +7,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "rng.h"
-#include "summary_stats.h"
+#include "stats.h"
 
 static int cmp_double(const void *x, const void *y)
 {

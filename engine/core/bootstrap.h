@@ -19,7 +19,7 @@ int bmc_bootstrap(int64_t n, int m, bmc_boot_stat stat, void *ctx, int reps, uin
                   double conf, double *lo, double *hi, bmc_err *err);
 
 /* The level % quantile of x over the given rows (rows NULL: 0..n-1), by the order-statistic
- * rule of summary_stats.h; +inf sorts after every number. NaN when n is 0 or out of memory. */
+ * rule of stats.h; +inf sorts after every number. NaN when n is 0 or out of memory. */
 double bmc_rows_quantile(int64_t n, const double *x, const int64_t *rows, int level);
 
 /* Paired comparisons of b against a (b - a) over the same n rows, out = {estimate, lo, hi}:

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "summary_stats.h"
+#include "stats.h"
 
 /* The search works in the "helpful" coordinate e = sign x value, in which an item that
  * succeeds keeps succeeding as e grows (when monotone): e runs over [E0, E1], and the

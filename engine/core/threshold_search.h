@@ -14,7 +14,7 @@
  *
  * When every item's success is monotone in the value, item i has its own threshold t_i
  * (succeeds from t_i on), found by bisection to `tolerance`, and the answer is the
- * level % quantile of the thresholds, the order statistic of summary_stats.h, with its
+ * level % quantile of the thresholds, the order statistic of stats.h, with its
  * distribution-free interval; each threshold is known as a bracket (fails at one end,
  * succeeds at the other), so the estimate is the order statistic of the succeeding ends and
  * the interval runs from the failing ends' lower rank to the succeeding ends' upper rank,
