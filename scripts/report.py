@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Turns a backlogmc results file into PNG figures and a Markdown report.
+"""Turns a backlogmc results file into PNG figures and a Markdown report (a sensitivity file
+into a tornado chart, a bar chart of the Sobol indices and their tables: report_sensitivity.py).
 
     scripts/report.py results/baseline.h5 [--out DIR]
 
@@ -38,6 +39,8 @@ from datetime import date, timedelta  # noqa: E402
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
+
+import report_sensitivity  # noqa: E402  (a sensitivity file has a report of its own)
 
 FORMAT = "backlogmc-results"
 SCHEMA = 2
@@ -807,7 +810,7 @@ def markdown(r, made):
 
 # Everything report.py may write into its folder: an existing folder is replaced only when it
 # holds nothing else.
-REPORT_FILES = {"report.md"} | set(CAPTIONS)
+REPORT_FILES = {"report.md"} | set(CAPTIONS) | set(report_sensitivity.CAPTIONS)
 
 
 def check_replaceable(out):
@@ -840,11 +843,15 @@ def publish(tmp, out):
 def report(path, out):
     """Draws into a temporary folder beside out, renamed to out once complete."""
     check_replaceable(out)
-    r = Results(path)
+    sensitivity = report_sensitivity.is_sensitivity(path)
+    try:
+        r = report_sensitivity.Sensitivity(path) if sensitivity else Results(path)
+    except report_sensitivity.SensitivityError as e:
+        raise ReportError(str(e)) from e
     tmp = f"{out.rstrip(os.sep) or out}.tmp-{os.getpid()}"
     os.mkdir(tmp)
     try:
-        md, made = draw(r, tmp)
+        md, made = (report_sensitivity.draw if sensitivity else draw)(r, tmp)
         publish(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -882,7 +889,8 @@ def one_line(e):
 def main(argv):
     ap = argparse.ArgumentParser(description="PNG figures and a Markdown report of a backlogmc "
                                              "results file.")
-    ap.add_argument("file", help="results file written by backlogmc run")
+    ap.add_argument("file", help="results file written by backlogmc run (or a sensitivity "
+                                 "file written by backlogmc sensitivity)")
     ap.add_argument("--out", help="output directory (default: <name>-report next to the file)")
     a = ap.parse_args(argv)
     out = a.out or os.path.join(os.path.dirname(a.file) or ".",
