@@ -223,4 +223,14 @@ set -e
 job=
 [ "$rc" -eq 5 ] || { cat "$tmp/err" >&2; fail "SIGTERM without a checkpoint: exit $rc, want 5"; }
 ls "$tmp"/int.h5* >/dev/null 2>&1 && fail "an interrupted run left an output file"
+# a parameter design depends only on the seed, the scenario and the hypercube size (part of
+# the run's identity): a Latin hypercube run killed and resumed with other threads is the
+# straight run
+rm -f "$tmp/ck"
+dargs="$args --set run.design=latin_hypercube"
+"$bin" $dargs --threads 1 --out "$tmp/dstraight.h5" >/dev/null
+kill_after 20000 $dargs --threads 2 --block-size 32 --checkpoint "$tmp/ck" --out "$tmp/dres.h5"
+expect_exit 0 $dargs --threads 1 --resume "$tmp/ck" --out "$tmp/dres.h5"
+grep -q "resumed:" "$tmp/out" || fail "the resumed design run should say so"
+same "$tmp/dstraight.h5" "$tmp/dres.h5"
 echo "test_resume: all passed"
