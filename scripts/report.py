@@ -40,7 +40,9 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
-import report_sensitivity  # noqa: E402  (a sensitivity file has a report of its own)
+# a sensitivity file has a report of its own, in the module beside this script
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_sensitivity  # noqa: E402
 
 FORMAT = "backlogmc-results"
 SCHEMA = 2
@@ -851,7 +853,11 @@ def report(path, out):
     tmp = f"{out.rstrip(os.sep) or out}.tmp-{os.getpid()}"
     os.mkdir(tmp)
     try:
-        md, made = (report_sensitivity.draw if sensitivity else draw)(r, tmp)
+        if sensitivity:
+            made = report_sensitivity.draw(r, tmp)
+            md = write_markdown(tmp, report_sensitivity.markdown(r, made))
+        else:
+            md, made = draw(r, tmp)
         publish(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -875,11 +881,15 @@ def draw(r, out):
               "officer-days not used / offered", share=True)
     fig_categories(r, out, made)
     fig_variants(r, out, made)
+    return write_markdown(out, markdown(r, made)), made
+
+
+def write_markdown(out, text):
     md = os.path.join(out, "report.md")
     with open(md, "w", encoding="utf-8") as fh:
-        fh.write(markdown(r, made))
+        fh.write(text)
     plt.close("all")
-    return md, made
+    return md
 
 
 def one_line(e):

@@ -14,18 +14,6 @@
 #include "calendar.h"
 #include "relief.h"
 
-static char *source_text(const char *rel)
-{
-    char path[4096];
-    tu_path(path, sizeof path, rel);
-    bmc_cfg *cfg = NULL;
-    bmc_err err = {{0}};
-    assert_int_equal(cfg_load_file(path, &cfg, &err), BMC_OK);
-    char *text = cfg_emit(cfg);
-    cfg_free(cfg);
-    return text;
-}
-
 typedef struct fluid {
     double W, c; /* up to the target day, inclusive */
 } fluid;
@@ -44,7 +32,7 @@ static fluid fluid_to(bmc_date start, bmc_date last)
 
 static void test_relief_against_fluid(void **state)
 {
-    char *text = source_text("tests/data/models/relief.yaml");
+    char *text = tu_source_text("tests/data/models/relief.yaml", NULL);
     bmc_resim_source src = {.name = "relief.yaml", .text = text, .deterministic = true};
     bmc_relief r;
     bmc_err err = {{0}};

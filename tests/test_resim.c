@@ -9,21 +9,6 @@
 #include "dist.h"
 #include "resim.h"
 
-static char *source_text(const char *rel, const char *const *sets)
-{
-    char path[4096];
-    tu_path(path, sizeof path, rel);
-    bmc_cfg *cfg = NULL;
-    bmc_err err = {{0}};
-    assert_int_equal(cfg_load_file(path, &cfg, &err), BMC_OK);
-    for (int i = 0; sets && sets[i]; i++)
-        assert_int_equal(cfg_apply_set(cfg, sets[i], &err), BMC_OK);
-    char *text = cfg_emit(cfg);
-    assert_non_null(text);
-    cfg_free(cfg);
-    return text;
-}
-
 static void assert_same_row(const bmc_result_block *a, int ra, const bmc_result_block *b, int rb)
 {
     assert_int_equal(a->completion_day[ra], b->completion_day[rb]);
@@ -58,7 +43,7 @@ static void free_direct(bmc_result_block *b, bmc_model *m)
 
 static void test_jobs_match_direct_runs(void **state)
 {
-    char *text = source_text("configs/baseline.yaml", NULL);
+    char *text = tu_source_text("configs/baseline.yaml", NULL);
     bmc_resim_source src = {.name = "baseline.yaml", .text = text};
     bmc_resim *r = NULL;
     bmc_err err = {{0}};
@@ -99,7 +84,7 @@ static void take(void *ctx, int64_t j, const bmc_result_block *row, const bmc_mo
 /* A pool of two threads gives what one workspace gives, job by job. */
 static void test_pool_threads(void **state)
 {
-    char *text = source_text("configs/baseline.yaml", NULL);
+    char *text = tu_source_text("configs/baseline.yaml", NULL);
     bmc_resim_source src = {.name = "baseline.yaml", .text = text};
     bmc_resim_job jobs[24];
     const char *sets[] = {NULL, "staff.fte=280", "staff.fte=320"};
@@ -128,7 +113,7 @@ static void test_pool_threads(void **state)
 /* Slot uniforms: an override moves exactly its slot to the quantile of the given uniform. */
 static void test_uniform_override(void **state)
 {
-    char *text = source_text("configs/baseline.yaml", NULL);
+    char *text = tu_source_text("configs/baseline.yaml", NULL);
     bmc_resim_source src = {.name = "baseline.yaml", .text = text};
     bmc_resim *r = NULL;
     bmc_err err = {{0}};
@@ -165,7 +150,7 @@ static void test_uniform_override(void **state)
 static void test_design_and_errors(void **state)
 {
     const char *sets[] = {"run.design=latin_hypercube", "run.scenarios=32", NULL};
-    char *text = source_text("configs/baseline.yaml", sets);
+    char *text = tu_source_text("configs/baseline.yaml", sets);
     bmc_resim_source src = {.name = "baseline.yaml", .text = text};
     bmc_resim_pool *p = NULL;
     bmc_err err = {{0}};

@@ -18,20 +18,6 @@ static const char *const model_sets[] = {
     "staff.fte=3.4", "staff.fte_factor={dist: uniform, min: 0.8, max: 1.2}",
     "intake.grant_rate={dist: uniform, min: 0.3, max: 0.6}", NULL};
 
-static char *source_text(void)
-{
-    char path[4096];
-    tu_path(path, sizeof path, "tests/data/models/single.yaml");
-    bmc_cfg *cfg = NULL;
-    bmc_err err = {{0}};
-    assert_int_equal(cfg_load_file(path, &cfg, &err), BMC_OK);
-    for (int i = 0; model_sets[i]; i++)
-        assert_int_equal(cfg_apply_set(cfg, model_sets[i], &err), BMC_OK);
-    char *text = cfg_emit(cfg);
-    cfg_free(cfg);
-    return text;
-}
-
 static const bmc_tornado_factor *factor(const bmc_tornado *t, const char *name)
 {
     for (int i = 0; i < t->n; i++)
@@ -43,7 +29,7 @@ static const bmc_tornado_factor *factor(const bmc_tornado *t, const char *name)
 
 static void test_tornado(void **state)
 {
-    char *text = source_text();
+    char *text = tu_source_text("tests/data/models/single.yaml", model_sets);
     bmc_resim_source src = {.name = "single.yaml", .text = text};
     bmc_tornado_vary vary[] = {{"staff.fte", 3.0, 3.8}};
     bmc_tornado t;
@@ -102,7 +88,7 @@ static void test_tornado(void **state)
 
 static void test_variance_decomposition(void **state)
 {
-    char *text = source_text();
+    char *text = tu_source_text("tests/data/models/single.yaml", model_sets);
     bmc_resim_source src = {.name = "single.yaml", .text = text};
     bmc_variance_decomposition one, two;
     bmc_err err = {{0}};

@@ -16,24 +16,12 @@
 
 #include "solve.h"
 
-static char *source_text(const char *const *sets)
-{
-    char path[4096];
-    tu_path(path, sizeof path, "tests/data/models/single.yaml");
-    bmc_cfg *cfg = NULL;
-    bmc_err err = {{0}};
-    assert_int_equal(cfg_load_file(path, &cfg, &err), BMC_OK);
-    for (int i = 0; sets && sets[i]; i++)
-        assert_int_equal(cfg_apply_set(cfg, sets[i], &err), BMC_OK);
-    char *text = cfg_emit(cfg);
-    cfg_free(cfg);
-    return text;
-}
+#define SINGLE "tests/data/models/single.yaml"
 
 /* Working days from the start to the target date, inclusive, from the model's calendar. */
 static int working_to_target(void)
 {
-    bmc_model *m = tu_model("tests/data/models/single.yaml", NULL);
+    bmc_model *m = tu_model(SINGLE, NULL);
     int w = 0;
     for (int t = 0; t <= m->target_day; t++)
         w += m->working[t];
@@ -68,6 +56,18 @@ static bmc_solve_options options(int64_t n)
                                .check_items = 20, .check_points = 9, .threads = 2};
 }
 
+/* solve on single.yaml under the overrides, which must succeed. */
+static void solve_single(const char *const *sets, const bmc_solve_options *o, bmc_solve *s)
+{
+    char *text = tu_source_text(SINGLE, sets);
+    bmc_resim_source src = {.name = "single.yaml", .text = text};
+    bmc_err err = {{0}};
+    int rc = bmc_solve_run(&src, o, s, &err);
+    if (rc != BMC_OK)
+        fail_msg("solve: %s", err.msg);
+    free(text);
+}
+
 /* Scenario s succeeds or fails at fte, by a direct run of a model loaded from the file. */
 static bool direct_success(uint64_t seed, int64_t s, double fte)
 {
@@ -75,7 +75,7 @@ static bool direct_success(uint64_t seed, int64_t s, double fte)
     snprintf(set, sizeof set, "staff.fte=%.17g", fte);
     snprintf(seedset, sizeof seedset, "run.seed=%llu", (unsigned long long)seed);
     const char *sets[] = {set, seedset, NULL};
-    bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
+    bmc_model *m = tu_model(SINGLE, sets);
     bmc_result_block *b = tu_run(m, seed, s, 1, false, false);
     bool ok = bmc_solve_success(BMC_SOLVE_ALL, NAN, b, m->target_day);
     free((void *)b->layout);
@@ -89,12 +89,9 @@ static void test_closed_form(void **state)
     int m = working_to_target();
     double truth = closed_form_fte(0.9, m);
     const char *sets[] = {"run.seed=4242", NULL};
-    char *text = source_text(sets);
-    bmc_resim_source src = {.name = "single.yaml", .text = text};
     bmc_solve_options o = options(400);
     bmc_solve s;
-    bmc_err err = {{0}};
-    assert_int_equal(bmc_solve_run(&src, &o, &s, &err), BMC_OK);
+    solve_single(sets, &o, &s);
     const bmc_threshold_result *r = &s.r;
     print_message("m %d: closed form %.4f, solve %.4f [%.4f, %.4f], %lld runs\n", m, truth,
                   r->answer, r->answer_lo, r->answer_hi, (long long)r->runs);
@@ -114,7 +111,6 @@ static void test_closed_form(void **state)
         assert_false(direct_success(4242, i, fail));
     }
     bmc_solve_free(&s);
-    free(text);
 }
 
 /* Availability 0.9 gives every scenario the same daily means at fte / 0.9 as before at fte:
@@ -124,14 +120,11 @@ static void test_compare(void **state)
 {
     const char *sets_a[] = {"run.seed=77", NULL};
     const char *sets_b[] = {"run.seed=77", "staff.availability=0.9", NULL};
-    char *ta = source_text(sets_a), *tb = source_text(sets_b);
-    bmc_resim_source a = {.name = "single.yaml", .text = ta};
-    bmc_resim_source b = {.name = "single.yaml", .text = tb};
     bmc_solve_options o = options(150);
     bmc_solve ra, rb;
     bmc_err err = {{0}};
-    assert_int_equal(bmc_solve_run(&a, &o, &ra, &err), BMC_OK);
-    assert_int_equal(bmc_solve_run(&b, &o, &rb, &err), BMC_OK);
+    solve_single(sets_a, &o, &ra);
+    solve_single(sets_b, &o, &rb);
     for (int i = 0; i < 150; i++)
         assert_true(fabs(rb.r.item_ok[i] * 0.9 - ra.r.item_ok[i]) <= 0.0051);
     double d[3];
@@ -143,8 +136,6 @@ static void test_compare(void **state)
     assert_true(d[2] - d[1] <= (ra.r.answer_hi - ra.r.answer_lo) / 9 * 2 + 0.011);
     bmc_solve_free(&ra);
     bmc_solve_free(&rb);
-    free(ta);
-    free(tb);
 }
 
 static void test_coverage(void **state)
@@ -155,17 +146,13 @@ static void test_coverage(void **state)
         char seed[64];
         snprintf(seed, sizeof seed, "run.seed=%d", 1000 + rep);
         const char *sets[] = {seed, "time.horizon_date=2027-09-30", NULL};
-        char *text = source_text(sets);
-        bmc_resim_source src = {.name = "single.yaml", .text = text};
         bmc_solve_options o = options(100);
         o.tolerance = 0.01;
         bmc_solve s;
-        bmc_err err = {{0}};
-        assert_int_equal(bmc_solve_run(&src, &o, &s, &err), BMC_OK);
+        solve_single(sets, &o, &s);
         assert_int_equal(s.r.method, BMC_THRESHOLD_PER_ITEM);
         covered += s.r.answer_lo <= truth && truth <= s.r.answer_hi;
         bmc_solve_free(&s);
-        free(text);
     }
     print_message("covered %d of %d\n", covered, reps);
     assert_true(covered >= 53);
@@ -177,25 +164,21 @@ static void test_deterministic_thresholds(void **state)
 {
     int m = working_to_target();
     const char *sets[] = {"run.deterministic=true", NULL};
-    char *text = source_text(sets);
-    bmc_resim_source src = {.name = "single.yaml", .text = text};
     bmc_solve_options o = options(20);
     o.level = 50;
     bmc_solve s;
-    bmc_err err = {{0}};
-    assert_int_equal(bmc_solve_run(&src, &o, &s, &err), BMC_OK);
+    solve_single(sets, &o, &s);
     double hand = 1000.0 / m;
     for (int i = 0; i < 20; i++)
         assert_true(s.r.item_fail[i] < hand + 1e-9 && hand - 1e-9 <= s.r.item_ok[i]);
     assert_true(fabs(s.r.answer - hand) <= 0.005 + 1e-9);
     assert_true(s.r.metric == 1);
     bmc_solve_free(&s);
-    free(text);
 }
 
 static void test_keys(void **state)
 {
-    char *text = source_text(NULL);
+    char *text = tu_source_text(SINGLE, NULL);
     bmc_resim_source src = {.name = "single.yaml", .text = text};
     bmc_solve s;
     bmc_err err = {{0}};

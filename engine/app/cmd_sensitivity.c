@@ -6,14 +6,12 @@
 #include <string.h>
 
 #include "analysis_tables.h"
+#include "analysis_args.h"
 #include "cli_args.h"
-#include "outpaths.h"
-#include "run_input.h"
 #include "sensitivity_h5.h"
 #include "tornado.h"
 #include "variance_decomposition.h"
 
-#define MAX_SETS 256
 #define MAX_VARY 64
 
 const char bmc_cmd_sensitivity_options[] =
@@ -29,14 +27,11 @@ const char bmc_cmd_sensitivity_options[] =
     "\n";
 
 typedef struct sens_args {
-    const char *config, *out;
-    const char *sets[MAX_SETS];
-    int n_sets;
+    bmc_analysis_args common;
     bmc_tornado_vary vary[MAX_VARY];
     char vary_names[MAX_VARY][256];
     int n_vary;
-    long long scenarios, seed, threads, base, reps;
-    bool force;
+    long long base, reps;
 } sens_args;
 
 /* NAME=LOW,HIGH with two numbers that are the whole of their parts. */
@@ -65,62 +60,37 @@ static int parse_vary(const char *text, sens_args *a, bmc_err *err)
 static int parse_sens_args(int argc, char **argv, sens_args *a, bmc_err *err)
 {
     memset(a, 0, sizeof *a);
-    a->scenarios = a->seed = -1;
+    bmc_analysis_args_init(&a->common, "sensitivity");
     a->base = 1000;
     a->reps = 1000;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int rc = BMC_OK;
-        bool takes = true;
-        if (!strcmp(o, "--set")) {
-            if (!val)
-                return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
-            if (a->n_sets == MAX_SETS)
-                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SETS);
-            a->sets[a->n_sets++] = val;
-        } else if (!strcmp(o, "--vary")) {
+        bool taken;
+        BMC_TRY(bmc_analysis_arg(&a->common, argc, argv, &i, &taken, err));
+        if (taken)
+            continue;
+        int rc;
+        if (!strcmp(o, "--vary"))
             rc = parse_vary(val, a, err);
-        } else if (!strcmp(o, "--scenarios")) {
-            rc = bmc_arg_count(o, val, 1, 100000000LL, &a->scenarios, err);
-        } else if (!strcmp(o, "--base-samples")) {
+        else if (!strcmp(o, "--base-samples"))
             rc = bmc_arg_count(o, val, 2, 100000000LL, &a->base, err);
-        } else if (!strcmp(o, "--bootstrap")) {
+        else if (!strcmp(o, "--bootstrap"))
             rc = bmc_arg_count(o, val, 1, 100000LL, &a->reps, err);
-        } else if (!strcmp(o, "--seed")) {
-            rc = bmc_arg_count(o, val, 0, 9007199254740991LL, &a->seed, err);
-        } else if (!strcmp(o, "--threads")) {
-            rc = bmc_arg_count(o, val, 1, 4096, &a->threads, err);
-        } else if (!strcmp(o, "--out")) {
-            rc = bmc_arg_path(o, val, &a->out, err);
-        } else if (!strcmp(o, "--force")) {
-            a->force = true;
-            takes = false;
-        } else if (o[0] == '-' && o[1] != '\0') {
-            return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for sensitivity (try --help)",
-                            o);
-        } else if (!a->config) {
-            a->config = o;
-            takes = false;
-        } else {
-            return bmc_fail(err, BMC_EUSAGE, "unexpected argument \"%s\"", o);
-        }
+        else
+            return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for sensitivity (try "
+                                             "--help)", o);
         if (rc != BMC_OK)
             return rc;
-        i += takes;
+        i++;
     }
-    if (!a->config)
-        return bmc_fail(err, BMC_EUSAGE, "sensitivity needs a CONFIG file");
-    return BMC_OK;
+    return bmc_analysis_args_done(&a->common, err);
 }
 
 static int write_file(const char *path, const sens_args *a, const bmc_run_input *in,
                       const bmc_tornado *t, const bmc_variance_decomposition *v, bmc_err *err)
 {
-    bmc_analysis_meta meta = {.format = BMC_SENSITIVITY_FORMAT,
-                              .schema_version = BMC_SENSITIVITY_SCHEMA_VERSION,
-                              .config_name = a->config, .config_text = in->text,
-                              .seed = in->p.seed, .day0 = in->p.start_date,
-                              .target_date = in->p.target_date};
+    bmc_analysis_meta meta = bmc_analysis_meta_of(&a->common, in, BMC_SENSITIVITY_FORMAT,
+                                                  BMC_SENSITIVITY_SCHEMA_VERSION);
     bmc_analysis_h5 *f;
     BMC_TRY(bmc_analysis_h5_create(path, &meta, &f, err));
     int rc = bmc_sensitivity_h5_write(f, t, v);
@@ -134,41 +104,27 @@ static int write_file(const char *path, const sens_args *a, const bmc_run_input 
 static int sensitivity_command(const sens_args *a, FILE *to, bmc_err *err)
 {
     bmc_run_input in = {0};
-    bmc_run_input_args ia = {.config = a->config, .sets = a->sets, .n_sets = a->n_sets,
-                             .scenarios = a->scenarios, .seed = a->seed};
     char out_path[4096];
-    if (a->out)
-        snprintf(out_path, sizeof out_path, "%s", a->out);
-    else {
-        const char *base = strrchr(a->config, '/');
-        base = base ? base + 1 : a->config;
-        snprintf(out_path, sizeof out_path, "results/%.*s-sensitivity.h5",
-                 (int)strcspn(base, "."), base);
-    }
-    int rc = bmc_run_input_load(&ia, &in, err);
-    if (rc == BMC_OK) {
-        bmc_out_plan plan = {.out = out_path, .force = a->force,
-                             .format = BMC_SENSITIVITY_FORMAT, .kind = "sensitivity results"};
-        plan.inputs = cfg_inputs(in.cfg, &plan.n_inputs);
-        rc = bmc_out_plan_check(&plan, err);
-    }
+    int rc = bmc_analysis_load(&a->common, "sensitivity", BMC_SENSITIVITY_FORMAT,
+                               "sensitivity results", &in, out_path, sizeof out_path, err);
     bmc_tornado t = {0};
     bmc_variance_decomposition v = {0};
     char seed[64];
-    snprintf(seed, sizeof seed, "run.seed=%llu", (unsigned long long)in.p.seed);
+    bmc_analysis_seed_set(&in, seed, sizeof seed);
     const char *sets[1] = {seed};
-    bmc_resim_source src = {.name = a->config, .text = in.text, .sets = sets, .n_sets = 1};
+    bmc_resim_source src = {.name = a->common.config, .text = in.text, .sets = sets,
+                            .n_sets = 1};
     if (rc == BMC_OK) {
         if (in.n_variants > 0)
             fprintf(to, "sensitivity of the reference configuration (its %d policy variants "
                         "are left out)\n",
                     in.n_variants);
-        rc = bmc_tornado_run(&src, in.p.scenarios, a->vary, a->n_vary, (int)a->threads,
+        rc = bmc_tornado_run(&src, in.p.scenarios, a->vary, a->n_vary, (int)a->common.threads,
                              (int)a->reps, &t, err);
     }
     if (rc == BMC_OK) {
         bmc_print_tornado(&t, in.p.start_date, in.p.target_date, to);
-        rc = bmc_vd_run(&src, a->base, (int)a->threads, (int)a->reps, &v, err);
+        rc = bmc_vd_run(&src, a->base, (int)a->common.threads, (int)a->reps, &v, err);
     }
     if (rc == BMC_OK) {
         fprintf(to, "\n");

@@ -6,13 +6,9 @@
 #include <string.h>
 
 #include "analysis_tables.h"
-#include "cli_args.h"
-#include "outpaths.h"
-#include "run_input.h"
+#include "analysis_args.h"
 #include "solve.h"
 #include "solve_h5.h"
-
-#define MAX_SETS 256
 
 const char bmc_cmd_solve_options[] =
     "solve options:\n"
@@ -30,12 +26,10 @@ const char bmc_cmd_solve_options[] =
     "\n";
 
 typedef struct solve_args {
-    const char *config, *out, *key, *metric;
-    const char *sets[MAX_SETS];
-    int n_sets;
+    bmc_analysis_args common;
+    const char *key, *metric;
     double lo, hi, p, tolerance;
-    bool have_range, have_p, force;
-    long long scenarios, seed, threads;
+    bool have_range, have_p;
 } solve_args;
 
 /* A number that is the whole argument. */
@@ -70,19 +64,16 @@ static int parse_range(const char *text, double *lo, double *hi, bmc_err *err)
 static int parse_solve_args(int argc, char **argv, solve_args *a, bmc_err *err)
 {
     memset(a, 0, sizeof *a);
-    a->scenarios = a->seed = -1;
+    bmc_analysis_args_init(&a->common, "solve");
     a->metric = "all";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        bool taken;
+        BMC_TRY(bmc_analysis_arg(&a->common, argc, argv, &i, &taken, err));
+        if (taken)
+            continue;
         int rc = BMC_OK;
-        bool takes = true;
-        if (!strcmp(o, "--set")) {
-            if (!val)
-                return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
-            if (a->n_sets == MAX_SETS)
-                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SETS);
-            a->sets[a->n_sets++] = val;
-        } else if (!strcmp(o, "--key")) {
+        if (!strcmp(o, "--key")) {
             if (!val || !*val)
                 return bmc_fail(err, BMC_EUSAGE, "--key needs a KEY.PATH");
             a->key = val;
@@ -100,31 +91,14 @@ static int parse_solve_args(int argc, char **argv, solve_args *a, bmc_err *err)
             rc = parse_number(o, val, &a->tolerance, err);
             if (rc == BMC_OK && !(a->tolerance > 0))
                 rc = bmc_fail(err, BMC_EUSAGE, "--tolerance must be positive");
-        } else if (!strcmp(o, "--scenarios")) {
-            rc = bmc_arg_count(o, val, 1, 100000000LL, &a->scenarios, err);
-        } else if (!strcmp(o, "--seed")) {
-            rc = bmc_arg_count(o, val, 0, 9007199254740991LL, &a->seed, err);
-        } else if (!strcmp(o, "--threads")) {
-            rc = bmc_arg_count(o, val, 1, 4096, &a->threads, err);
-        } else if (!strcmp(o, "--out")) {
-            rc = bmc_arg_path(o, val, &a->out, err);
-        } else if (!strcmp(o, "--force")) {
-            a->force = true;
-            takes = false;
-        } else if (o[0] == '-' && o[1] != '\0') {
-            return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for solve (try --help)", o);
-        } else if (!a->config) {
-            a->config = o;
-            takes = false;
         } else {
-            return bmc_fail(err, BMC_EUSAGE, "unexpected argument \"%s\"", o);
+            return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for solve (try --help)", o);
         }
         if (rc != BMC_OK)
             return rc;
-        i += takes;
+        i++;
     }
-    if (!a->config)
-        return bmc_fail(err, BMC_EUSAGE, "solve needs a CONFIG file");
+    BMC_TRY(bmc_analysis_args_done(&a->common, err));
     if (!a->key || !a->have_range || !a->have_p)
         return bmc_fail(err, BMC_EUSAGE, "solve needs --key KEY, --range LO..HI and "
                                          "--target-probability P");
@@ -133,15 +107,6 @@ static int parse_solve_args(int argc, char **argv, solve_args *a, bmc_err *err)
         return bmc_fail(err, BMC_EUSAGE, "--target-probability %g: expected a whole percentage "
                                          "between 0.01 and 0.99", a->p);
     return BMC_OK;
-}
-
-/* results/<config file name without directory and extension>-solve.h5 */
-static void default_out(const char *config, const char *suffix, char *buf, size_t n)
-{
-    const char *base = strrchr(config, '/');
-    base = base ? base + 1 : config;
-    size_t len = strcspn(base, ".");
-    snprintf(buf, n, "results/%.*s-%s.h5", (int)len, base, suffix);
 }
 
 typedef struct solved {
@@ -153,14 +118,14 @@ static int solve_all(const solve_args *a, const bmc_run_input *in, const bmc_sol
                      solved *out, FILE *to, bmc_err *err)
 {
     char seed[64];
-    snprintf(seed, sizeof seed, "run.seed=%llu", (unsigned long long)in->p.seed);
+    bmc_analysis_seed_set(in, seed, sizeof seed);
     const char *sets[1] = {seed};
     out->s = calloc((size_t)(1 + in->n_variants), sizeof *out->s);
     if (!out->s)
         return bmc_fail(err, BMC_ENOMEM, "out of memory");
     for (int v = 0; v <= in->n_variants; v++) {
         const char *name = v ? in->cv[v - 1].name : NULL;
-        bmc_resim_source src = {.name = a->config, .text = in->text, .variant = name,
+        bmc_resim_source src = {.name = a->common.config, .text = in->text, .variant = name,
                                 .sets = sets, .n_sets = 1};
         BMC_TRY(bmc_solve_run(&src, o, &out->s[v], err));
         out->n = v + 1;
@@ -174,11 +139,8 @@ static int solve_all(const solve_args *a, const bmc_run_input *in, const bmc_sol
 static int write_file(const char *path, const solve_args *a, const bmc_run_input *in,
                       const bmc_solve_options *o, const solved *sv, FILE *to, bmc_err *err)
 {
-    bmc_analysis_meta meta = {.format = BMC_SOLVE_FORMAT,
-                              .schema_version = BMC_SOLVE_SCHEMA_VERSION,
-                              .config_name = a->config, .config_text = in->text,
-                              .seed = in->p.seed, .day0 = in->p.start_date,
-                              .target_date = in->p.target_date};
+    bmc_analysis_meta meta =
+        bmc_analysis_meta_of(&a->common, in, BMC_SOLVE_FORMAT, BMC_SOLVE_SCHEMA_VERSION);
     bmc_analysis_h5 *f;
     BMC_TRY(bmc_analysis_h5_create(path, &meta, &f, err));
     int rc = bmc_solve_h5_question(f, o);
@@ -206,25 +168,15 @@ static int write_file(const char *path, const solve_args *a, const bmc_run_input
 static int solve_command(const solve_args *a, FILE *to, bmc_err *err)
 {
     bmc_run_input in = {0};
-    bmc_run_input_args ia = {.config = a->config, .sets = a->sets, .n_sets = a->n_sets,
-                             .scenarios = a->scenarios, .seed = a->seed};
     char out_path[4096];
-    if (a->out)
-        snprintf(out_path, sizeof out_path, "%s", a->out);
-    else
-        default_out(a->config, "solve", out_path, sizeof out_path);
     bmc_solve_options o = {.key = a->key, .lo = a->lo, .hi = a->hi,
                            .level = (int)round(a->p * 100), .tolerance = a->tolerance,
-                           .check_items = 30, .check_points = 9, .threads = (int)a->threads};
+                           .check_items = 30, .check_points = 9,
+                           .threads = (int)a->common.threads};
     int rc = bmc_solve_parse_metric(a->metric, &o.metric, &o.on_time, err);
     if (rc == BMC_OK)
-        rc = bmc_run_input_load(&ia, &in, err);
-    if (rc == BMC_OK) {
-        bmc_out_plan plan = {.out = out_path, .force = a->force, .format = BMC_SOLVE_FORMAT,
-                             .kind = "solve results"};
-        plan.inputs = cfg_inputs(in.cfg, &plan.n_inputs);
-        rc = bmc_out_plan_check(&plan, err);
-    }
+        rc = bmc_analysis_load(&a->common, "solve", BMC_SOLVE_FORMAT, "solve results", &in,
+                               out_path, sizeof out_path, err);
     solved sv = {0};
     if (rc == BMC_OK) {
         char what[128];

@@ -1,10 +1,30 @@
 #include "sensitivity_h5.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "h5read.h"
+
+/* The tornado's one-number columns, one dataset each. */
+static const struct column {
+    const char *name;
+    size_t offset;
+} columns[] = {
+    {"low", offsetof(bmc_tornado_factor, low)},
+    {"high", offsetof(bmc_tornado_factor, high)},
+    {"median_low", offsetof(bmc_tornado_factor, median_low)},
+    {"median_high", offsetof(bmc_tornado_factor, median_high)},
+    {"p_low", offsetof(bmc_tornado_factor, p_low)},
+    {"p_high", offsetof(bmc_tornado_factor, p_high)},
+};
+#define N_COLUMNS (int)(sizeof columns / sizeof columns[0])
+
+static double *field(bmc_tornado_factor *f, int c)
+{
+    return (double *)((char *)f + columns[c].offset);
+}
 
 /* ---- writing ---- */
 
@@ -18,14 +38,6 @@ static int write_tornado(bmc_analysis_h5 *f, const bmc_tornado *t)
     double *col = malloc(cols * 6 * sizeof *col);
     int32_t *is_key = malloc(cols * sizeof *is_key);
     int rc = col && is_key ? BMC_OK : bmc_fail(bmc_analysis_h5_ctx(f)->err, BMC_ENOMEM, "out of memory");
-    /* one column at a time from the factors */
-#define COLUMN(name, expr)                                                                     \
-    do {                                                                                       \
-        for (int i = 0; i < n; i++)                                                            \
-            col[i] = t->factor[i].expr;                                                        \
-        if (rc == BMC_OK)                                                                      \
-            rc = bmc_analysis_write_doubles(f, g, name, n, 0, col);                            \
-    } while (0)
     if (rc == BMC_OK)
         rc = bmc_analysis_write_strings(f, g, "factor", n, n ? t->factor[0].name : "",
                                         sizeof t->factor[0]);
@@ -33,13 +45,11 @@ static int write_tornado(bmc_analysis_h5 *f, const bmc_tornado *t)
         is_key[i] = t->factor[i].slot < 0;
     if (rc == BMC_OK)
         rc = bmc_analysis_write_ints(f, g, "is_key", n, is_key);
-    COLUMN("low", low);
-    COLUMN("high", high);
-    COLUMN("median_low", median_low);
-    COLUMN("median_high", median_high);
-    COLUMN("p_low", p_low);
-    COLUMN("p_high", p_high);
-#undef COLUMN
+    for (int c = 0; rc == BMC_OK && c < N_COLUMNS; c++) {
+        for (int i = 0; i < n; i++)
+            col[i] = *field(&t->factor[i], c);
+        rc = bmc_analysis_write_doubles(f, g, columns[c].name, n, 0, col);
+    }
     for (int i = 0; i < n; i++)
         for (int k = 0; k < 3; k++) {
             col[3 * i + k] = t->factor[i].median_effect[k];
@@ -256,14 +266,11 @@ static int read_tornado(reader *r, bmc_tornado *t)
     }
     for (int i = 0; rc == BMC_OK && i < t->n; i++)
         t->factor[i].slot = is_key[i] ? -1 : 0;
-#define COLUMN(name, field)                                                                        do {                                                                                               if (rc == BMC_OK)                                                                                  rc = read_doubles(r, g, name, hn, 0, col);                                                 for (int i = 0; rc == BMC_OK && i < t->n; i++)                                                     t->factor[i].field = col[i];                                                           } while (0)
-    COLUMN("low", low);
-    COLUMN("high", high);
-    COLUMN("median_low", median_low);
-    COLUMN("median_high", median_high);
-    COLUMN("p_low", p_low);
-    COLUMN("p_high", p_high);
-#undef COLUMN
+    for (int c = 0; rc == BMC_OK && c < N_COLUMNS; c++) {
+        rc = read_doubles(r, g, columns[c].name, hn, 0, col);
+        for (int i = 0; rc == BMC_OK && i < t->n; i++)
+            *field(&t->factor[i], c) = col[i];
+    }
     if (rc == BMC_OK)
         rc = read_doubles(r, g, "median_effect", hn, 3, col);
     for (int i = 0; rc == BMC_OK && i < t->n; i++)
