@@ -7,7 +7,7 @@
 #include "resim.h"
 #include "status.h"
 
-/* Relief capacity (README, `check`): from the central projection (MODEL.md section 11), the
+/* Relief capacity (README, `check`): from the central projection (docs/model.md section 11), the
  * constant capacity that clears the old cases by the target date, at the configured intake
  * level and at fixed levels; the intake level above which the configured capacity no longer
  * clears them by the target; and the date it clears them. Every number is a bisection on the

@@ -8,6 +8,7 @@
 #include "param_design.h"
 #include "params.h"
 #include "scenario.h"
+#include "variants.h"
 #include "yamlcfg.h"
 
 struct bmc_resim {

@@ -9,7 +9,7 @@
 #include "status.h"
 
 /* Re-simulation of chosen scenarios of one configuration under settings changed key by key,
- * each scenario on its own random streams (common random numbers, MODEL.md section 10): the
+ * each scenario on its own random streams (common random numbers, docs/model.md section 10): the
  * same scenario under two settings differs by the settings alone. Analyses that ask "what
  * if this key had that value" (solve, sensitivity, relief capacity, attribution of a change)
  * build on it.
@@ -28,7 +28,7 @@ typedef struct bmc_resim_source {
     const char *variant;         /* NULL: the reference; else a variant's name */
     const char *const *sets;     /* further "key.path=value" overrides, after the variant */
     int n_sets;
-    bool deterministic;          /* the central projection (MODEL.md section 11) */
+    bool deterministic;          /* the central projection (docs/model.md section 11) */
     int64_t design_size;         /* the design's size (param_design.h); < 1: run.scenarios */
 } bmc_resim_source;
 

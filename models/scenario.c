@@ -58,7 +58,7 @@ void bmc_sim_free(bmc_sim *s)
     free(s);
 }
 
-/* Slot i takes the i-th uniform of the parameters stream (MODEL.md section 10), fixed or
+/* Slot i takes the i-th uniform of the parameters stream (docs/model.md section 10), fixed or
  * not, so positions never shift; a design moves it within the unit interval (design.h),
  * using the stream's uniform as its jitter. r must be keyed to the scenario's stream. */
 static void slot_uniforms(const bmc_model *m, gsl_rng *r, int64_t scenario, double *u)
@@ -84,7 +84,7 @@ void bmc_sim_parameter_uniforms(bmc_sim *s, uint64_t seed, int64_t scenario, dou
 
 /* Scenario-level parameters from the slots' uniforms (an override from
  * bmc_sim_set_uniforms wins). The central projection takes every one at its median
- * (MODEL.md section 11). */
+ * (docs/model.md section 11). */
 static void sample_parameters(bmc_sim *s, int64_t scenario)
 {
     const bmc_model *m = s->m;
@@ -253,7 +253,7 @@ static void track_progress(bmc_sim *s, int t)
         s->share_at_target = done;
 }
 
-/* MODEL.md section 6: at a cycle start the plan shares are set for the whole cycle from the
+/* docs/model.md section 6: at a cycle start the plan shares are set for the whole cycle from the
  * officer-days each non-priority category needs to be cleared, b_c = open_c w_c(t), tilted
  * towards the grant-rate band. A held category gets no share before its approach start. */
 static void start_cycle(bmc_sim *s, int t)
@@ -273,7 +273,7 @@ static void start_cycle(bmc_sim *s, int t)
     s->plan_active = true;
 }
 
-/* MODEL.md section 7, at every month end from the Pact date. */
+/* docs/model.md section 7, at every month end from the Pact date. */
 static void triage_month_end(bmc_sim *s, int t)
 {
     const bmc_model *m = s->m;
@@ -395,7 +395,7 @@ static int check_invariants(const bmc_sim *s, int t, bmc_err *err)
     return BMC_OK;
 }
 
-/* MODEL.md section 6 (version 2): officer-days stay unused only when no ready case is left
+/* docs/model.md section 6 (version 2): officer-days stay unused only when no ready case is left
  * anywhere, held categories aside. Checked right after the allocation, before the voorfase
  * makes its attendees ready for the next day. */
 static int check_idle(const bmc_sim *s, int t, bmc_err *err)
