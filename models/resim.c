@@ -98,9 +98,11 @@ int bmc_resim_create(const bmc_resim_source *src, bmc_resim **out, bmc_err *err)
     int rc = load_doc(r, err);
     if (rc == BMC_OK)
         rc = build_model(r, &r->base, err);
-    if (rc == BMC_OK) {
+    if (rc == BMC_OK && !src->deterministic) {
         const bmc_params *p = &r->base->p;
-        int64_t size = src->design_size > 0 ? src->design_size : p->scenarios;
+        int64_t set = src->design_set > 0 ? src->design_set : p->scenarios;
+        int64_t points = src->design_points > 0 ? src->design_points : set;
+        int64_t size = p->design == BMC_DESIGN_SOBOL ? points : set;
         bmc_model *one[1] = {r->base};
         rc = bmc_param_design_attach(one, 1, p->design, p->seed, size, &r->design, err);
         if (r->design)

@@ -28,8 +28,12 @@ typedef struct bmc_resim_source {
     const char *variant;         /* NULL: the reference; else a variant's name */
     const char *const *sets;     /* further "key.path=value" overrides, after the variant */
     int n_sets;
-    bool deterministic;          /* the central projection (docs/model.md section 11) */
-    int64_t design_size;         /* the design's size (param_design.h); < 1: run.scenarios */
+    bool deterministic;          /* the central projection (docs/model.md section 11): no
+                                    design, every parameter at its median */
+    /* For run.design: the scenarios of one set (a Latin hypercube's size; < 1:
+     * run.scenarios) and the most scenarios any job uses (a Sobol design's points; < 1: the
+     * same) */
+    int64_t design_set, design_points;
 } bmc_resim_source;
 
 /* One thread's workspace: a copy of the configuration, the model of the last override (kept

@@ -156,8 +156,12 @@ int bmc_solve_run(const bmc_resim_source *src, const bmc_solve_options *o, bmc_s
                   bmc_err *err)
 {
     memset(out, 0, sizeof *out);
+    /* scenarios n..2n-1 measure the answer: a design must reach them */
+    bmc_resim_source at = *src;
+    at.design_set = o->scenarios;
+    at.design_points = 2 * o->scenarios;
     bmc_resim_pool *pool = NULL;
-    BMC_TRY(bmc_resim_pool_create(src, o->threads, &pool, err));
+    BMC_TRY(bmc_resim_pool_create(&at, o->threads, &pool, err));
     int rc = check_key(bmc_resim_pool_workspace(pool), o, &out->integer, err);
     solve_ctx c = {.pool = pool, .o = o, .integer = out->integer};
     if (rc == BMC_OK) {

@@ -86,6 +86,25 @@ def test_solve(tmp):
     check("an input of this run" in p.stderr, p.stderr)
 
 
+def test_solve_designs(tmp):
+    """With a design, solve's scenarios are run's too, and the fresh ones (n..2n-1) exist."""
+    n = 64
+    for d in ("latin_hypercube", "sobol"):
+        out = os.path.join(tmp, f"solve-{d}.h5")
+        bmc("solve", VARIANTS, "--key", "staff.fte", "--range", "2..8", "--target-probability",
+            "0.5", "--scenarios", str(n), "--tolerance", "0.002", "--set", f"run.design={d}",
+            "--out", out)
+        with h5py.File(out, "r") as f:
+            a = dict(f["solve/base"].attrs)
+            ok = f["solve/base/threshold_ok"][:]
+        check(a["method"] == "per_scenario" and 0 < a["metric"] < 1
+              and a["fresh_scenarios"] == n, f"{d}: {a}")
+        at = os.path.join(tmp, f"at-{d}.h5")
+        bmc("run", VARIANTS, "--scenarios", str(n), "--quiet", "--out", at, "--set",
+            f"run.design={d}", "--set", f"staff.fte={a['answer']!r}")
+        check(np.array_equal(by_target(at), ok <= a["answer"]), f"{d}: run at the answer")
+
+
 def test_solve_variants(tmp):
     out = os.path.join(tmp, "variants.h5")
     p = bmc("solve", VARIANTS, "--key", "staff.fte", "--range", "2..8", "--target-probability",
@@ -230,10 +249,15 @@ def test_sobol_limit(tmp):
             want=3)
     check(p.stderr.startswith(f"backlogmc: {cfg}:3:11: run.design:") and "at most 40" in p.stderr,
           p.stderr)
+    p = bmc("sensitivity", cfg, "--scenarios", "4", "--out", os.path.join(tmp, "s.h5"), want=3)
+    check(p.stderr.startswith(f"backlogmc: {cfg}:3:11: run.design:"), p.stderr)
+    # the central projection takes no design: check works
+    bmc("check", cfg)
 
 
 with tempfile.TemporaryDirectory(prefix="bmc-decisions-") as tmp:
     test_solve(tmp)
+    test_solve_designs(tmp)
     test_solve_variants(tmp)
     test_solve_refusals(tmp)
     test_sensitivity(tmp)

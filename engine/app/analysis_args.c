@@ -72,6 +72,8 @@ int bmc_analysis_load(const bmc_analysis_args *a, const char *suffix, const char
     bmc_run_input_args ia = {.config = a->config, .sets = a->sets, .n_sets = a->n_sets,
                              .scenarios = a->scenarios, .seed = a->seed};
     BMC_TRY(bmc_run_input_load(&ia, in, err));
+    /* a design the run cannot take is refused here, at run.design in the file */
+    BMC_TRY(bmc_run_input_attach_design(in, false, in->p.scenarios, 0, err));
     bmc_out_plan plan = {.out = out_path, .force = a->force, .format = format, .kind = kind};
     plan.inputs = cfg_inputs(in->cfg, &plan.n_inputs);
     return bmc_out_plan_check(&plan, err);

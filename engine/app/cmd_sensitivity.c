@@ -111,9 +111,10 @@ static int sensitivity_command(const sens_args *a, FILE *to, bmc_err *err)
     bmc_variance_decomposition v = {0};
     char seed[64];
     bmc_analysis_seed_set(&in, seed, sizeof seed);
-    const char *sets[1] = {seed};
+    /* the Sobol rows must be independent for the bootstrap: parameters sampled plainly */
+    const char *sets[2] = {seed, "run.design=plain"};
     bmc_resim_source src = {.name = a->common.config, .text = in.text, .sets = sets,
-                            .n_sets = 1};
+                            .n_sets = 2};
     if (rc == BMC_OK) {
         if (in.n_variants > 0)
             fprintf(to, "sensitivity of the reference configuration (its %d policy variants "
