@@ -90,19 +90,6 @@ static int read_demo(bmc_cfg *cfg, demo *d, bmc_err *err)
 
 /* ---- helpers ---- */
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = calloc(1, 1 << 20);
-    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
 static void fixture(char *buf, size_t n, const char *name)
 {
     snprintf(buf, n, "%s/%s", fixdir, name);
@@ -188,7 +175,7 @@ static int setup(void **state)
         return -1;
     tu_path(fixdir, sizeof fixdir, "tests/data/config");
     fixture(path, sizeof path, "demo.yaml");
-    demo_text = slurp(path);
+    demo_text = tu_slurp(path);
     return demo_text ? 0 : -1;
 }
 

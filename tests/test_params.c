@@ -12,19 +12,6 @@
 static char tmpdir[256];
 static char *baseline; /* configs/baseline.yaml */
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = calloc(1, 1 << 20);
-    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -33,7 +20,7 @@ static int setup(void **state)
     if (!mkdtemp(tmpdir))
         return -1;
     tu_path(path, sizeof path, "configs/baseline.yaml");
-    baseline = slurp(path);
+    baseline = tu_slurp(path);
     return baseline ? 0 : -1;
 }
 
