@@ -93,6 +93,10 @@ typedef struct bmc_model {
     int n_slots;
     const bmc_dist *slot_dist[BMC_P_MAX];
     char slot_name[BMC_P_MAX][BMC_NAME_LEN];
+    /* the sampling design of the slots (param_design.h): NULL samples them plainly; else
+     * slot i takes dimension design_dim[i] of it (-1: plain) */
+    const bmc_design *design;
+    int design_dim[BMC_P_MAX];
 } bmc_model;
 
 int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err);

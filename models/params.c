@@ -67,6 +67,10 @@ static int load_run(cfg_map *root, bmc_params *p, bmc_err *err)
     TRY(cfg_get_int(&r, "scenarios", true, 0, 1, 1000000000000LL, &scenarios, err));
     TRY(cfg_get_int(&r, "seed", true, 0, 0, 9007199254740991LL, &seed, err));
     TRY(cfg_get_bool(&r, "deterministic", false, false, &p->deterministic, err));
+    int design;
+    TRY(cfg_get_enum(&r, "design", false, bmc_design_names, BMC_DESIGN_COUNT, BMC_DESIGN_PLAIN,
+                     &design, err));
+    p->design = (enum bmc_design_kind)design;
     p->scenarios = scenarios;
     p->seed = (uint64_t)seed;
     /* precision stop (README): batches until P(complete by target) is known well enough */
@@ -525,8 +529,9 @@ void bmc_params_print(const bmc_params *p, FILE *out)
         if (p->holiday_rules & bit)
             fprintf(out, " %s", bmc_holiday_rule_name(bit));
     fprintf(out, " (+%d extra dates)\n", p->n_extra_holidays);
-    fprintf(out, "run\n  scenarios %lld, seed %llu%s\n", (long long)p->scenarios,
-            (unsigned long long)p->seed, p->deterministic ? ", deterministic" : "");
+    fprintf(out, "run\n  scenarios %lld, seed %llu%s, parameter design %s\n",
+            (long long)p->scenarios, (unsigned long long)p->seed,
+            p->deterministic ? ", deterministic" : "", bmc_design_names[p->design]);
     if (p->precision_half_width > 0)
         fprintf(out, "  precision stop: batches of %lld until P(complete by target) is within "
                      "+-%g (95 %%), at most %lld scenarios\n",

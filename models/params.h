@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "calendar.h"
+#include "design.h"
 #include "dist.h"
 #include "intake_history.h"
 #include "results.h"
@@ -65,6 +66,7 @@ typedef struct bmc_params {
     uint64_t seed;
     int64_t scenarios;
     bool deterministic;
+    enum bmc_design_kind design; /* how the scenario-level parameters are sampled */
     double precision_half_width; /* 0: a fixed number of scenarios */
     int64_t precision_batch, max_scenarios;
 

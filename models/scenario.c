@@ -58,15 +58,40 @@ void bmc_sim_free(bmc_sim *s)
     free(s);
 }
 
-/* Scenario-level parameters: slot i takes the i-th uniform of the parameters stream
- * (docs/model.md section 10), fixed or not, so positions never shift. The central projection
- * takes every one at its median (docs/model.md section 11). */
-static void sample_parameters(bmc_sim *s)
+/* Slot i takes the i-th uniform of the parameters stream (docs/model.md section 10), fixed or
+ * not, so positions never shift; a design moves it within the unit interval (design.h),
+ * using the stream's uniform as its jitter. r must be keyed to the scenario's stream. */
+static void slot_uniforms(const bmc_model *m, gsl_rng *r, int64_t scenario, double *u)
+{
+    for (int i = 0; i < m->n_slots; i++) {
+        u[i] = gsl_rng_uniform_pos(r);
+        if (m->design && m->design_dim[i] >= 0)
+            u[i] = bmc_design_uniform(m->design, scenario, m->design_dim[i], u[i]);
+    }
+}
+
+void bmc_sim_set_uniforms(bmc_sim *s, const double *u)
+{
+    s->uniforms = u;
+}
+
+void bmc_sim_parameter_uniforms(bmc_sim *s, uint64_t seed, int64_t scenario, double *u)
+{
+    gsl_rng *r = s->rng[BMC_STREAM_PARAMETERS];
+    bmc_stream_key(r, seed, (uint64_t)scenario, BMC_STREAM_PARAMETERS);
+    slot_uniforms(s->m, r, scenario, u);
+}
+
+/* Scenario-level parameters from the slots' uniforms (an override from
+ * bmc_sim_set_uniforms wins). The central projection takes every one at its median
+ * (docs/model.md section 11). */
+static void sample_parameters(bmc_sim *s, int64_t scenario)
 {
     const bmc_model *m = s->m;
-    gsl_rng *r = s->rng[BMC_STREAM_PARAMETERS];
+    double own[BMC_P_MAX];
+    slot_uniforms(m, s->rng[BMC_STREAM_PARAMETERS], scenario, own);
     for (int i = 0; i < m->n_slots; i++) {
-        double u = gsl_rng_uniform_pos(r);
+        double u = s->uniforms && !isnan(s->uniforms[i]) ? s->uniforms[i] : own[i];
         const bmc_dist *d = m->slot_dist[i];
         if (!d)
             s->param[i] = 0;
@@ -92,7 +117,7 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
     s->det = p->deterministic;
     for (int k = 0; k < BMC_STREAM_COUNT; k++)
         bmc_stream_key(s->rng[k], seed, (uint64_t)scenario, (enum bmc_purpose)k);
-    sample_parameters(s);
+    sample_parameters(s, scenario);
 
     for (int c = 0; c < p->n_categories; c++) {
         const bmc_category_params *k = &p->cat[c];

@@ -23,6 +23,15 @@ void bmc_sim_free(bmc_sim *s);
 int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check_invariants,
                 bmc_result_block *b, int row, bmc_err *err);
 
+/* Scenario-level parameter uniforms for the following runs: slot i takes u[i] in (0, 1) in
+ * place of its own draw (the draw is still taken, so no other number moves); a NaN keeps
+ * the scenario's own. NULL restores the scenarios' own uniforms. The array must stay
+ * valid while it is set. Sensitivity designs move parameters this way on common streams. */
+void bmc_sim_set_uniforms(bmc_sim *s, const double *u);
+/* The uniforms scenario `scenario` of seed takes for its slots (the model's design applied),
+ * into u[m->n_slots]; the override above is not applied. */
+void bmc_sim_parameter_uniforms(bmc_sim *s, uint64_t seed, int64_t scenario, double *u);
+
 /* Totals at the horizon of the last run, for tests and `backlogmc check`. */
 typedef struct bmc_sim_totals {
     double old_total;   /* initial + pre-Pact arrivals */

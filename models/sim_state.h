@@ -38,6 +38,7 @@ struct bmc_sim {
     gsl_rng *rng[BMC_STREAM_COUNT];
     bool det;
     double param[BMC_P_MAX];
+    const double *uniforms; /* bmc_sim_set_uniforms; NULL: the scenario's own */
     bmc_staff staff;
     double new_grant_rate;
     double new_work_factor;

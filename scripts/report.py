@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Turns a backlogmc results file into PNG figures and a Markdown report.
+"""Turns a backlogmc results file into PNG figures and a Markdown report (a sensitivity file
+into a tornado chart, a bar chart of the Sobol indices and their tables: report_sensitivity.py).
 
     scripts/report.py results/baseline.h5 [--out DIR]
 
@@ -38,6 +39,10 @@ from datetime import date, timedelta  # noqa: E402
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
+
+# a sensitivity file has a report of its own, in the module beside this script
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_sensitivity  # noqa: E402
 
 FORMAT = "backlogmc-results"
 SCHEMA = 2
@@ -686,7 +691,7 @@ def markdown(r, made):
 
 # Everything report.py may write into its folder: an existing folder is replaced only when it
 # holds nothing else.
-REPORT_FILES = {"report.md"} | set(CAPTIONS)
+REPORT_FILES = {"report.md"} | set(CAPTIONS) | set(report_sensitivity.CAPTIONS)
 
 
 def check_replaceable(out):
@@ -719,11 +724,19 @@ def publish(tmp, out):
 def report(path, out):
     """Draws into a temporary folder beside out, renamed to out once complete."""
     check_replaceable(out)
-    r = Results(path)
+    sensitivity = report_sensitivity.is_sensitivity(path)
+    try:
+        r = report_sensitivity.Sensitivity(path) if sensitivity else Results(path)
+    except report_sensitivity.SensitivityError as e:
+        raise ReportError(str(e)) from e
     tmp = f"{out.rstrip(os.sep) or out}.tmp-{os.getpid()}"
     os.mkdir(tmp)
     try:
-        md, made = draw(r, tmp)
+        if sensitivity:
+            made = report_sensitivity.draw(r, tmp)
+            md = write_markdown(tmp, report_sensitivity.markdown(r, made))
+        else:
+            md, made = draw(r, tmp)
         publish(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -747,11 +760,15 @@ def draw(r, out):
               "officer-days not used / offered", share=True)
     fig_categories(r, out, made)
     fig_variants(r, out, made)
+    return write_markdown(out, markdown(r, made)), made
+
+
+def write_markdown(out, text):
     md = os.path.join(out, "report.md")
     with open(md, "w", encoding="utf-8") as fh:
-        fh.write(markdown(r, made))
+        fh.write(text)
     plt.close("all")
-    return md, made
+    return md
 
 
 def one_line(e):
@@ -761,7 +778,8 @@ def one_line(e):
 def main(argv):
     ap = argparse.ArgumentParser(description="PNG figures and a Markdown report of a backlogmc "
                                              "results file.")
-    ap.add_argument("file", help="results file written by backlogmc run")
+    ap.add_argument("file", help="results file written by backlogmc run (or a sensitivity "
+                                 "file written by backlogmc sensitivity)")
     ap.add_argument("--out", help="output directory (default: <name>-report next to the file)")
     a = ap.parse_args(argv)
     out = a.out or os.path.join(os.path.dirname(a.file) or ".",

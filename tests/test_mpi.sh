@@ -29,6 +29,14 @@ same "$tmp/t1.h5" "$tmp/t2.h5"
 same "$tmp/t1.h5" "$tmp/r2.h5"
 same "$tmp/t1.h5" "$tmp/r2t2.h5"
 
+# parameter designs (run.design) depend on the scenario index only
+for d in latin_hypercube sobol; do
+    "$bin" $args --set run.design=$d --threads 1 --out "$tmp/$d-1.h5" >/dev/null
+    mpi -np 2 "$bin" $args --set run.design=$d --threads 2 --block-size 9 \
+        --out "$tmp/$d-r2.h5" >/dev/null
+    same "$tmp/$d-1.h5" "$tmp/$d-r2.h5"
+done
+
 # with policy variants: every variant and its paired comparison too
 vargs="run tests/data/variants/crn.yaml --scenarios 40 --seed 8 --quiet"
 "$bin" $vargs --threads 1 --out "$tmp/v1.h5" >/dev/null

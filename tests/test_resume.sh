@@ -250,4 +250,15 @@ rm -f "$tmp"/new.ckpt.tmp-* "$tmp"/new.h5.tmp-*
 expect_exit 0 $args --threads 2 --checkpoint "$tmp/new.ckpt" --out "$tmp/new.h5"
 [ -e "$tmp/new.ckpt" ] && fail "a finished run should remove its checkpoint"
 same "$tmp/straight.h5" "$tmp/new.h5"
+
+# a parameter design depends only on the seed, the scenario and the hypercube size (part of
+# the run's identity): a Latin hypercube run killed and resumed with other threads is the
+# straight run
+rm -f "$tmp/ck"
+dargs="$args --set run.design=latin_hypercube"
+"$bin" $dargs --threads 1 --out "$tmp/dstraight.h5" >/dev/null
+kill_after 20000 $dargs --threads 2 --block-size 32 --checkpoint "$tmp/ck" --out "$tmp/dres.h5"
+expect_exit 0 $dargs --threads 1 --resume "$tmp/ck" --out "$tmp/dres.h5"
+grep -q "resumed:" "$tmp/out" || fail "the resumed design run should say so"
+same "$tmp/dstraight.h5" "$tmp/dres.h5"
 echo "test_resume: all passed"

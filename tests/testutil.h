@@ -78,6 +78,23 @@ static inline bmc_model *tu_model(const char *rel, const char *const *sets)
     return m;
 }
 
+/* The resolved text of rel (relative to the source tree) with the NULL-terminated overrides,
+ * as `run` emits it: the source of a re-simulation (resim.h). Caller frees. */
+static inline char *tu_source_text(const char *rel, const char *const *sets)
+{
+    char path[4096];
+    bmc_cfg *cfg = NULL;
+    bmc_err err = {{0}};
+    tu_path(path, sizeof path, rel);
+    assert_int_equal(cfg_load_file(path, &cfg, &err), BMC_OK);
+    for (int i = 0; sets && sets[i]; i++)
+        assert_int_equal(cfg_apply_set(cfg, sets[i], &err), BMC_OK);
+    char *text = cfg_emit(cfg);
+    assert_non_null(text);
+    cfg_free(cfg);
+    return text;
+}
+
 /* Runs scenarios [first, first + n) of seed into a fresh block (caller frees). */
 static inline bmc_result_block *tu_run(const bmc_model *m, uint64_t seed, int64_t first, int n,
                                        bool trajectories, bool check)

@@ -4,6 +4,7 @@
 
 #include "params.h"
 #include "projection.h"
+#include "relief.h"
 #include "run_input.h"
 
 #define MAX_SET_OPTIONS 256
@@ -54,6 +55,15 @@ static int check_command(const check_args *a, FILE *out, bmc_err *err)
         rc = bmc_projection_run(in.m, &pr, err);
     if (rc == BMC_OK)
         bmc_projection_print(in.m, &pr, out);
+    if (rc == BMC_OK) {
+        /* the reference's relief capacity, by bisection on the same projection */
+        bmc_resim_source src = {.name = a->config, .text = in.text, .deterministic = true};
+        bmc_relief relief;
+        fprintf(out, "\n");
+        rc = bmc_relief_compute(&src, &relief, err);
+        if (rc == BMC_OK)
+            bmc_relief_print(in.m, &relief, out);
+    }
     for (int v = 0; rc == BMC_OK && v < in.n_variants; v++) {
         fprintf(out, "\nvariant %s%s%s\n", in.variants[v].name,
                 in.variants[v].description[0] ? ": " : "", in.variants[v].description);

@@ -258,6 +258,8 @@ static int run_command(const run_args *a, FILE *out, bmc_err *err)
         o.inputs = cfg_inputs(in.cfg, &o.n_inputs);
         bmc_run_summary s;
         if (rc == BMC_OK)
+            rc = bmc_run_input_attach_design(&in, precision > 0, o.scenarios, batch, err);
+        if (rc == BMC_OK)
             rc = bmc_run(in.m, &o, &s, err);
         if (rc == BMC_OK && bmc_mpi_launch_rank() == 0)
             print_summary(in.m, &o, &s, out_path, out);

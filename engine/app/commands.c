@@ -7,9 +7,18 @@ const bmc_command bmc_commands[] = {
     {"run", "CONFIG [options]", "simulate the scenarios, write an HDF5 results file",
      bmc_cmd_run_options, bmc_cmd_run},
     {"check", "CONFIG [--set K=V ...]",
-     "validate, print the parameters and the central projection", NULL, bmc_cmd_check},
-    {"summary", "FILE.h5", "quantiles, probabilities and provenance of a results file",
+     "validate, print the parameters, the central projection and the relief capacity", NULL,
+     bmc_cmd_check},
+    {"summary", "FILE.h5",
+     "quantiles, probabilities and provenance of a results file (or the tables of a "
+     "sensitivity file)",
      NULL, bmc_cmd_summary},
+    {"solve", "CONFIG --key KEY --range LO..HI --target-probability P [options]",
+     "the value of a key at which the target is reached with probability P",
+     bmc_cmd_solve_options, bmc_cmd_solve},
+    {"sensitivity", "CONFIG [options]",
+     "which assumptions move the date: tornado and Sobol indices", bmc_cmd_sensitivity_options,
+     bmc_cmd_sensitivity},
 };
 const int bmc_n_commands = (int)(sizeof bmc_commands / sizeof bmc_commands[0]);
 

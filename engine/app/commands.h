@@ -30,6 +30,10 @@ void bmc_commands_usage(FILE *out);
 int bmc_cmd_run(int argc, char **argv, FILE *out, bmc_err *err);
 int bmc_cmd_check(int argc, char **argv, FILE *out, bmc_err *err);
 int bmc_cmd_summary(int argc, char **argv, FILE *out, bmc_err *err);
+int bmc_cmd_solve(int argc, char **argv, FILE *out, bmc_err *err);
+int bmc_cmd_sensitivity(int argc, char **argv, FILE *out, bmc_err *err);
 extern const char bmc_cmd_run_options[];
+extern const char bmc_cmd_solve_options[];
+extern const char bmc_cmd_sensitivity_options[];
 
 #endif

@@ -1,7 +1,10 @@
 #include "run_input.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "param_design.h"
 
 static void apply_run_args(const bmc_run_input_args *a, bmc_params *p)
 {
@@ -97,7 +100,36 @@ void bmc_run_input_free(bmc_run_input *in)
     free(in->variants);
     cfg_variants_free(in->cv, in->n_variants);
     bmc_model_free(in->m);
+    bmc_design_free(in->design);
     free(in->text);
     cfg_free(in->cfg);
     memset(in, 0, sizeof *in);
+}
+
+int bmc_run_input_attach_design(bmc_run_input *in, bool precision, int64_t scenarios,
+                                int64_t batch, bmc_err *err)
+{
+    int n = 1 + in->n_variants;
+    bmc_model **models = malloc((size_t)n * sizeof *models);
+    if (!models)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory");
+    models[0] = in->m;
+    for (int v = 0; v < in->n_variants; v++)
+        models[1 + v] = in->vm[v];
+    enum bmc_design_kind kind = in->p.design;
+    int64_t size = bmc_param_design_size(kind, precision, scenarios, batch);
+    int rc = bmc_param_design_attach(models, n, kind, in->p.seed, size, &in->design, err);
+    free(models);
+    if (rc == BMC_ECONFIG) {
+        /* name the key where the file sets it */
+        char msg[BMC_ERR_LEN];
+        const char *why = err->msg;
+        if (!strncmp(why, "run.design: ", 12))
+            why += 12;
+        snprintf(msg, sizeof msg, "%s", why);
+        cfg_map root = cfg_root(in->cfg), run;
+        if (cfg_get_map(&root, "run", false, &run, err) == BMC_OK)
+            rc = cfg_fail_at(&run, "design", BMC_ECONFIG, err, "%s", msg);
+    }
+    return rc;
 }

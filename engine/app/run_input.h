@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "design.h"
 #include "model.h"
 #include "run.h"
 #include "status.h"
@@ -22,6 +23,7 @@ typedef struct bmc_run_input {
     bmc_params *vp;      /* [n_variants] */
     bmc_model **vm;      /* [n_variants] */
     bmc_variant *variants; /* [n_variants], for bmc_run */
+    bmc_design *design;  /* run.design of the reference, attached to every model; NULL: plain */
 } bmc_run_input;
 
 typedef struct bmc_run_input_args {
@@ -37,5 +39,11 @@ typedef struct bmc_run_input_args {
  * changes what the comparison needs fixed (the simulated period, the old-case categories). */
 int bmc_run_input_load(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *err);
 void bmc_run_input_free(bmc_run_input *in);
+
+/* Attaches the reference's run.design to the reference and every variant, one dimension map
+ * for all (param_design.h), sized for a run of `scenarios` (the most, with a precision stop
+ * in batches of `batch`). BMC_ECONFIG at run.design when the design cannot take the run. */
+int bmc_run_input_attach_design(bmc_run_input *in, bool precision, int64_t scenarios,
+                                int64_t batch, bmc_err *err);
 
 #endif

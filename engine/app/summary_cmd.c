@@ -2,7 +2,9 @@
 
 #include <stdlib.h>
 
+#include "analysis_tables.h"
 #include "h5read.h"
+#include "sensitivity_h5.h"
 #include "summary.h"
 #include "summary_table.h"
 
@@ -97,8 +99,23 @@ static void print_variants(const bmc_h5read_info *in, const loaded *l, FILE *out
         fprintf(out, "  paired comparison not read: %s\n", l->paired_unreadable[i]);
 }
 
+/* A sensitivity file (docs/decisions.md): its two ranked tables. */
+static int summary_of_sensitivity(const char *path, FILE *out, bmc_err *err)
+{
+    bmc_sensitivity_file f;
+    BMC_TRY(bmc_sensitivity_h5_read(path, &f, err));
+    fprintf(out, "backlogmc sensitivity of %s\n  configuration  %s\n\n", path, f.config_name);
+    bmc_print_tornado(&f.tornado, f.day0, f.target_date, out);
+    fprintf(out, "\n");
+    bmc_print_sobol(&f.sobol, out);
+    bmc_sensitivity_file_free(&f);
+    return BMC_OK;
+}
+
 int bmc_summary_command(const char *path, FILE *out, bmc_err *err)
 {
+    if (bmc_sensitivity_h5_is(path))
+        return summary_of_sensitivity(path, out, err);
     bmc_h5read *r = NULL;
     BMC_TRY(bmc_h5read_open(path, &r, err));
     loaded *l = calloc(1, sizeof *l); /* ~200 KB of names and messages: not on the stack */

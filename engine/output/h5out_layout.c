@@ -56,17 +56,8 @@ static int write_root_attributes(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m
 static int write_config(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m)
 {
     hid_t g = bmc_h5_create_group(file, "config");
-    hid_t t = bmc_h5_vlen_string_type();
-    hid_t s = H5I_INVALID_HID, d = H5I_INVALID_HID;
-    const char *text = m->config_text ? m->config_text : "";
-    int rc = BMC_OK;
-    if (g < 0 || t < 0 || (s = H5Screate(H5S_SCALAR)) < 0
-        || (d = H5Dcreate2(g, "text", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0
-        || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0)
-        rc = bmc_h5_fail(e, "write /config/text");
-    bmc_h5_close_dataset(&d);
-    bmc_h5_close_space(s);
-    bmc_h5_close_type(t);
+    int rc = g < 0 ? bmc_h5_fail(e, "write /config/text")
+                   : bmc_h5_write_text(e, g, "text", m->config_text);
     bmc_h5_close_group(g);
     return rc;
 }

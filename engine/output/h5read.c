@@ -340,8 +340,17 @@ static int check_readable(const char *path, bmc_err *err)
 
 bool bmc_h5read_is_results(const char *path)
 {
+    return bmc_h5read_is_format(path, BMC_H5_FORMAT);
+}
+
+bool bmc_h5read_is_format(const char *path, const char *want)
+{
     static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     unsigned char head[8];
+    /* only a regular file: opening a FIFO would wait for a writer */
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
     FILE *f = fopen(path, "rb");
     size_t got = f ? fread(head, 1, sizeof head, f) : 0;
     if (f)
@@ -355,7 +364,7 @@ bool bmc_h5read_is_results(const char *path)
     hid_t file = open_file(path, &vfd);
     char format[64];
     bool ok = file >= 0 && read_attr_string(file, "format", format, sizeof format)
-              && !strcmp(format, BMC_H5_FORMAT);
+              && !strcmp(format, want);
     if (file >= 0)
         H5Fclose(file);
     bmc_h5vfd_release(&vfd);

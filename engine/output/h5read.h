@@ -47,6 +47,8 @@ void bmc_h5read_close(bmc_h5read *r);
 /* Is path a backlogmc results file (HDF5 at offset 0 with the format attribute), of any
  * schema version? False for anything else, also when it cannot be read. */
 bool bmc_h5read_is_results(const char *path);
+/* The same for another kind of backlogmc file: its format attribute is `format`. */
+bool bmc_h5read_is_format(const char *path, const char *format);
 const bmc_h5read_info *bmc_h5read_get_info(const bmc_h5read *r);
 
 /* The summary of the results under group (NULL or "" for the main results, or

@@ -305,3 +305,19 @@ int bmc_h5_write_names(bmc_h5ctx *e, hid_t loc, const char *name,
     free(p.buf);
     return rc;
 }
+
+int bmc_h5_write_text(bmc_h5ctx *e, hid_t loc, const char *name, const char *text)
+{
+    hid_t t = bmc_h5_vlen_string_type();
+    hid_t s = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    const char *v = text ? text : "";
+    int rc = BMC_OK;
+    if (t < 0 || (s = H5Screate(H5S_SCALAR)) < 0
+        || (d = H5Dcreate2(loc, name, t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0
+        || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v) < 0)
+        rc = bmc_h5_fail(e, "write %s", name);
+    bmc_h5_close_dataset(&d);
+    bmc_h5_close_space(s);
+    bmc_h5_close_type(t);
+    return rc;
+}

@@ -69,5 +69,7 @@ int bmc_h5_write_array_deflated(bmc_h5ctx *e, hid_t loc, const char *name, hid_t
                                 hid_t mtype, int rank, const hsize_t *dims, const void *buf);
 int bmc_h5_write_names(bmc_h5ctx *e, hid_t loc, const char *name,
                        const char (*names)[BMC_NAME_LEN], int n);
+/* A scalar variable-length UTF-8 dataset (e.g. /config/text); NULL writes "". */
+int bmc_h5_write_text(bmc_h5ctx *e, hid_t loc, const char *name, const char *text);
 
 #endif

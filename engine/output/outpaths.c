@@ -127,12 +127,13 @@ static int check_out(const bmc_out_plan *p, const file_id *id, bmc_err *err)
     if (!S_ISREG(id->mode))
         return bmc_fail(err, BMC_EIO, "cannot write results to %s: %s", p->out,
                         S_ISDIR(id->mode) ? "it is a directory" : "not a regular file");
-    if (!bmc_h5read_is_results(p->out))
-        return bmc_fail(err, BMC_EUSAGE, "--out %s exists and is not a backlogmc results file: "
-                        "refusing to replace it (choose another --out)", p->out);
+    const char *kind = p->format ? p->kind : "results";
+    if (p->format ? !bmc_h5read_is_format(p->out, p->format) : !bmc_h5read_is_results(p->out))
+        return bmc_fail(err, BMC_EUSAGE, "--out %s exists and is not a backlogmc %s file: "
+                        "refusing to replace it (choose another --out)", p->out, kind);
     if (!p->force)
-        return bmc_fail(err, BMC_EUSAGE, "--out %s holds earlier results: add --force to "
-                        "replace them, or choose another --out", p->out);
+        return bmc_fail(err, BMC_EUSAGE, "--out %s holds earlier %s: add --force to "
+                        "replace them, or choose another --out", p->out, kind);
     return BMC_OK;
 }
 

@@ -35,6 +35,9 @@ typedef struct bmc_out_plan {
     bool force;                     /* an earlier results file at out may be replaced */
     const char *const *inputs;      /* files read: the config, its base: files, ... */
     int n_inputs;
+    /* the kind of file out may replace: its format attribute and a name for messages (NULL:
+     * a results file) */
+    const char *format, *kind;
 } bmc_out_plan;
 
 /* BMC_EUSAGE when out or the checkpoint names an input (compared by device and inode, so
