@@ -61,27 +61,25 @@ void bmc_sim_free(bmc_sim *s)
 /* Scenario-level parameters: slot i takes the i-th uniform of the parameters stream
  * (MODEL.md section 10), fixed or not, so positions never shift. The central projection
  * takes every one at its median (MODEL.md section 11). */
-static void sample_parameters(bmc_sim *s)
+void bmc_scenario_parameters(const bmc_model *m, gsl_rng *r, bool det, double *param)
 {
-    const bmc_model *m = s->m;
-    gsl_rng *r = s->rng[BMC_STREAM_PARAMETERS];
     for (int i = 0; i < m->n_slots; i++) {
         double u = gsl_rng_uniform_pos(r);
         const bmc_dist *d = m->slot_dist[i];
         if (!d)
-            s->param[i] = 0;
+            param[i] = 0;
         else
-            s->param[i] = bmc_dist_quantile(d, s->det ? 0.5 : u);
+            param[i] = bmc_dist_quantile(d, det ? 0.5 : u);
     }
     /* the history's posterior of (l, x) from the two standard normals of its slots */
     const bmc_intake_posterior *post = &m->posterior;
     if (post->active) {
-        double z1 = s->param[BMC_P_HISTORY_LEVEL], z2 = s->param[BMC_P_HISTORY_DEVIATION];
+        double z1 = param[BMC_P_HISTORY_LEVEL], z2 = param[BMC_P_HISTORY_DEVIATION];
         double l = post->mean[0] + post->chol[0][0] * z1;
         double x = post->mean[1] + post->chol[1][0] * z1 + post->chol[1][1] * z2;
-        s->param[BMC_P_HISTORY_LEVEL] = l;
-        s->param[BMC_P_HISTORY_DEVIATION] = x;
-        s->param[BMC_P_ANNUAL_LEVEL] = m->level_median * exp(l);
+        param[BMC_P_HISTORY_LEVEL] = l;
+        param[BMC_P_HISTORY_DEVIATION] = x;
+        param[BMC_P_ANNUAL_LEVEL] = m->level_median * exp(l);
     }
 }
 
@@ -92,7 +90,7 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
     s->det = p->deterministic;
     for (int k = 0; k < BMC_STREAM_COUNT; k++)
         bmc_stream_key(s->rng[k], seed, (uint64_t)scenario, (enum bmc_purpose)k);
-    sample_parameters(s);
+    bmc_scenario_parameters(m, s->rng[BMC_STREAM_PARAMETERS], s->det, s->param);
 
     for (int c = 0; c < p->n_categories; c++) {
         const bmc_category_params *k = &p->cat[c];

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "model.h"
 #include "results.h"
 #include "status.h"
@@ -22,6 +24,11 @@ void bmc_sim_free(bmc_sim *s);
  * BMC_EINTERNAL with a message when one fails. */
 int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check_invariants,
                 bmc_result_block *b, int row, bmc_err *err);
+
+/* The scenario-level parameters (MODEL.md section 10) into param[BMC_P_MAX] from r, the
+ * scenario's parameters stream keyed to its start: the values bmc_sim_run uses, with the
+ * history's (l, x) drawn from the posterior when the model has one. */
+void bmc_scenario_parameters(const bmc_model *m, gsl_rng *r, bool det, double *param);
 
 /* Totals at the horizon of the last run, for tests and `backlogmc check`. */
 typedef struct bmc_sim_totals {
