@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "holidays.h"
+
 /* Shares that should sum to 1 may carry rounding from a spreadsheet; anything further off
  * is a mistake in the config. */
 #define SHARE_SUM_TOL 1e-6

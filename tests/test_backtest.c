@@ -13,7 +13,7 @@
 
 #include "backtest.h"
 #include "intake_sample.h"
-#include "summary_stats.h"
+#include "stats.h"
 
 static bmc_history monthly(int first, int n, double count)
 {

@@ -7,7 +7,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_math.h>
 
-#include "summary_stats.h"
+#include "stats.h"
 
 const int bmc_score_quantile_levels[BMC_SCORE_QUANTILES] = {5, 25, 50, 75, 95};
 
