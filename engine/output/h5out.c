@@ -10,13 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <hdf5.h>
 
-#include "backlogmc_version.h"
 #include "h5util.h"
+#include "h5file.h"
 #include "h5vfd.h"
 #include "outpaths.h"
 #include "paired.h"
@@ -138,25 +137,10 @@ static hsize_t min_hsize(hsize_t a, hsize_t b)
 
 static int write_root_attributes(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m)
 {
-    char created[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&now, &tm) || !strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(created, sizeof created, "unknown");
-    int32_t schema = BMC_H5_SCHEMA_VERSION;
     int32_t deterministic = m->deterministic ? 1 : 0;
     int rc;
-    if ((rc = bmc_h5_attr_string(e, file, "format", BMC_H5_FORMAT))
-        || (rc = bmc_h5_attr_scalar(e, file, "schema_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
-                             &schema))
-        || (rc = bmc_h5_attr_string(e, file, "engine_version", BACKLOGMC_VERSION))
-        || (rc = bmc_h5_attr_string(e, file, "git_commit", BACKLOGMC_GIT_COMMIT))
-        || (rc = bmc_h5_attr_string(e, file, "created", created))
-        || (rc = bmc_h5_attr_string(e, file, "config_name", m->config_name))
-        || (rc = bmc_h5_attr_scalar(e, file, "master_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64,
-                             &m->seed))
-        || (rc = bmc_h5_attr_scalar(e, file, "n_scenarios", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                             &m->n_scenarios))
+    if ((rc = bmc_h5_attr_provenance(e, file, BMC_H5_FORMAT, BMC_H5_SCHEMA_VERSION,
+                                     m->config_name, m->seed, m->n_scenarios))
         || (rc = bmc_h5_attr_scalar(e, file, "deterministic", H5T_STD_I32LE, H5T_NATIVE_INT32,
                              &deterministic))
         || (rc = bmc_h5_attr_date(e, file, "day0", bmc_calendar_start(m->cal)))
@@ -168,20 +152,7 @@ static int write_root_attributes(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m
 
 static int write_config(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m)
 {
-    hid_t g = bmc_h5_create_group(file, "config");
-    hid_t t = bmc_h5_vlen_string_type();
-    hid_t s = H5I_INVALID_HID, d = H5I_INVALID_HID;
-    const char *text = m->config_text ? m->config_text : "";
-    int rc = BMC_OK;
-    if (g < 0 || t < 0 || (s = H5Screate(H5S_SCALAR)) < 0
-        || (d = H5Dcreate2(g, "text", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0
-        || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0)
-        rc = bmc_h5_fail(e, "write /config/text");
-    bmc_h5_close_dataset(&d);
-    bmc_h5_close_space(s);
-    bmc_h5_close_type(t);
-    bmc_h5_close_group(g);
-    return rc;
+    return bmc_h5_write_config(e, file, m->config_text);
 }
 
 /* A one-dimensional dataset that is complete at open (calendar, names). */
@@ -1034,27 +1005,6 @@ static int close_file(bmc_h5ctx *e, bmc_h5out *h)
     return written(h, BMC_OK, e->err);
 }
 
-/* Gives back what reserve_for_flush held past the end of the file (a truncate to the same
- * size frees blocks preallocated past it), then fsyncs: after a crash the final name must not
- * point at unwritten blocks. */
-static int trim_and_sync(const char *path, bmc_err *err)
-{
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return bmc_fail(err, BMC_EIO, "cannot reopen %s: %s", path, strerror(errno));
-    struct stat st;
-    int rc = fstat(fd, &st);
-    if (rc == 0)
-        rc = ftruncate(fd, st.st_size);
-    if (rc == 0)
-        rc = fsync(fd);
-    int saved = errno;
-    close(fd);
-    if (rc < 0)
-        return bmc_fail(err, BMC_EIO, "cannot sync %s: %s", path, strerror(saved));
-    return BMC_OK;
-}
-
 int bmc_h5out_commit(bmc_h5out *h, bmc_err *err)
 {
     if (!h)
@@ -1072,7 +1022,7 @@ int bmc_h5out_commit(bmc_h5out *h, bmc_err *err)
     if (!rc)
         rc = close_file(&e, h);
     if (!rc)
-        rc = trim_and_sync(h->tmp_path, err);
+        rc = bmc_h5file_sync(h->tmp_path, err); /* gives back what reserve_for_flush held */
     if (!rc && rename(h->tmp_path, h->final_path) < 0)
         rc = bmc_fail(err, BMC_EIO, "cannot rename %s to %s: %s", h->tmp_path, h->final_path,
                       strerror(errno));
