@@ -171,30 +171,52 @@ void bmc_backtest_work_free(bmc_backtest_work *w)
     free(w);
 }
 
-/* The parameters of the forecast made at the end of month `origin`: p with the run starting
- * on the next day for `months` months, the history the series up to the origin. */
-static void origin_params(const bmc_params *p, const bmc_history *series, int origin,
-                          int months, bmc_params *q)
+/* The parameters of a forecast from month index `start` for `months` months: p with the run
+ * starting on the first day of month start, the history the series before it. */
+static void forecast_params(const bmc_params *p, const bmc_history *series, int start,
+                            int months, bmc_params *q)
 {
     *q = *p;
     q->deterministic = false;
-    q->start_date = bmc_history_month_first(origin + 1);
-    q->horizon_date = bmc_history_month_first(origin + 1 + months) - 1;
+    q->start_date = bmc_history_month_first(start);
+    q->horizon_date = bmc_history_month_first(start + months) - 1;
     q->intake_history.n = 0;
-    for (int i = 0; i < series->n && series->p[i].month + series->p[i].months <= origin + 1; i++)
+    for (int i = 0; i < series->n && series->p[i].month + series->p[i].months <= start; i++)
         q->intake_history.p[q->intake_history.n++] = series->p[i];
 }
 
-/* The posterior as numbers a reader can use: the level of the first forecast year and the
- * deviation of the origin's month. */
-static void describe_posterior(const bmc_model *m, bmc_backtest_origin *out)
+/* The posterior as numbers a reader can use. */
+static void describe_posterior(const bmc_model *m, int start, bmc_backtest_posterior *out)
 {
     const bmc_intake_posterior *post = &m->posterior;
+    out->month = start;
     out->n_obs = post->n_obs;
     out->level_median = m->level_median * exp(post->mean[0]);
     out->level_sdlog = sqrt(post->cov[0][0]);
     out->deviation_mean = post->mean[1];
     out->deviation_sd = sqrt(post->cov[1][1]);
+}
+
+int bmc_backtest_latest(const bmc_params *p, const bmc_history *series,
+                        bmc_backtest_posterior *out, bmc_err *err)
+{
+    int start = bmc_history_month_of(p->start_date);
+    if (series->n > 0) {
+        const bmc_history_period *last = &series->p[series->n - 1];
+        if (last->month + last->months > start)
+            start = last->month + last->months;
+    }
+    bmc_params *q = malloc(sizeof *q);
+    if (!q)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory for the backtest");
+    forecast_params(p, series, start, 1, q);
+    bmc_model *m = NULL;
+    int rc = bmc_model_create(q, &m, err);
+    if (rc == BMC_OK)
+        describe_posterior(m, start, out);
+    bmc_model_free(m);
+    free(q);
+    return rc;
 }
 
 int bmc_backtest_origin_run(const bmc_params *p, const bmc_history *series,
@@ -208,10 +230,10 @@ int bmc_backtest_origin_run(const bmc_params *p, const bmc_history *series,
     int origin = plan->origin[index], months = plan->horizon[plan->n_horizons - 1];
     memset(out, 0, sizeof *out);
     out->origin = origin;
-    origin_params(p, series, origin, months, w->p);
+    forecast_params(p, series, origin + 1, months, w->p);
     bmc_model *m = NULL;
     BMC_TRY(bmc_model_create(w->p, &m, err));
-    describe_posterior(m, out);
+    describe_posterior(m, origin + 1, &out->post);
     int64_t first = origin * BMC_BT_SCENARIO_STRIDE;
     for (int64_t s = 0; s < n_scenarios; s++)
         bmc_intake_sample_months(w->sampler, m, seed, first + s,

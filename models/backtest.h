@@ -62,13 +62,19 @@ bool bmc_series_total(const bmc_history *series, int from, int to, double *total
 void bmc_backtest_naive(const bmc_history *series, const double *seasonality, int origin,
                         int months, double ref[BMC_SCORE_REFS]);
 
+/* What the intake filter (MODEL.md section 12) makes of the series up to a month: the level
+ * of the year of the month after it (median L0 exp(mean l) and the sd of l) and the
+ * deviation x of that month. */
+typedef struct bmc_backtest_posterior {
+    int month;           /* month index of the first month forecast */
+    int n_obs;           /* periods observed */
+    double level_median, level_sdlog, deviation_mean, deviation_sd;
+} bmc_backtest_posterior;
+
 /* The forecast made at one origin and its scores. */
 typedef struct bmc_backtest_origin {
     int origin;          /* month index of the origin's last month */
-    int n_obs;           /* periods the filter observed */
-    /* the posterior after the origin: the level of the year of the first forecast month
-     * (median L0 exp(mean l) and the sd of l) and the deviation x of the origin's month */
-    double level_median, level_sdlog, deviation_mean, deviation_sd;
+    bmc_backtest_posterior post;
     bmc_forecast_score score[BMC_BT_MAX_HORIZONS];
     /* quantiles (bmc_score_quantile_levels) of the count of each period after the origin */
     double fan[BMC_BT_MAX_MONTHS][BMC_SCORE_QUANTILES];
@@ -88,6 +94,13 @@ int bmc_backtest_origin_run(const bmc_params *p, const bmc_history *series,
                             const bmc_backtest_plan *plan, int index, uint64_t seed,
                             int64_t n_scenarios, bmc_backtest_work *w, bmc_backtest_origin *out,
                             bmc_err *err);
+
+/* The posterior after the whole series for a run that starts after it: in the configuration's
+ * start month, or in the month after the series when that is later (for calibrating a run
+ * without history: the uncertainty the history leaves about the level of its first year).
+ * BMC_ECONFIG when the intake filter refuses the model. */
+int bmc_backtest_latest(const bmc_params *p, const bmc_history *series,
+                        bmc_backtest_posterior *out, bmc_err *err);
 
 /* The scores of every origin tallied per horizon: out[plan->n_horizons]. */
 void bmc_backtest_summarise(const bmc_backtest_plan *plan, const bmc_backtest_origin *o,

@@ -191,7 +191,7 @@ static void test_forecast_is_the_run(void **state)
     bmc_backtest_origin o;
     assert_int_equal(bmc_backtest_origin_run(&p, &series, &plan, 0, 99, N, w, &o, &err), BMC_OK);
     bmc_backtest_work_free(w);
-    assert_int_equal(o.n_obs, 22); /* 2023-01..2024-11 less the gap */
+    assert_int_equal(o.post.n_obs, 22); /* 2023-01..2024-11 less the gap */
 
     char hist[4096] = "intake_history=[";
     for (int i = 0; i < series.n && series.p[i].month <= at.month; i++) {
@@ -206,7 +206,7 @@ static void test_forecast_is_the_run(void **state)
                               "time.target_date=2025-05-31", NULL};
     bmc_model *m = tu_model("tests/data/models/intake.yaml", run_sets);
     assert_true(m->posterior.active);
-    assert_float_equal(o.level_median, m->level_median * exp(m->posterior.mean[0]), 1e-9);
+    assert_float_equal(o.post.level_median, m->level_median * exp(m->posterior.mean[0]), 1e-9);
     bmc_result_block *b = tu_run(m, 99, at.month * BMC_BT_SCENARIO_STRIDE, N, true, false);
     int nm = b->layout->n_months;
     assert_int_equal(nm, 6);

@@ -300,8 +300,8 @@ static void test_refusals(void **state)
         assert_refused("summary vx.h5", 4, why[k]);
     }
     assert_refused("summary .", 4, "it is a directory");
-    assert_refused("summary", 2, "summary needs one results FILE.h5");
-    assert_refused("summary a.h5 b.h5", 2, "summary needs one results FILE.h5");
+    assert_refused("summary", 2, "summary needs one results or backtest FILE.h5");
+    assert_refused("summary a.h5 b.h5", 2, "summary needs one results or backtest FILE.h5");
 }
 
 int main(void)

@@ -8,8 +8,11 @@ const bmc_command bmc_commands[] = {
      bmc_cmd_run_options, bmc_cmd_run},
     {"check", "CONFIG [--set K=V ...]",
      "validate, print the parameters and the central projection", NULL, bmc_cmd_check},
-    {"summary", "FILE.h5", "quantiles, probabilities and provenance of a results file",
-     NULL, bmc_cmd_summary},
+    {"summary", "FILE.h5", "quantiles, probabilities and provenance of a results file, or "
+     "the table of a backtest file", NULL, bmc_cmd_summary},
+    {"backtest", "CONFIG --series FILE [options]",
+     "score the intake forecast against an observed series, write an HDF5 backtest file",
+     bmc_cmd_backtest_options, bmc_cmd_backtest},
 };
 const int bmc_n_commands = (int)(sizeof bmc_commands / sizeof bmc_commands[0]);
 

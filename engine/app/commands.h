@@ -31,5 +31,7 @@ int bmc_cmd_run(int argc, char **argv, FILE *out, bmc_err *err);
 int bmc_cmd_check(int argc, char **argv, FILE *out, bmc_err *err);
 int bmc_cmd_summary(int argc, char **argv, FILE *out, bmc_err *err);
 extern const char bmc_cmd_run_options[];
+int bmc_cmd_backtest(int argc, char **argv, FILE *out, bmc_err *err);
+extern const char bmc_cmd_backtest_options[];
 
 #endif
