@@ -87,8 +87,8 @@ hid_t bmc_h5_open_read(const char *path, bmc_h5vfd *vfd);
 bool bmc_h5_attr_read_string(hid_t obj, const char *name, char *buf, size_t n);
 /* A scalar numeric attribute converted to mtype; false when missing or not a number. */
 bool bmc_h5_attr_read_number(hid_t obj, const char *name, hid_t mtype, void *value);
-/* The root attribute "format" of the HDF5 file at path (HDF5's signature at offset 0):
- * false for anything else, also when it cannot be read. */
+/* The root attribute "format" of the HDF5 file at path (a regular file with HDF5's signature
+ * at offset 0): false for anything else, also when it cannot be read. */
 bool bmc_h5_file_format(const char *path, char *format, size_t n);
 
 #endif
