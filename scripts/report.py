@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Turns a backlogmc results file into PNG figures and a Markdown report.
+"""Turns a backlogmc results file, or a backtest file, into PNG figures and a Markdown report.
 
     scripts/report.py results/baseline.h5 [--out DIR]
+    scripts/report.py results/baseline-backtest.h5 [--out DIR]   (scripts/report_backtest.py)
 
 writes DIR (default: <name>-report next to the file, e.g. results/baseline-report/) with
 report.md and one PNG per figure. The numbers come from the file's /summary group (written by
@@ -38,6 +39,8 @@ from datetime import date, timedelta  # noqa: E402
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
+
+import report_backtest  # noqa: E402
 
 FORMAT = "backlogmc-results"
 SCHEMA = 2
@@ -807,7 +810,7 @@ def markdown(r, made):
 
 # Everything report.py may write into its folder: an existing folder is replaced only when it
 # holds nothing else.
-REPORT_FILES = {"report.md"} | set(CAPTIONS)
+REPORT_FILES = {"report.md"} | set(CAPTIONS) | set(report_backtest.CAPTIONS)
 
 
 def check_replaceable(out):
@@ -840,11 +843,12 @@ def publish(tmp, out):
 def report(path, out):
     """Draws into a temporary folder beside out, renamed to out once complete."""
     check_replaceable(out)
-    r = Results(path)
+    backtest = report_backtest.is_backtest(path)
+    r = None if backtest else Results(path)
     tmp = f"{out.rstrip(os.sep) or out}.tmp-{os.getpid()}"
     os.mkdir(tmp)
     try:
-        md, made = draw(r, tmp)
+        md, made = report_backtest.draw(path, tmp) if backtest else draw(r, tmp)
         publish(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -881,15 +885,16 @@ def one_line(e):
 
 def main(argv):
     ap = argparse.ArgumentParser(description="PNG figures and a Markdown report of a backlogmc "
-                                             "results file.")
-    ap.add_argument("file", help="results file written by backlogmc run")
+                                             "results or backtest file.")
+    ap.add_argument("file", help="results file written by backlogmc run, or a backtest file "
+                                 "written by backlogmc backtest")
     ap.add_argument("--out", help="output directory (default: <name>-report next to the file)")
     a = ap.parse_args(argv)
     out = a.out or os.path.join(os.path.dirname(a.file) or ".",
                                 os.path.splitext(os.path.basename(a.file))[0] + "-report")
     try:
         md, made = report(a.file, out)
-    except ReportError as e:
+    except (ReportError, report_backtest.BacktestError) as e:
         print(f"report.py: {one_line(e)}", file=sys.stderr)
         return 4
     except OSError as e:  # h5py's say nothing of the file, the system's name theirs

@@ -175,6 +175,22 @@ with tempfile.TemporaryDirectory(prefix="bmc-backtest-") as tmp:
     # the same table from the file
     s = run("summary", OUT)
     check(s.stdout == printed, "summary prints what backtest printed")
+    # the report draws the backtest's figures and tabulates its summary
+    rep = os.path.join(tmp, "cbs-report")
+    r = subprocess.run([sys.executable, os.path.join(SRC, "scripts", "report.py"), OUT,
+                        "--out", rep], capture_output=True, text=True)
+    check(r.returncode == 0, "report.py on a backtest file: %s" % r.stderr.strip())
+    for name in ("pit_histogram.png", "coverage.png", "backtest_fan.png", "report.md"):
+        check(os.path.getsize(os.path.join(rep, name)) > 1000 if os.path.exists(
+            os.path.join(rep, name)) else False, "report.py wrote " + name)
+    if os.path.exists(os.path.join(rep, "report.md")):
+        md = open(os.path.join(rep, "report.md"), encoding="utf-8").read()
+        with h5py.File(OUT, "r") as f:
+            for k, hk in enumerate(f["summary/horizon_months"][:]):
+                row = "| %d months | %d | %.1f %% | %.1f %% |" % (
+                    hk, f["summary/n"][k], 100 * f["summary/cover50"][k],
+                    100 * f["summary/cover90"][k])
+                check(row in md, "report.md holds " + row)
     # threads do not change the data
     run("backtest", CFG, "--series", CBS, "--column", "first_asylum_requests_cbs",
         "--scenarios", "300", "--threads", "2", "--out", two)
