@@ -94,6 +94,47 @@ int bmc_backtest_plan_make(const bmc_history *series, const bmc_history_period *
     return BMC_OK;
 }
 
+int bmc_backtest_parse_origins(const char *text, bmc_history_period *from,
+                               bmc_history_period *to, bmc_err *err)
+{
+    const char *dots = strstr(text, "..");
+    char a[16] = "", b[16] = "";
+    if (dots && (size_t)(dots - text) < sizeof a && strlen(dots + 2) < sizeof b) {
+        memcpy(a, text, (size_t)(dots - text));
+        strcpy(b, dots + 2);
+    }
+    if (!dots || !bmc_history_parse_period(a, &from->month, &from->months) ||
+        !bmc_history_parse_period(b, &to->month, &to->months))
+        return bmc_fail(err, BMC_EUSAGE, "--origins needs FROM..TO, two periods such as "
+                        "2016-Q1..2024-Q4 or 2020-01..2024-12, got \"%s\"", text);
+    return BMC_OK;
+}
+
+int bmc_backtest_parse_horizons(const char *text, int *h, int *n, bmc_err *err)
+{
+    *n = 0;
+    for (const char *p = text;;) {
+        size_t len = strcspn(p, ",");
+        char one[16];
+        if (*n == BMC_BT_MAX_HORIZONS)
+            return bmc_fail(err, BMC_EUSAGE, "--horizons takes at most %d horizons",
+                            BMC_BT_MAX_HORIZONS);
+        if (len == 0 || len >= sizeof one)
+            return bmc_fail(err, BMC_EUSAGE, "--horizons needs months separated by commas, "
+                            "e.g. 1,3,6,12, got \"%s\"", text);
+        memcpy(one, p, len);
+        one[len] = '\0';
+        int v = strspn(one, "0123456789") == len && len <= 3 ? atoi(one) : 0;
+        if (v < 1 || v > BMC_BT_MAX_MONTHS)
+            return bmc_fail(err, BMC_EUSAGE, "--horizons needs a whole number in [1, %d], got "
+                            "\"%s\"", BMC_BT_MAX_MONTHS, one);
+        h[(*n)++] = v;
+        if (p[len] == '\0')
+            return BMC_OK;
+        p += len + 1;
+    }
+}
+
 bool bmc_series_total(const bmc_history *series, int from, int to, double *total)
 {
     int covered = from; /* every month before this one is summed */

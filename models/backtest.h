@@ -52,6 +52,13 @@ int bmc_backtest_plan_make(const bmc_history *series, const bmc_history_period *
                            const bmc_history_period *to, const int *h, int n_h,
                            bmc_backtest_plan *plan, bmc_err *err);
 
+/* The options of `backlogmc backtest`: "FROM..TO", two periods (YYYY-MM or YYYY-Qn), and
+ * "1,3,6,12", at most BMC_BT_MAX_HORIZONS months in 1..BMC_BT_MAX_MONTHS (h[], *n of them).
+ * BMC_EUSAGE with a message naming the option. */
+int bmc_backtest_parse_origins(const char *text, bmc_history_period *from,
+                               bmc_history_period *to, bmc_err *err);
+int bmc_backtest_parse_horizons(const char *text, int *h, int *n, bmc_err *err);
+
 /* The observed total of months from..to (inclusive): false when a month is not covered or
  * a period reaches outside the range. */
 bool bmc_series_total(const bmc_history *series, int from, int to, double *total);

@@ -92,6 +92,46 @@ static void test_plan(void **state)
     expect_refusal(&short_series, NULL, NULL, NULL, 0, "too short");
 }
 
+/* The options' text: origins and horizons. */
+static void test_options(void **state)
+{
+    (void)state;
+    bmc_history_period from, to;
+    bmc_err err = {{0}};
+    assert_int_equal(bmc_backtest_parse_origins("2016-Q1..2024-Q4", &from, &to, &err), BMC_OK);
+    assert_int_equal(from.month, month_of(2016, 1));
+    assert_int_equal(from.months, 3);
+    assert_int_equal(to.month, month_of(2024, 10));
+    assert_int_equal(bmc_backtest_parse_origins("2020-02..2020-02", &from, &to, &err), BMC_OK);
+    assert_int_equal(from.month, month_of(2020, 2));
+    assert_int_equal(to.months, 1);
+    static const char *const bad_origins[] = {"2016-Q1", "2016-Q1..", "..2016-Q1", "2016..2017",
+                                              "2016-Q1...2016-Q2", "2016-13..2017-01",
+                                              "2016-01..2016-01-01", ""};
+    for (size_t i = 0; i < sizeof bad_origins / sizeof bad_origins[0]; i++) {
+        assert_int_equal(bmc_backtest_parse_origins(bad_origins[i], &from, &to, &err),
+                         BMC_EUSAGE);
+        assert_non_null(strstr(err.msg, "--origins needs FROM..TO"));
+    }
+    int h[BMC_BT_MAX_HORIZONS], n;
+    assert_int_equal(bmc_backtest_parse_horizons("1,3,6,12", h, &n, &err), BMC_OK);
+    assert_int_equal(n, 4);
+    assert_int_equal(h[3], 12);
+    assert_int_equal(bmc_backtest_parse_horizons("60", h, &n, &err), BMC_OK);
+    assert_int_equal(h[0], 60);
+    static const struct {
+        const char *text, *words;
+    } bad[] = {{"1,,3", "separated by commas"}, {"3,", "separated by commas"},
+               {"", "separated by commas"}, {"0", "in [1, 60], got \"0\""},
+               {"61", "in [1, 60]"}, {"+3", "in [1, 60]"}, {"1.5", "in [1, 60]"},
+               {"1,2,3,4,5,6,7,8,9", "at most 8"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(bmc_backtest_parse_horizons(bad[i].text, h, &n, &err), BMC_EUSAGE);
+        if (!strstr(err.msg, bad[i].words))
+            fail_msg("%s: got \"%s\"", bad[i].text, err.msg);
+    }
+}
+
 /* Totals over months with gaps and quarters, and the naive forecasts by hand. */
 static void test_totals_and_naive(void **state)
 {
@@ -240,6 +280,41 @@ static void test_forecast_is_the_run(void **state)
     bmc_model_free(m);
 }
 
+/* The posterior after the whole series: for the configuration's start month when the series
+ * ends before it (the filter of a model whose intake_history is the series), else for the
+ * month after the series. */
+static void test_latest(void **state)
+{
+    (void)state;
+    const char *sets[] = {ONE_TRACK, LEVEL, WALK, NULL};
+    bmc_params p = load_params(sets); /* starts 2026-04-01 */
+    bmc_history series = monthly(month_of(2024, 1), 18, 3000); /* to 2025-06 */
+    bmc_backtest_posterior post;
+    bmc_err err = {{0}};
+    assert_int_equal(bmc_backtest_latest(&p, &series, &post, &err), BMC_OK);
+    assert_int_equal(post.month, month_of(2026, 4));
+    assert_int_equal(post.n_obs, 18);
+    char hist[2048] = "intake_history=[";
+    for (int i = 0; i < series.n; i++) {
+        char item[48], period[8];
+        bmc_history_format_period(&series.p[i], period);
+        snprintf(item, sizeof item, "%s[%s, %.0f]", i ? ", " : "", period, series.p[i].count);
+        strcat(hist, item);
+    }
+    strcat(hist, "]");
+    const char *with[] = {ONE_TRACK, LEVEL, WALK, hist, NULL};
+    bmc_model *m = tu_model("tests/data/models/intake.yaml", with);
+    assert_float_equal(post.level_median, m->level_median * exp(m->posterior.mean[0]), 1e-9);
+    assert_float_equal(post.level_sdlog, sqrt(m->posterior.cov[0][0]), 1e-12);
+    assert_float_equal(post.deviation_sd, sqrt(m->posterior.cov[1][1]), 1e-12);
+    bmc_model_free(m);
+    /* a series past the start: the month after it */
+    bmc_history longer = monthly(month_of(2024, 1), 30, 3000); /* to 2026-06 */
+    assert_int_equal(bmc_backtest_latest(&p, &longer, &post, &err), BMC_OK);
+    assert_int_equal(post.month, month_of(2026, 7));
+    assert_int_equal(post.n_obs, 30);
+}
+
 /* [lo, hi] with P(B < lo) <= tail and P(B > hi) <= tail for B ~ Binomial(n, p). */
 static void binomial_bounds(int n, double p, double tail, int *lo, int *hi)
 {
@@ -364,9 +439,11 @@ int main(void)
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_options),
         cmocka_unit_test(test_totals_and_naive),
         cmocka_unit_test(test_sampler_matches_run),
         cmocka_unit_test(test_forecast_is_the_run),
+        cmocka_unit_test(test_latest),
         cmocka_unit_test(test_calibrated_on_own_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

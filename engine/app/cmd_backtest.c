@@ -101,47 +101,6 @@ static int parse_args(int argc, char **argv, backtest_args *a, bmc_err *err)
     return BMC_OK;
 }
 
-/* "FROM..TO": two periods. */
-static int parse_origins(const char *text, bmc_history_period *from, bmc_history_period *to,
-                         bmc_err *err)
-{
-    const char *dots = strstr(text, "..");
-    char a[16] = "", b[16] = "";
-    if (dots && (size_t)(dots - text) < sizeof a && strlen(dots + 2) < sizeof b) {
-        memcpy(a, text, (size_t)(dots - text));
-        strcpy(b, dots + 2);
-    }
-    if (!dots || !bmc_history_parse_period(a, &from->month, &from->months) ||
-        !bmc_history_parse_period(b, &to->month, &to->months))
-        return bmc_fail(err, BMC_EUSAGE, "--origins needs FROM..TO, two periods such as "
-                        "2016-Q1..2024-Q4 or 2020-01..2024-12, got \"%s\"", text);
-    return BMC_OK;
-}
-
-/* "1,3,6,12" */
-static int parse_horizons(const char *text, int *h, int *n, bmc_err *err)
-{
-    *n = 0;
-    for (const char *p = text;;) {
-        size_t len = strcspn(p, ",");
-        char one[16];
-        long long v;
-        if (*n == BMC_BT_MAX_HORIZONS)
-            return bmc_fail(err, BMC_EUSAGE, "--horizons takes at most %d horizons",
-                            BMC_BT_MAX_HORIZONS);
-        if (len == 0 || len >= sizeof one)
-            return bmc_fail(err, BMC_EUSAGE, "--horizons needs months separated by commas, "
-                            "e.g. 1,3,6,12, got \"%s\"", text);
-        memcpy(one, p, len);
-        one[len] = '\0';
-        BMC_TRY(bmc_arg_count("--horizons", one, 1, BMC_BT_MAX_MONTHS, &v, err));
-        h[(*n)++] = (int)v;
-        if (p[len] == '\0')
-            return BMC_OK;
-        p += len + 1;
-    }
-}
-
 /* results/<config file name without directory and extension>-backtest.h5 */
 static void default_out(const char *config, char *buf, size_t n)
 {
@@ -214,9 +173,9 @@ static int load(const backtest_args *a, backtest_data *d, bmc_err *err)
     bmc_history_period from, to;
     int h[BMC_BT_MAX_HORIZONS], n_h = 0;
     if (a->origins)
-        BMC_TRY(parse_origins(a->origins, &from, &to, err));
+        BMC_TRY(bmc_backtest_parse_origins(a->origins, &from, &to, err));
     if (a->horizons)
-        BMC_TRY(parse_horizons(a->horizons, h, &n_h, err));
+        BMC_TRY(bmc_backtest_parse_horizons(a->horizons, h, &n_h, err));
     int rc = bmc_backtest_plan_make(d->series, a->origins ? &from : NULL,
                                     a->origins ? &to : NULL, h, n_h, d->plan, err);
     if (rc != BMC_OK) { /* name the file the plan is about */
