@@ -10,12 +10,12 @@
 #include "params.h"
 #include "status.h"
 
-/* Scoring the intake forecast against what happened (MODEL.md section 14): a rolling-origin
+/* Scoring the intake forecast against what happened (docs/model.md section 14): a rolling-origin
  * backtest over an observed series of first applications (months or quarters). At each
  * origin, the end of one of the series' periods, the model is conditioned on the series up
  * to the origin (the Kalman filter of section 12) and its intake is simulated for the months
  * after it; the totals over each horizon are scored against the observed totals and against
- * two naive forecasts (MODEL.md section 14):
+ * two naive forecasts (docs/model.md section 14):
  *   - same months: the same months a year earlier;
  *   - last year: the last 12 months' total spread over the horizon by the seasonality.
  * Horizons are counted in months; with a quarterly series each must be a multiple of 3, so
@@ -69,7 +69,7 @@ bool bmc_series_total(const bmc_history *series, int from, int to, double *total
 void bmc_backtest_naive(const bmc_history *series, const double *seasonality, int origin,
                         int months, double ref[BMC_SCORE_REFS]);
 
-/* What the intake filter (MODEL.md section 12) makes of the series up to a month: the level
+/* What the intake filter (docs/model.md section 12) makes of the series up to a month: the level
  * of the year of the month after it (median L0 exp(mean l) and the sd of l) and the
  * deviation x of that month. */
 typedef struct bmc_backtest_posterior {

@@ -6,7 +6,7 @@
 #include "model.h"
 #include "status.h"
 
-/* The intake of a model alone (MODEL.md section 5, conditioned on the history as in section
+/* The intake of a model alone (docs/model.md section 5, conditioned on the history as in section
  * 12): the first applications of one scenario per calendar month, drawn the way a full run
  * draws them (the scenario's parameters from its parameters stream, bmc_intake_mean and
  * bmc_intake_arrivals day by day on its intake stream, keyed by (seed, scenario, purpose))

@@ -1,4 +1,4 @@
-/* The backtest of the intake (models/backtest.c, MODEL.md section 14): its plan of origins
+/* The backtest of the intake (models/backtest.c, docs/model.md section 14): its plan of origins
  * and horizons and the refusals, observed totals and the naive forecasts by hand (with
  * gaps and quarters), the forecast sample against a full run's arrivals bit for bit, and
  * calibration on data the engine's own intake model generates: 300 independent histories

@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bmc_testlib import SOURCE, check_clean_failure, fail, run, same  # noqa: E402
 
 CONFIG = os.path.join(SOURCE, "configs", "baseline.yaml")
-N = 200
+N = 120
 ARGS = ["run", CONFIG, "--scenarios", str(N), "--seed", "5", "--trajectories", "--quiet",
         "--threads", "2", "--block-size", "16"]
 
@@ -93,7 +93,7 @@ def sweep_rlimit(tmp, straight, checkpoint):
                 os.unlink(p)
         if rc == 0:
             break
-        limit = 4096 if limit == 0 else int(limit * 1.5)
+        limit = 4096 if limit == 0 else int(limit * 1.8)
         if limit > 1 << 30:
             fail("the run never fitted")
     # the sweep must have failed at the start, with a checkpoint kept, and succeeded at last
@@ -132,7 +132,7 @@ def sweep_tmpfs(tmp, straight):
             seen_ok = rc == 0
         finally:
             umount(d)
-        kib = int(kib * 1.8)
+        kib = int(kib * 2)
         if kib > 1 << 20:
             fail("the run never fitted a tmpfs")
     # only the output's file system is full: the commit fails, the checkpoint elsewhere gets

@@ -1,4 +1,4 @@
-/* New intake (MODEL.md section 5, version 2) against its exact monthly expectation. The
+/* New intake (docs/model.md section 5, version 2) against its exact monthly expectation. The
  * seasonality factors are shares of a year's count, and the deviation factor
  * exp(x_m - v_x / 2) has mean one in every month (x starts from its stationary law), so
  *     E[arrivals in month m] = L S[m] / 12
@@ -35,6 +35,20 @@ static moments sample_moments(const double *x, int n)
     r.se_mean = sqrt(r.var / n);
     r.se_var = sqrt((m4 - m2 * m2) / n);
     return r;
+}
+
+/* The sample covariance of x and y and its standard error (from the products themselves). */
+static double sample_covariance(const double *x, const double *y, int n, double *se)
+{
+    moments a = sample_moments(x, n), c = sample_moments(y, n);
+    double cov = 0, cov2 = 0;
+    for (int s = 0; s < n; s++) {
+        double prod = (x[s] - a.mean) * (y[s] - c.mean);
+        cov += prod / n;
+        cov2 += prod * prod / n;
+    }
+    *se = sqrt((cov2 - cov * cov) / n);
+    return cov;
 }
 
 static double month_arrivals(const bmc_result_block *b, int s, int month)
@@ -107,14 +121,7 @@ static void test_deviation_mean_one_stationary(void **state)
         x[s] = month_arrivals(b, s, 0);
         y[s] = month_arrivals(b, s, 1);
     }
-    moments a = sample_moments(x, N), c = sample_moments(y, N);
-    double cov = 0, cov2 = 0;
-    for (int s = 0; s < N; s++) {
-        double prod = (x[s] - a.mean) * (y[s] - c.mean);
-        cov += prod / N;
-        cov2 += prod * prod / N;
-    }
-    double se = sqrt((cov2 - cov * cov) / N), want_cov = mu * mu * (exp(0.7 * v) - 1);
+    double se, cov = sample_covariance(x, y, N, &se), want_cov = mu * mu * (exp(0.7 * v) - 1);
     printf("covariance of months 0 and 1: %.0f (%.0f, se %.0f)\n", cov, want_cov, se);
     assert_true(fabs(cov - want_cov) < 5 * se);
     tu_block_free(b);
@@ -154,13 +161,7 @@ static void test_year_to_year_walk(void **state)
     assert_true(fabs(c.mean - m27) < 5 * c.se_mean);
     assert_true(fabs(c.var - v27) < 5 * c.se_var);
     assert_true(fabs(e.mean - L * exp(d2)) < 5 * e.se_mean);
-    double cov = 0, cov2 = 0;
-    for (int s = 0; s < N; s++) {
-        double prod = (t27[s] - c.mean) * (t28[s] - e.mean);
-        cov += prod / N;
-        cov2 += prod * prod / N;
-    }
-    double se = sqrt((cov2 - cov * cov) / N);
+    double se, cov = sample_covariance(t27, t28, N, &se);
     double want = L * L * exp(1.5 * d2) * (exp(d2) - 1);
     printf("Cov(2027, 2028): %.4g (%.4g, se %.3g)\n", cov, want, se);
     assert_true(fabs(cov - want) < 5 * se);

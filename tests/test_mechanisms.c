@@ -1,4 +1,4 @@
-/* The mechanisms of the IND approach (MODEL.md sections 3, 6, 7, 8) on hand-made inputs
+/* The mechanisms of the IND approach (docs/model.md sections 3, 6, 7, 8) on hand-made inputs
  * with known answers. */
 #include "testutil.h"
 
@@ -36,7 +36,7 @@ static void test_voorfase_split(void **state)
     assert_float_equal(inv3[2], 0, 0);
 }
 
-/* The tilt (MODEL.md section 6, version 2): shares s of officer-days, G the grant rate of the
+/* The tilt (docs/model.md section 6, version 2): shares s of officer-days, G the grant rate of the
  * decisions they buy, sum (s_c / w_c) g_c / sum (s_c / w_c). */
 static void test_plan_tilt(void **state)
 {
@@ -76,6 +76,21 @@ static void test_plan_tilt(void **state)
     assert_float_equal(s[1], 0, 0);
 }
 
+/* The band is closed: G exactly on an edge is in it, and the shares are left alone (values
+ * exact in binary: G = (0.25 + 0.75) / 2 = 0.5 = 0.25 + 0.25). */
+static void test_plan_band_edges(void **state)
+{
+    (void)state;
+    const double g[2] = {0.25, 0.75}, w[2] = {1, 1}, b[2] = {1, 1};
+    double s[2];
+    assert_float_equal(bmc_plan_weights(2, b, w, g, 0.25, 0.25, s), 0, 0);
+    assert_float_equal(s[0], 0.5, 0);
+    assert_float_equal(bmc_plan_weights(2, b, w, g, 0.75, 0.25, s), 0, 0);
+    assert_float_equal(s[1], 0.5, 0);
+    /* a hair outside: tilted */
+    assert_true(bmc_plan_weights(2, b, w, g, 0.2499, 0.25, s) < 0);
+}
+
 /* G is weighted by decisions, not officer-days: two categories with equal officer-day shares,
  * one four times cheaper per decision, give (4 x 0.9 + 1 x 0.1) / 5 = 0.74, where weighting
  * officer-days would give 0.5. */
@@ -94,7 +109,7 @@ static void test_plan_grant_rate_decision_weighted(void **state)
     assert_float_equal(out[0] + out[1], 1, 1e-15);
 }
 
-/* R (MODEL.md section 7, version 2) over every first application from the first known day:
+/* R (docs/model.md section 7, version 2) over every first application from the first known day:
  * the last 365 days once a year is known; before that the arrivals so far divided by their
  * expected seasonal share of a year, from 90 days on. */
 static void test_triage_rate(void **state)
@@ -114,6 +129,14 @@ static void test_triage_rate(void **state)
     assert_float_equal(r, 36400 / (364 / 365.0), 1e-9);
     assert_true(bmc_triage_rate(cum, expected, 364, 90, &r)); /* 365 days: a plain count */
     assert_float_equal(r, 36500, 1e-9);
+    /* at 365 days the count is used as it is, not divided by the expected share */
+    double skewed[N];
+    for (int t = 0; t < N; t++)
+        skewed[t] = 1.1 * (t + 1) / 365.0;
+    assert_true(bmc_triage_rate(cum, skewed, 364, 90, &r));
+    assert_float_equal(r, 36500, 1e-9);
+    assert_true(bmc_triage_rate(cum, skewed, 363, 90, &r));
+    assert_float_equal(r, 36400 / (1.1 * 364 / 365.0), 1e-9);
     assert_true(bmc_triage_rate(cum, expected, 700, 90, &r)); /* days 336..700 */
     assert_float_equal(r, cum[700] - cum[335], 0);
 }
@@ -163,6 +186,15 @@ static void test_triage_state_machine(void **state)
     assert_true(bmc_triage_month_end(&s, 1, 25000, 3, 3));
     assert_true(bmc_triage_month_end(&s, 1, 25000, 3, 3));
     assert_false(bmc_triage_month_end(&s, 1, 25000, 3, 3));
+    /* a rate exactly at the threshold is not above it: off stays off */
+    bmc_triage t = {0};
+    for (int i = 0; i < 5; i++)
+        assert_false(bmc_triage_month_end(&t, 25000, 25000, 3, 3));
+    /* one month end short of the trigger is not enough; the trigger-th one is */
+    bmc_triage u = {0};
+    assert_false(bmc_triage_month_end(&u, 25001, 25000, 3, 3));
+    assert_false(bmc_triage_month_end(&u, 25001, 25000, 3, 3));
+    assert_true(bmc_triage_month_end(&u, 25001, 25000, 3, 3));
 }
 
 /* Triage inside the engine: a constant intake of 36,525 a year (100 a day, no noise) is
@@ -184,7 +216,7 @@ static void test_triage_in_run(void **state)
     bmc_model_free(m);
 }
 
-/* R counts every first application, old and new (MODEL.md section 7, version 2): with the
+/* R counts every first application, old and new (docs/model.md section 7, version 2): with the
  * Pact on 2026-06-12 and intake from 2026-04-01, the first month end from the Pact date
  * (06-30) already knows 91 days, so R is 36,525 there and triage fires after 06-30, 07-31
  * and 08-31. Counting the Pact intake alone, the first rate would come after 90 days of it,
@@ -319,7 +351,28 @@ static void test_remands_return_after_delay(void **state)
     bmc_model_free(m);
 }
 
-/* Grants and annulments together (MODEL.md sections 6 and 8): 1000 cases of grant rate 0.3
+/* The delay is exact to the day: one case, rejected on day 0 (Wednesday 2026-04-01) and
+ * annulled, is back for its remand decision 29 days later on Thursday 2026-04-30 (decided
+ * in April) and with 30 days on Friday 2026-05-01 (decided in May). */
+static void test_remand_delay_to_the_day(void **state)
+{
+    (void)state;
+    for (int delay = 29; delay <= 30; delay++) {
+        char set[64];
+        snprintf(set, sizeof set, "remands.delay_days=%d", delay);
+        const char *sets[] = {"run.deterministic=true", "old_cases.categories[0].initial=1",
+                              "old_cases.categories[0].grant_rate=0", "remands.probability=1",
+                              set, NULL};
+        bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
+        bmc_result_block *b = tu_run(m, 1, 0, 1, true, true);
+        assert_float_equal(b->traj[BMC_TRAJ_REMAND_DECISIONS][0], delay == 29 ? 1 : 0, 1e-12);
+        assert_float_equal(b->traj[BMC_TRAJ_REMAND_DECISIONS][1], delay == 29 ? 0 : 1, 1e-12);
+        tu_block_free(b);
+        bmc_model_free(m);
+    }
+}
+
+/* Grants and annulments together (docs/model.md sections 6 and 8): 1000 cases of grant rate 0.3
  * with remand probability 0.2, all decided well before the horizon and every remand back
  * after 30 days and decided too. Per scenario (grants, remands) is then multinomial with
  * 1000 trials and probabilities g = 0.3 and (1 - g) r = 0.14: means 300 and 140, variances
@@ -380,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_voorfase_split),
         cmocka_unit_test(test_plan_tilt),
         cmocka_unit_test(test_plan_grant_rate_decision_weighted),
+        cmocka_unit_test(test_plan_band_edges),
         cmocka_unit_test(test_triage_rate),
         cmocka_unit_test(test_triage_rate_deseasonalised),
         cmocka_unit_test(test_triage_state_machine),
@@ -388,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_reclassification_share),
         cmocka_unit_test(test_withdrawal_rate),
         cmocka_unit_test(test_remands_return_after_delay),
+        cmocka_unit_test(test_remand_delay_to_the_day),
         cmocka_unit_test(test_grants_and_remands_joint_law),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

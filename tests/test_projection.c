@@ -1,4 +1,4 @@
-/* The deterministic mode (MODEL.md section 11): a fluid model whose completion date is
+/* The deterministic mode (docs/model.md section 11): a fluid model whose completion date is
  * computed here by hand, with a working-day calendar written out in this file. */
 #include "testutil.h"
 
@@ -141,7 +141,7 @@ static void test_baseline_projection(void **state)
     bmc_model_free(m);
 }
 
-/* The central projection takes every scenario-level parameter at its median (MODEL.md
+/* The central projection takes every scenario-level parameter at its median (docs/model.md
  * section 11, version 2), not its mean: a lognormal level of median 36,525 and sdlog 0.5 gives
  * 36,525 S[m] / 12 arrivals in month m (its mean would be e^0.125 = 13 % more), and the staff
  * factor triangular(0.85, 1, 1.05) its median 0.85 + sqrt(0.5 x 0.2 x 0.15) = 0.97247 (its
@@ -239,9 +239,36 @@ static void test_verdict_closed_voorfase(void **state)
     }
 }
 
+/* The milestones count from the first day at or above their share: 1000 cases decided at
+ * exactly 100 a working day (10 officer-days on work 0.1) reach 90 % at the end of the 9th
+ * working day, not the 10th. And old cases all decided before the Pact date complete on the
+ * last day before it, when every old case exists (none arrive here). */
+static void test_milestone_boundaries(void **state)
+{
+    (void)state;
+    const char *sets[] = {"run.deterministic=true", "old_cases.categories[0].initial=1000",
+                          "old_cases.categories[0].regular={hearing_share: 0, "
+                          "decisions_per_day: 10}",
+                          NULL};
+    bmc_model *m = tu_model("tests/data/models/single.yaml", sets);
+    bmc_projection pr;
+    bmc_err err = {{0}};
+    assert_int_equal(bmc_projection_run(m, &pr, &err), BMC_OK);
+    assert_int_equal(pr.p90_day, kth_working_day(9));
+    assert_int_equal(pr.completion_day, kth_working_day(10));
+    bmc_model_free(m);
+    const char *before[] = {"run.deterministic=true", "old_cases.categories[0].initial=100",
+                            "time.pact_date=2026-06-12", "intake.annual_level=0", NULL};
+    m = tu_model("tests/data/models/single.yaml", before);
+    assert_int_equal(bmc_projection_run(m, &pr, &err), BMC_OK);
+    assert_int_equal(pr.completion_day, m->pact_day - 1);
+    bmc_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_milestone_boundaries),
         cmocka_unit_test(test_verdict_uses_factors),
         cmocka_unit_test(test_verdict_closed_voorfase),
         cmocka_unit_test(test_parameters_at_medians),

@@ -31,6 +31,29 @@ static inline void tu_path(char *buf, size_t n, const char *rel)
     snprintf(buf, n, "%s/%s", tu_source_dir(), rel);
 }
 
+/* The whole file, NUL-terminated and malloc'd; NULL when it cannot be read. */
+static inline char *tu_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    for (size_t got; buf && (got = fread(buf + n, 1, cap - 1 - n, f)) > 0;) {
+        n += got;
+        if (n == cap - 1) {
+            char *more = realloc(buf, cap *= 2);
+            if (!more)
+                free(buf);
+            buf = more;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    return buf;
+}
+
 /* Loads rel (relative to the source tree), applies the NULL-terminated overrides. */
 static inline bmc_model *tu_model(const char *rel, const char *const *sets)
 {

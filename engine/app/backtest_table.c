@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-/* MODEL.md section 14: what a calibrated intake model must reach at every horizon. */
+/* docs/model.md section 14: what a calibrated intake model must reach at every horizon. */
 #define BAND90_LO 0.85
 #define BAND90_HI 0.95
 #define BAND50_LO 0.40

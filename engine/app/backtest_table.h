@@ -9,7 +9,7 @@
  * `summary` prints it for a backtest file: the provenance, then per horizon the coverage of
  * the central 50 % and 90 % intervals, the PIT histogram and its chi-square p-value, the
  * mean CRPS and the CRPS skill against both naive forecasts, and which horizons meet the
- * calibration bands of MODEL.md section 14. */
+ * calibration bands of docs/model.md section 14. */
 void bmc_backtest_print(const char *path, const bmc_backtest_h5_info *in, FILE *out);
 
 #endif

@@ -6,11 +6,11 @@
 #include "projection.h"
 #include "run_input.h"
 
-#define MAX_SETS 256
+#define MAX_SET_OPTIONS 256
 
 typedef struct check_args {
     const char *config;
-    const char *sets[MAX_SETS];
+    const char *sets[MAX_SET_OPTIONS];
     int n_sets;
 } check_args;
 
@@ -22,8 +22,8 @@ static int parse_check_args(int argc, char **argv, check_args *a, bmc_err *err)
         if (!strcmp(o, "--set")) {
             if (i + 1 >= argc)
                 return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
-            if (a->n_sets == MAX_SETS)
-                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SETS);
+            if (a->n_sets == MAX_SET_OPTIONS)
+                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SET_OPTIONS);
             a->sets[a->n_sets++] = argv[++i];
         } else if (o[0] == '-' && o[1] != '\0') {
             return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for check (try --help)", o);

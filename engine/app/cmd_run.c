@@ -13,7 +13,7 @@
 #include "run_input.h"
 #include "yamlcfg.h"
 
-#define MAX_SETS 256
+#define MAX_SET_OPTIONS 256
 
 const char bmc_cmd_run_options[] =
     "run options:\n"
@@ -50,7 +50,7 @@ const char bmc_cmd_run_options[] =
 typedef struct run_args {
     const char *config;
     const char *out;
-    const char *sets[MAX_SETS];
+    const char *sets[MAX_SET_OPTIONS];
     int n_sets;
     long long scenarios; /* -1 = from config */
     long long seed;      /* -1 = from config */
@@ -78,8 +78,8 @@ static int parse_run_args(int argc, char **argv, run_args *a, bmc_err *err)
         if (!strcmp(o, "--set")) {
             if (!val)
                 return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
-            if (a->n_sets == MAX_SETS)
-                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SETS);
+            if (a->n_sets == MAX_SET_OPTIONS)
+                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SET_OPTIONS);
             a->sets[a->n_sets++] = val;
             i++;
         } else if (!strcmp(o, "--scenarios")) {

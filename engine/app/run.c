@@ -20,7 +20,6 @@
 #include "summary.h"
 
 #define DEFAULT_BLOCK 4096
-#define MAX_SETS (1 + BMC_RUN_MAX_VARIANTS) /* the reference and the variants */
 /* trajectory rows are long: a block of them stays under this many bytes */
 #define TRAJ_BLOCK_BYTES (16u << 20)
 
@@ -151,20 +150,20 @@ typedef struct run {
     const bmc_run_options *o;
     bmc_mpi mpi;
     int n_sets;                            /* 1 + variants; set 0 is the reference */
-    const bmc_model *models[MAX_SETS];
-    bmc_layout layout[MAX_SETS];           /* as simulated: monthly values always */
-    bmc_layout saved[MAX_SETS];            /* as written and checkpointed */
+    const bmc_model *models[BMC_MAX_RESULT_SETS];
+    bmc_layout layout[BMC_MAX_RESULT_SETS];           /* as simulated: monthly values always */
+    bmc_layout saved[BMC_MAX_RESULT_SETS];            /* as written and checkpointed */
     workers w;
     int threads;
     int block;                             /* scenarios per rank and round */
-    bmc_result_block *mine[MAX_SETS];      /* this rank's block */
-    bmc_result_block *other[MAX_SETS];     /* rank 0: a block received from another rank */
+    bmc_result_block *mine[BMC_MAX_RESULT_SETS];      /* this rank's block */
+    bmc_result_block *other[BMC_MAX_RESULT_SETS];     /* rank 0: a block received from another rank */
     bmc_h5out *out;
     bmc_checkpoint *ck;
     bool ck_consistent;      /* the summaries describe exactly the checkpoint's rows */
     bool ck_created;         /* by this run (not resumed) */
-    bmc_summary *summary[MAX_SETS];        /* written to the output as /summary */
-    bmc_paired *paired[MAX_SETS];          /* [1 + v]: variant v against the reference */
+    bmc_summary *summary[BMC_MAX_RESULT_SETS];        /* written to the output as /summary */
+    bmc_paired *paired[BMC_MAX_RESULT_SETS];          /* [1 + v]: variant v against the reference */
     int64_t done;            /* scenarios in the output so far */
     int64_t goal;            /* the rounds stop here: the end of the batch, or of the run */
     bool precise;            /* the precision stop was reached (at a batch boundary) */
@@ -202,8 +201,8 @@ static int sink(run *r, const bmc_result_block *const *b, bool replayed, bmc_err
         rc = bmc_paired_add(r->paired[k], b[0], b[k], err);
     if (rc == BMC_OK && !replayed && r->ck) {
         /* the checkpoint keeps what the output keeps: trajectories only when written */
-        bmc_result_block view[MAX_SETS];
-        const bmc_result_block *vp[MAX_SETS];
+        bmc_result_block view[BMC_MAX_RESULT_SETS];
+        const bmc_result_block *vp[BMC_MAX_RESULT_SETS];
         for (int k = 0; k < r->n_sets; k++) {
             view[k] = *b[k];
             view[k].layout = &r->saved[k];
@@ -247,8 +246,8 @@ static int save_checkpoint(run *r, bmc_err *err)
 {
     if (!r->ck_consistent)
         return bmc_checkpoint_sync(r->ck, err); /* the last snapshot stands */
-    const int64_t *counts[MAX_SETS];
-    size_t n[MAX_SETS];
+    const int64_t *counts[BMC_MAX_RESULT_SETS];
+    size_t n[BMC_MAX_RESULT_SETS];
     for (int k = 0; k < r->n_sets; k++)
         counts[k] = bmc_summary_counts(r->summary[k], &n[k]);
     int rc = bmc_checkpoint_append_snapshot(r->ck, counts, n, r->n_sets, err);
@@ -306,7 +305,7 @@ static int open_output(run *r, bmc_err *err)
         .pact_date = m->p.pact_date,
         .n_variants = r->n_sets - 1,
     };
-    bmc_h5_variant variants[BMC_RUN_MAX_VARIANTS];
+    bmc_h5_variant variants[BMC_MAX_VARIANTS];
     for (int v = 0; v < o->n_variants; v++)
         variants[v] = (bmc_h5_variant){.name = o->variants[v].name,
                                        .description = o->variants[v].description,
@@ -334,7 +333,7 @@ static int open_output(run *r, bmc_err *err)
     }
     if (rc == BMC_OK)
         rc = bmc_h5out_open(o->out_path, &r->layout[0], &meta, &r->out, err);
-    const bmc_layout *layouts[MAX_SETS];
+    const bmc_layout *layouts[BMC_MAX_RESULT_SETS];
     for (int k = 0; k < r->n_sets; k++)
         layouts[k] = &r->saved[k];
     if (rc != BMC_OK || !o->checkpoint)
@@ -577,7 +576,7 @@ static int finish_output(run *r, int rc, bmc_err *err)
 static void run_free(run *r)
 {
     workers_free(&r->w);
-    for (int k = 0; k < MAX_SETS; k++) {
+    for (int k = 0; k < BMC_MAX_RESULT_SETS; k++) {
         bmc_result_block_free(r->mine[k]);
         bmc_result_block_free(r->other[k]);
         bmc_summary_free(r->summary[k]);
@@ -620,7 +619,7 @@ static int setup(run *r, bmc_err *err)
                         o->precision, (long long)o->precision_batch);
     if (o->resume && !o->checkpoint)
         return bmc_fail(err, BMC_EUSAGE, "resuming needs the checkpoint file");
-    if (o->n_variants < 0 || o->n_variants > BMC_RUN_MAX_VARIANTS ||
+    if (o->n_variants < 0 || o->n_variants > BMC_MAX_VARIANTS ||
         (o->n_variants > 0 && !o->variants))
         return bmc_fail(err, BMC_EINTERNAL, "%d variants", o->n_variants);
     bool need_other = r->mpi.rank == 0 && r->mpi.size > 1;

@@ -6,6 +6,7 @@
 
 #include "model.h"
 #include "status.h"
+#include "variants.h"
 
 /* The parallel driver. Scenarios go in rounds: each MPI rank simulates one block of
  * consecutive scenarios per round, with OpenMP threads over the scenarios of its block;
@@ -16,7 +17,7 @@
  * the same arguments and gets the same status and message back. */
 
 /* A policy variant: simulated on the same scenarios with the same random streams as the
- * reference model (common random numbers, MODEL.md section 10) and written under
+ * reference model (common random numbers, docs/model.md section 10) and written under
  * /variants/<name> with its paired comparison (docs/output.md). */
 typedef struct bmc_variant {
     const char *name;
@@ -25,7 +26,6 @@ typedef struct bmc_variant {
     const bmc_model *m;    /* same period and categories as the reference */
 } bmc_variant;
 
-#define BMC_RUN_MAX_VARIANTS 32
 
 typedef struct bmc_run_options {
     int64_t scenarios;      /* with a precision stop: the most */
@@ -33,7 +33,7 @@ typedef struct bmc_run_options {
     const char *out_path;
     int threads;            /* per rank; 0 = OMP_NUM_THREADS, else the cores of the rank */
     bool trajectories;
-    bool check_invariants;  /* verify MODEL.md section 11 every simulated day */
+    bool check_invariants;  /* verify docs/model.md section 11 every simulated day */
     bool quiet;             /* no progress lines */
     int block_size;         /* scenarios per rank and round; 0 = default */
     const char *config_name;
@@ -46,7 +46,7 @@ typedef struct bmc_run_options {
     int n_inputs;
     double progress_every;  /* seconds between progress lines when not on a terminal;
                                <= 0: 10 */
-    int n_variants;         /* 0..BMC_RUN_MAX_VARIANTS */
+    int n_variants;         /* 0..BMC_MAX_VARIANTS */
     const bmc_variant *variants;
     /* Precision stop: > 0 runs batches of precision_batch scenarios until the 95 % Wilson
      * interval of P(complete by target) (the reference's) has at most this half-width, or
@@ -77,7 +77,7 @@ typedef struct bmc_run_summary {
         int64_t completed, by_target;
         int median_day;
         int64_t later;        /* scenarios in which the variant completes later */
-    } variant[BMC_RUN_MAX_VARIANTS];
+    } variant[BMC_MAX_VARIANTS];
 } bmc_run_summary;
 
 /* BMC_EINTERRUPTED after a stop signal (SIGINT, SIGTERM, SIGUSR1, SIGHUP, SIGQUIT) without a

@@ -15,6 +15,7 @@
 
 #include "model.h"
 #include "params.h"
+#include "variants.h"
 #include "yamlcfg.h"
 
 #define MAX_SETS 16
