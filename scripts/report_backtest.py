@@ -1,7 +1,7 @@
 """The report of a backlogmc backtest file (docs/backtest.md), drawn by scripts/report.py.
 
 Figures: the PIT histogram per horizon (flat when the forecasts are calibrated), the coverage
-of the central 50 % and 90 % intervals by horizon against the bands of MODEL.md section 14,
+of the central 50 % and 90 % intervals by horizon against the bands of docs/model.md section 14,
 and fans of the forecasts made at a few origins against the observed series. report.md holds
 the summary table. Only h5py, numpy and matplotlib (which report.py has loaded already).
 """
@@ -27,7 +27,7 @@ CAPTIONS = {
                          "bars of calibrated forecasts would fall.",
     "coverage.png": "Share of observed totals inside the forecast's central 50 % and 90 % "
                     "intervals, by horizon; the shaded bands are those a calibrated intake "
-                    "must reach (MODEL.md section 14).",
+                    "must reach (docs/model.md section 14).",
     "backtest_fan.png": "Forecasts made at a few origins (median, 25–75 % and 5–95 %) "
                         "against the observed series.",
 }
@@ -218,7 +218,7 @@ def markdown(b, made):
         lines += [f"![{CAPTIONS[name]}]({name})", "", f"*{CAPTIONS[name]}*", ""]
     lines += ["## Method", "",
               "At each origin the intake model is conditioned on the series up to the origin "
-              "(MODEL.md section 12) and simulated for the months after it; the total of the "
+              "(docs/model.md section 12) and simulated for the months after it; the total of the "
               "next h months is scored against the observed total. Coverage counts the "
               "observations inside the central intervals of the simulated totals; the PIT is "
               "the rank of the observation among them; the CRPS is the sample's fair CRPS. "
