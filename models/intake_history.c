@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "textfile.h"
+
 bool bmc_history_parse_period(const char *text, int *month, int *months)
 {
     int year, k, used = 0;
@@ -171,24 +173,38 @@ static bool parse_count(const char *s, double *out)
     return true;
 }
 
-int bmc_history_read_csv(const char *path, const char *column, bmc_history *h, bmc_err *err)
+/* The next line of text[*at..len) into line (without its end), false at the end of the text;
+ * *too_long when it does not fit. */
+static bool next_line(const char *text, size_t len, size_t *at, char *line, bool *too_long)
+{
+    if (*at >= len)
+        return false;
+    const char *start = text + *at, *nl = memchr(start, '\n', len - *at);
+    size_t n = nl ? (size_t)(nl - start) : len - *at;
+    *at += n + (nl != NULL);
+    *too_long = n > CSV_LINE_MAX - 2;
+    if (*too_long)
+        n = 0;
+    memcpy(line, start, n);
+    line[n] = '\0';
+    return true;
+}
+
+int bmc_history_parse_csv(const char *text, size_t text_len, const char *path,
+                          const char *column, bmc_history *h, bmc_err *err)
 {
     h->n = 0;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return bmc_fail(err, BMC_EIO, "%s: cannot open: %s", path, strerror(errno));
     char *line = malloc(CSV_LINE_MAX);
-    if (!line) {
-        fclose(f);
+    if (!line)
         return bmc_fail(err, BMC_ENOMEM, "out of memory reading %s", path);
-    }
     int rc = BMC_OK, col = -1, lineno = 0;
     csv_row row;
     bmc_history_period last = {0, 0, 0}; /* the row before, gaps included */
-    while (rc == BMC_OK && fgets(line, CSV_LINE_MAX, f)) {
+    size_t at = 0;
+    bool too_long;
+    while (rc == BMC_OK && next_line(text, text_len, &at, line, &too_long)) {
         lineno++;
-        size_t len = strlen(line);
-        if (len == CSV_LINE_MAX - 1 && line[len - 1] != '\n') {
+        if (too_long) {
             rc = bmc_fail(err, BMC_ECONFIG, "%s:%d: line longer than %d bytes", path, lineno,
                           CSV_LINE_MAX - 2);
             break;
@@ -245,11 +261,24 @@ int bmc_history_read_csv(const char *path, const char *column, bmc_history *h, b
         }
         h->p[h->n++] = p;
     }
-    if (rc == BMC_OK && ferror(f))
-        rc = bmc_fail(err, BMC_EIO, "%s: read error: %s", path, strerror(errno));
     if (rc == BMC_OK && col < 0)
         rc = bmc_fail(err, BMC_ECONFIG, "%s:1: empty file, no header", path);
     free(line);
-    fclose(f);
+    return rc;
+}
+
+int bmc_history_read_csv(const char *path, const char *column, bmc_history *h, bmc_err *err)
+{
+    h->n = 0;
+    char *text = NULL, why[160];
+    size_t len = 0;
+    /* as a configuration is read: a regular file, bounded, UTF-8 without NUL bytes */
+    if (bmc_text_read(path, &text, &len, why, sizeof why) != 0)
+        return bmc_fail(err, BMC_EIO, "%s: cannot open: %s", path, why);
+    bmc_text_problem tp;
+    int rc = bmc_text_check(text, len, &tp) != 0
+                 ? bmc_fail(err, BMC_ECONFIG, "%s:%d:%d: %s", path, tp.line, tp.col, tp.why)
+                 : bmc_history_parse_csv(text, len, path, column, h, err);
+    free(text);
     return rc;
 }

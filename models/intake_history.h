@@ -2,6 +2,7 @@
 #define BACKLOGMC_INTAKE_HISTORY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "calendar.h"
 #include "status.h"
@@ -47,5 +48,9 @@ int bmc_history_load(cfg_map *m, const char *key, int before_month, bmc_history 
  * missing file or column, a malformed period, a count that is not a number or negative,
  * periods out of order or overlapping. */
 int bmc_history_read_csv(const char *path, const char *column, bmc_history *h, bmc_err *err);
+/* The same for text[len] that path names in messages (the file is read as a configuration
+ * is, textfile.h: a regular file of at most 16 MiB in UTF-8). */
+int bmc_history_parse_csv(const char *text, size_t len, const char *path, const char *column,
+                          bmc_history *h, bmc_err *err);
 
 #endif

@@ -82,31 +82,30 @@ void bmc_sim_parameter_uniforms(bmc_sim *s, uint64_t seed, int64_t scenario, dou
     slot_uniforms(s->m, r, scenario, u);
 }
 
-/* Scenario-level parameters from the slots' uniforms (an override from
- * bmc_sim_set_uniforms wins). The central projection takes every one at its median
- * (docs/model.md section 11). */
-static void sample_parameters(bmc_sim *s, int64_t scenario)
+/* Scenario-level parameters from the slots' uniforms (an override wins where it is not NaN).
+ * The central projection takes every one at its median (docs/model.md section 11). */
+void bmc_scenario_parameters(const bmc_model *m, gsl_rng *r, int64_t scenario, bool det,
+                             const double *override, double *param)
 {
-    const bmc_model *m = s->m;
     double own[BMC_P_MAX];
-    slot_uniforms(m, s->rng[BMC_STREAM_PARAMETERS], scenario, own);
+    slot_uniforms(m, r, scenario, own);
     for (int i = 0; i < m->n_slots; i++) {
-        double u = s->uniforms && !isnan(s->uniforms[i]) ? s->uniforms[i] : own[i];
+        double u = override && !isnan(override[i]) ? override[i] : own[i];
         const bmc_dist *d = m->slot_dist[i];
         if (!d)
-            s->param[i] = 0;
+            param[i] = 0;
         else
-            s->param[i] = bmc_dist_quantile(d, s->det ? 0.5 : u);
+            param[i] = bmc_dist_quantile(d, det ? 0.5 : u);
     }
     /* the history's posterior of (l, x) from the two standard normals of its slots */
     const bmc_intake_posterior *post = &m->posterior;
     if (post->active) {
-        double z1 = s->param[BMC_P_HISTORY_LEVEL], z2 = s->param[BMC_P_HISTORY_DEVIATION];
+        double z1 = param[BMC_P_HISTORY_LEVEL], z2 = param[BMC_P_HISTORY_DEVIATION];
         double l = post->mean[0] + post->chol[0][0] * z1;
         double x = post->mean[1] + post->chol[1][0] * z1 + post->chol[1][1] * z2;
-        s->param[BMC_P_HISTORY_LEVEL] = l;
-        s->param[BMC_P_HISTORY_DEVIATION] = x;
-        s->param[BMC_P_ANNUAL_LEVEL] = m->level_median * exp(l);
+        param[BMC_P_HISTORY_LEVEL] = l;
+        param[BMC_P_HISTORY_DEVIATION] = x;
+        param[BMC_P_ANNUAL_LEVEL] = m->level_median * exp(l);
     }
 }
 
@@ -117,7 +116,8 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
     s->det = p->deterministic;
     for (int k = 0; k < BMC_STREAM_COUNT; k++)
         bmc_stream_key(s->rng[k], seed, (uint64_t)scenario, (enum bmc_purpose)k);
-    sample_parameters(s, scenario);
+    bmc_scenario_parameters(m, s->rng[BMC_STREAM_PARAMETERS], scenario, s->det, s->uniforms,
+                            s->param);
 
     for (int c = 0; c < p->n_categories; c++) {
         const bmc_category_params *k = &p->cat[c];

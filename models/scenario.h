@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "model.h"
 #include "results.h"
 #include "status.h"
@@ -31,6 +33,12 @@ void bmc_sim_set_uniforms(bmc_sim *s, const double *u);
 /* The uniforms scenario `scenario` of seed takes for its slots (the model's design applied),
  * into u[m->n_slots]; the override above is not applied. */
 void bmc_sim_parameter_uniforms(bmc_sim *s, uint64_t seed, int64_t scenario, double *u);
+/* The scenario-level parameters (docs/model.md section 10) into param[BMC_P_MAX] from r, the
+ * scenario's parameters stream keyed to its start, with the model's design for `scenario`
+ * and the uniforms of `override` where they are not NaN (NULL: none): the values bmc_sim_run
+ * uses, with the history's (l, x) drawn from the posterior when the model has one. */
+void bmc_scenario_parameters(const bmc_model *m, gsl_rng *r, int64_t scenario, bool det,
+                             const double *override, double *param);
 
 /* Totals at the horizon of the last run, for tests and `backlogmc check`. */
 typedef struct bmc_sim_totals {

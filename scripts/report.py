@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Turns a backlogmc results file into PNG figures and a Markdown report (a sensitivity file
-into a tornado chart, a bar chart of the Sobol indices and their tables: report_sensitivity.py).
+into a tornado chart, a bar chart of the Sobol indices and their tables: report_sensitivity.py;
+a backtest file into its PIT histograms, coverage and fans: report_backtest.py).
 
     scripts/report.py results/baseline.h5 [--out DIR]
+    scripts/report.py results/baseline-backtest.h5 [--out DIR]   (scripts/report_backtest.py)
 
 writes DIR (default: <name>-report next to the file, e.g. results/baseline-report/) with
 report.md and one PNG per figure. The numbers come from the file's /summary group (written by
@@ -40,8 +42,9 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
-# a sensitivity file has a report of its own, in the module beside this script
+# a sensitivity or backtest file has a report of its own, in a module beside this script
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_backtest  # noqa: E402
 import report_sensitivity  # noqa: E402
 
 FORMAT = "backlogmc-results"
@@ -691,7 +694,8 @@ def markdown(r, made):
 
 # Everything report.py may write into its folder: an existing folder is replaced only when it
 # holds nothing else.
-REPORT_FILES = {"report.md"} | set(CAPTIONS) | set(report_sensitivity.CAPTIONS)
+REPORT_FILES = ({"report.md"} | set(CAPTIONS) | set(report_sensitivity.CAPTIONS)
+                | set(report_backtest.CAPTIONS))
 
 
 def check_replaceable(out):
@@ -725,8 +729,10 @@ def report(path, out):
     """Draws into a temporary folder beside out, renamed to out once complete."""
     check_replaceable(out)
     sensitivity = report_sensitivity.is_sensitivity(path)
+    backtest = not sensitivity and report_backtest.is_backtest(path)
     try:
-        r = report_sensitivity.Sensitivity(path) if sensitivity else Results(path)
+        r = (report_sensitivity.Sensitivity(path) if sensitivity
+             else None if backtest else Results(path))
     except report_sensitivity.SensitivityError as e:
         raise ReportError(str(e)) from e
     tmp = f"{out.rstrip(os.sep) or out}.tmp-{os.getpid()}"
@@ -735,6 +741,8 @@ def report(path, out):
         if sensitivity:
             made = report_sensitivity.draw(r, tmp)
             md = write_markdown(tmp, report_sensitivity.markdown(r, made))
+        elif backtest:
+            md, made = report_backtest.draw(path, tmp)
         else:
             md, made = draw(r, tmp)
         publish(tmp, out)
@@ -777,16 +785,17 @@ def one_line(e):
 
 def main(argv):
     ap = argparse.ArgumentParser(description="PNG figures and a Markdown report of a backlogmc "
-                                             "results file.")
-    ap.add_argument("file", help="results file written by backlogmc run (or a sensitivity "
-                                 "file written by backlogmc sensitivity)")
+                                             "results, sensitivity or backtest file.")
+    ap.add_argument("file", help="results file written by backlogmc run, a sensitivity file "
+                                 "written by backlogmc sensitivity, or a backtest file written "
+                                 "by backlogmc backtest")
     ap.add_argument("--out", help="output directory (default: <name>-report next to the file)")
     a = ap.parse_args(argv)
     out = a.out or os.path.join(os.path.dirname(a.file) or ".",
                                 os.path.splitext(os.path.basename(a.file))[0] + "-report")
     try:
         md, made = report(a.file, out)
-    except ReportError as e:
+    except (ReportError, report_backtest.BacktestError) as e:
         print(f"report.py: {one_line(e)}", file=sys.stderr)
         return 4
     except OSError as e:  # h5py's say nothing of the file, the system's name theirs

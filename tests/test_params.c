@@ -124,7 +124,7 @@ static void test_baseline_errors(void **state)
                     "staff.fte", "before start_date 2026-04-01");
     expect_baseline("deadline_days: 91, lead_days: 14,", "deadline_days: 91, lead_days: 92,", 0,
                     0, "intake.tracks[1].lead_days", "longer than deadline_days 91");
-    expect_baseline("  negbin_size: 20", "  negbin_size: 0.5", 0, 16, "intake.negbin_size",
+    expect_baseline("  negbin_size: 10", "  negbin_size: 0.5", 0, 16, "intake.negbin_size",
                     "[1, 1e+09]");
     expect_baseline("  delay_days: 180", "  delay_days: 0", 0, 15, "remands.delay_days",
                     "[1, 3650]");
@@ -138,7 +138,7 @@ static void test_baseline_errors(void **state)
                     "staff.availability_deviation.rho", "[0, 0.999]");
     expect_baseline("{rho: 0.6, tau: 0.05}", "{rho: 0.999, tau: 0.05}", 0, 0,
                     "staff.availability_deviation.tau", "stationary sd");
-    expect_baseline("{phi: 0.7, sigma: 0.10}", "{phi: 0.9, sigma: 0.5}", 0, 0,
+    expect_baseline("{phi: 0.9, sigma: 0.25}", "{phi: 0.9, sigma: 0.5}", 0, 0,
                     "intake.deviation.sigma", "above 1");
 }
 

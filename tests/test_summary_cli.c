@@ -275,8 +275,8 @@ static void test_refusals(void **state)
     /* /summary is part of the schema: a file without it is refused, not recomputed */
     make_known("without.h5", false, NO_VARIANTS);
     assert_refused("summary without.h5", 4, "no /summary (the file is damaged or incomplete)");
-    assert_refused("summary", 2, "summary needs one results FILE.h5");
-    assert_refused("summary a.h5 b.h5", 2, "summary needs one results FILE.h5");
+    assert_refused("summary", 2, "summary needs one results or backtest FILE.h5");
+    assert_refused("summary a.h5 b.h5", 2, "summary needs one results or backtest FILE.h5");
 }
 
 int main(void)

@@ -74,7 +74,11 @@ int bmc_analysis_load(const bmc_analysis_args *a, const char *suffix, const char
     BMC_TRY(bmc_run_input_load(&ia, in, err));
     /* a design the run cannot take is refused here, at run.design in the file */
     BMC_TRY(bmc_run_input_attach_design(in, false, in->p.scenarios, 0, err));
-    bmc_out_plan plan = {.out = out_path, .force = a->force, .format = format, .kind = kind};
+    char what[64], earlier[80];
+    snprintf(what, sizeof what, "%s file", kind);
+    snprintf(earlier, sizeof earlier, "an earlier %s file", kind);
+    bmc_out_plan plan = {.out = out_path, .force = a->force, .format = format, .what = what,
+                         .earlier = earlier};
     plan.inputs = cfg_inputs(in->cfg, &plan.n_inputs);
     return bmc_out_plan_check(&plan, err);
 }

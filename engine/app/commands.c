@@ -11,7 +11,7 @@ const bmc_command bmc_commands[] = {
      bmc_cmd_check},
     {"summary", "FILE.h5",
      "quantiles, probabilities and provenance of a results file (or the tables of a "
-     "sensitivity file)",
+     "sensitivity or backtest file)",
      NULL, bmc_cmd_summary},
     {"solve", "CONFIG --key KEY --range LO..HI --target-probability P [options]",
      "the value of a key at which the target is reached with probability P",
@@ -19,6 +19,9 @@ const bmc_command bmc_commands[] = {
     {"sensitivity", "CONFIG [options]",
      "which assumptions move the date: tornado and Sobol indices", bmc_cmd_sensitivity_options,
      bmc_cmd_sensitivity},
+    {"backtest", "CONFIG --series FILE [options]",
+     "score the intake forecast against an observed series, write an HDF5 backtest file",
+     bmc_cmd_backtest_options, bmc_cmd_backtest},
 };
 const int bmc_n_commands = (int)(sizeof bmc_commands / sizeof bmc_commands[0]);
 

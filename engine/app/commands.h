@@ -35,5 +35,7 @@ int bmc_cmd_sensitivity(int argc, char **argv, FILE *out, bmc_err *err);
 extern const char bmc_cmd_run_options[];
 extern const char bmc_cmd_solve_options[];
 extern const char bmc_cmd_sensitivity_options[];
+int bmc_cmd_backtest(int argc, char **argv, FILE *out, bmc_err *err);
+extern const char bmc_cmd_backtest_options[];
 
 #endif

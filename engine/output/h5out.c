@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "h5file.h"
 #include "outpaths.h"
 
 static void close_datasets(bmc_h5out *h)
@@ -302,27 +303,6 @@ static int close_file(bmc_h5ctx *e, bmc_h5out *h)
     return h5out_written(h, BMC_OK, e->err);
 }
 
-/* Gives back what reserve_for_flush held past the end of the file (a truncate to the same
- * size frees blocks preallocated past it), then fsyncs: after a crash the final name must not
- * point at unwritten blocks. */
-static int trim_and_sync(const char *path, bmc_err *err)
-{
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return bmc_fail(err, BMC_EIO, "cannot reopen %s: %s", path, strerror(errno));
-    struct stat st;
-    int rc = fstat(fd, &st);
-    if (rc == 0)
-        rc = ftruncate(fd, st.st_size);
-    if (rc == 0)
-        rc = fsync(fd);
-    int saved = errno;
-    close(fd);
-    if (rc < 0)
-        return bmc_fail(err, BMC_EIO, "cannot sync %s: %s", path, strerror(saved));
-    return BMC_OK;
-}
-
 int bmc_h5out_commit(bmc_h5out *h, bmc_err *err)
 {
     if (!h)
@@ -340,7 +320,7 @@ int bmc_h5out_commit(bmc_h5out *h, bmc_err *err)
     if (!rc)
         rc = close_file(&e, h);
     if (!rc)
-        rc = trim_and_sync(h->tmp_path, err);
+        rc = bmc_h5file_sync(h->tmp_path, err); /* gives back what reserve_for_flush held */
     if (!rc && rename(h->tmp_path, h->final_path) < 0)
         rc = bmc_fail(err, BMC_EIO, "cannot rename %s to %s: %s", h->tmp_path, h->final_path,
                       strerror(errno));

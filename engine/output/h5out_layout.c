@@ -5,10 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "backlogmc_version.h"
 
 /* The category names as an attribute, so a [.., n_categories] dataset explains itself. */
 static int attr_categories(bmc_h5ctx *e, hid_t obj, const bmc_layout *l)
@@ -25,25 +23,10 @@ static hsize_t min_hsize(hsize_t a, hsize_t b)
 
 static int write_root_attributes(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m)
 {
-    char created[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&now, &tm) || !strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(created, sizeof created, "unknown");
-    int32_t schema = BMC_H5_SCHEMA_VERSION;
     int32_t deterministic = m->deterministic ? 1 : 0;
     int rc;
-    if ((rc = bmc_h5_attr_string(e, file, "format", BMC_H5_FORMAT))
-        || (rc = bmc_h5_attr_scalar(e, file, "schema_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
-                             &schema))
-        || (rc = bmc_h5_attr_string(e, file, "engine_version", BACKLOGMC_VERSION))
-        || (rc = bmc_h5_attr_string(e, file, "git_commit", BACKLOGMC_GIT_COMMIT))
-        || (rc = bmc_h5_attr_string(e, file, "created", created))
-        || (rc = bmc_h5_attr_string(e, file, "config_name", m->config_name))
-        || (rc = bmc_h5_attr_scalar(e, file, "master_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64,
-                             &m->seed))
-        || (rc = bmc_h5_attr_scalar(e, file, "n_scenarios", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                             &m->n_scenarios))
+    if ((rc = bmc_h5_attr_provenance(e, file, BMC_H5_FORMAT, BMC_H5_SCHEMA_VERSION,
+                                     m->config_name, m->seed, m->n_scenarios))
         || (rc = bmc_h5_attr_scalar(e, file, "deterministic", H5T_STD_I32LE, H5T_NATIVE_INT32,
                              &deterministic))
         || (rc = bmc_h5_attr_date(e, file, "day0", bmc_calendar_start(m->cal)))
@@ -55,11 +38,7 @@ static int write_root_attributes(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m
 
 static int write_config(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m)
 {
-    hid_t g = bmc_h5_create_group(file, "config");
-    int rc = g < 0 ? bmc_h5_fail(e, "write /config/text")
-                   : bmc_h5_write_text(e, g, "text", m->config_text);
-    bmc_h5_close_group(g);
-    return rc;
+    return bmc_h5_write_config(e, file, m->config_text);
 }
 
 /* A one-dimensional dataset that is complete at open (calendar, names). */

@@ -21,67 +21,7 @@ struct bmc_h5read {
     bmc_h5read_info info;
 };
 
-/* Read-only, through the engine's file driver, which refuses a damaged global heap instead
- * of letting HDF5 1.10 copy past its end (h5vfd.c). */
-static hid_t open_file(const char *path, bmc_h5vfd *vfd)
-{
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), file = H5I_INVALID_HID;
-    if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0
-        && bmc_h5vfd_use(vfd, fapl) == 0)
-        file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-    bmc_h5_close_plist(fapl);
-    return file;
-}
-
 /* ---- small readers ----------------------------------------------------------------------- */
-
-/* A string attribute, variable or fixed length; false when missing or not a string. */
-static bool read_attr_string(hid_t obj, const char *name, char *buf, size_t n)
-{
-    buf[0] = '\0';
-    if (H5Aexists(obj, name) <= 0)
-        return false;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t t = a < 0 ? H5I_INVALID_HID : H5Aget_type(a);
-    hid_t mt = H5I_INVALID_HID;
-    bool ok = false;
-    if (t >= 0 && H5Tget_class(t) == H5T_STRING && (mt = H5Tcopy(t)) >= 0) {
-        if (H5Tis_variable_str(t) > 0) {
-            char *s = NULL;
-            if (H5Aread(a, mt, &s) >= 0 && s) {
-                snprintf(buf, n, "%s", s);
-                ok = true;
-            }
-            H5free_memory(s);
-        } else {
-            size_t sz = H5Tget_size(t);
-            char *tmp = calloc(sz + 1, 1);
-            if (tmp && H5Aread(a, mt, tmp) >= 0) {
-                snprintf(buf, n, "%s", tmp);
-                ok = true;
-            }
-            free(tmp);
-        }
-    }
-    bmc_h5_close_type(mt);
-    bmc_h5_close_type(t);
-    bmc_h5_close_attr(a);
-    return ok;
-}
-
-/* A scalar numeric attribute converted to mtype; false when missing or not a number. */
-static bool read_attr_number(hid_t obj, const char *name, hid_t mtype, void *value)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return false;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t t = a < 0 ? H5I_INVALID_HID : H5Aget_type(a);
-    H5T_class_t cls = t < 0 ? H5T_NO_CLASS : H5Tget_class(t);
-    bool ok = (cls == H5T_INTEGER || cls == H5T_FLOAT) && H5Aread(a, mtype, value) >= 0;
-    bmc_h5_close_type(t);
-    bmc_h5_close_attr(a);
-    return ok;
-}
 
 /* Shape of loc/name: its rank, or -1 when it is missing or not a dataset. */
 static int dataset_shape(hid_t loc, const char *name, hsize_t *dims, int max_rank)
@@ -250,7 +190,7 @@ static int read_variants(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
     if (!rc && !listed
         && H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, add_variant, in) < 0)
         rc = bmc_h5_fail(e, "list /variants");
-    if (!rc && !read_attr_string(g, "reference", in->reference, sizeof in->reference))
+    if (!rc && !bmc_h5_attr_read_string(g, "reference", in->reference, sizeof in->reference))
         snprintf(in->reference, sizeof in->reference, "base");
     if (!rc && !in->reference[0])
         snprintf(in->reference, sizeof in->reference, "base");
@@ -261,9 +201,9 @@ static int read_variants(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
 static int read_dates(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
 {
     char d0[32], target[32], pact[32];
-    read_attr_string(file, "day0", d0, sizeof d0);
-    read_attr_string(file, "target_date", target, sizeof target);
-    read_attr_string(file, "pact_date", pact, sizeof pact);
+    bmc_h5_attr_read_string(file, "day0", d0, sizeof d0);
+    bmc_h5_attr_read_string(file, "target_date", target, sizeof target);
+    bmc_h5_attr_read_string(file, "pact_date", pact, sizeof pact);
     if (bmc_date_parse(d0, &in->day0) || bmc_date_parse(target, &in->target_date)
         || bmc_date_parse(pact, &in->pact_date))
         return bmc_fail(e->err, BMC_EIO, "%s: day0, target_date or pact_date is not a date",
@@ -284,12 +224,12 @@ static int read_dates(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
 static int read_info(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
 {
     char format[64];
-    if (!read_attr_string(file, "format", format, sizeof format)
+    if (!bmc_h5_attr_read_string(file, "format", format, sizeof format)
         || strcmp(format, BMC_H5_FORMAT))
         return bmc_fail(e->err, BMC_EIO, "%s: not a backlogmc results file (format attribute "
                         "is not \"%s\")", e->path, BMC_H5_FORMAT);
     int32_t version = 0;
-    if (!read_attr_number(file, "schema_version", H5T_NATIVE_INT32, &version))
+    if (!bmc_h5_attr_read_number(file, "schema_version", H5T_NATIVE_INT32, &version))
         return bmc_fail(e->err, BMC_EIO, "%s: no schema_version attribute", e->path);
     in->schema_version = version;
     if (version < BMC_H5_SCHEMA_VERSION)
@@ -300,13 +240,13 @@ static int read_info(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
         return bmc_fail(e->err, BMC_EIO, "%s: results schema version %d; this backlogmc reads "
                         "version %d", e->path, (int)version, BMC_H5_SCHEMA_VERSION);
     int32_t det = 0;
-    read_attr_string(file, "engine_version", in->engine_version, sizeof in->engine_version);
-    read_attr_string(file, "git_commit", in->git_commit, sizeof in->git_commit);
-    read_attr_string(file, "created", in->created, sizeof in->created);
-    read_attr_string(file, "config_name", in->config_name, sizeof in->config_name);
-    if (!read_attr_number(file, "master_seed", H5T_NATIVE_UINT64, &in->seed)
-        || !read_attr_number(file, "n_scenarios", H5T_NATIVE_INT64, &in->n_scenarios)
-        || !read_attr_number(file, "deterministic", H5T_NATIVE_INT32, &det)
+    bmc_h5_attr_read_string(file, "engine_version", in->engine_version, sizeof in->engine_version);
+    bmc_h5_attr_read_string(file, "git_commit", in->git_commit, sizeof in->git_commit);
+    bmc_h5_attr_read_string(file, "created", in->created, sizeof in->created);
+    bmc_h5_attr_read_string(file, "config_name", in->config_name, sizeof in->config_name);
+    if (!bmc_h5_attr_read_number(file, "master_seed", H5T_NATIVE_UINT64, &in->seed)
+        || !bmc_h5_attr_read_number(file, "n_scenarios", H5T_NATIVE_INT64, &in->n_scenarios)
+        || !bmc_h5_attr_read_number(file, "deterministic", H5T_NATIVE_INT32, &det)
         || in->n_scenarios < 0)
         return bmc_fail(e->err, BMC_EIO, "%s: master_seed, n_scenarios or deterministic is "
                         "missing", e->path);
@@ -345,31 +285,8 @@ bool bmc_h5read_is_results(const char *path)
 
 bool bmc_h5read_is_format(const char *path, const char *want)
 {
-    static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    unsigned char head[8];
-    /* only a regular file: opening a FIFO would wait for a writer */
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return false;
-    FILE *f = fopen(path, "rb");
-    size_t got = f ? fread(head, 1, sizeof head, f) : 0;
-    if (f)
-        fclose(f);
-    if (got != sizeof head || memcmp(head, signature, sizeof head) != 0)
-        return false;
-    bmc_err ignored;
-    bmc_h5ctx e;
-    bmc_h5ctx_begin(&e, path, &ignored);
-    bmc_h5vfd vfd = {.driver = H5I_INVALID_HID};
-    hid_t file = open_file(path, &vfd);
     char format[64];
-    bool ok = file >= 0 && read_attr_string(file, "format", format, sizeof format)
-              && !strcmp(format, want);
-    if (file >= 0)
-        H5Fclose(file);
-    bmc_h5vfd_release(&vfd);
-    bmc_h5ctx_end(&e);
-    return ok;
+    return bmc_h5_file_format(path, format, sizeof format) && !strcmp(format, want);
 }
 
 int bmc_h5read_open(const char *path, bmc_h5read **out, bmc_err *err)
@@ -393,7 +310,7 @@ int bmc_h5read_open(const char *path, bmc_h5read **out, bmc_err *err)
     int rc = BMC_OK;
     if (H5Fis_hdf5(path) <= 0)
         rc = bmc_fail(err, BMC_EIO, "%s: not an HDF5 file", path);
-    else if ((r->file = open_file(path, &r->vfd)) < 0)
+    else if ((r->file = bmc_h5_open_read(path, &r->vfd)) < 0)
         rc = bmc_h5_fail(&e, "open the HDF5 file");
     if (!rc)
         rc = read_info(&e, r->file, &r->info);
@@ -514,11 +431,11 @@ static int read_paired(bmc_h5read *r, bmc_h5ctx *e, hid_t obj, const char *base,
     int64_t *counts[] = {&p->n, &p->later, &p->earlier, &p->tied, &p->both_complete,
                          &p->target_reference_only, &p->target_variant_only};
     for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
-        if (!read_attr_number(obj, count_names[i], H5T_NATIVE_INT64, counts[i]) || *counts[i] < 0)
+        if (!bmc_h5_attr_read_number(obj, count_names[i], H5T_NATIVE_INT64, counts[i]) || *counts[i] < 0)
             return bmc_fail(e->err, BMC_EIO, "%s: %s: attribute %s is missing or negative",
                             e->path, base, count_names[i]);
-    if (!read_attr_number(obj, "diff_mean", H5T_NATIVE_DOUBLE, &p->diff_mean)
-        || !read_attr_number(obj, "diff_sd", H5T_NATIVE_DOUBLE, &p->diff_sd))
+    if (!bmc_h5_attr_read_number(obj, "diff_mean", H5T_NATIVE_DOUBLE, &p->diff_mean)
+        || !bmc_h5_attr_read_number(obj, "diff_sd", H5T_NATIVE_DOUBLE, &p->diff_sd))
         return bmc_fail(e->err, BMC_EIO, "%s: %s: attribute diff_mean or diff_sd is missing",
                         e->path, base);
     if (p->n != r->info.n_scenarios || p->later + p->earlier + p->tied != p->n

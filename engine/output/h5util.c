@@ -5,6 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "backlogmc_version.h"
+#include "h5vfd.h"
 
 #define DEFLATE_LEVEL 4
 
@@ -320,4 +325,123 @@ int bmc_h5_write_text(bmc_h5ctx *e, hid_t loc, const char *name, const char *tex
     bmc_h5_close_space(s);
     bmc_h5_close_type(t);
     return rc;
+}
+
+int bmc_h5_attr_provenance(bmc_h5ctx *e, hid_t file, const char *format, int schema_version,
+                           const char *config_name, uint64_t seed, int64_t n_scenarios)
+{
+    char created[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || !strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(created, sizeof created, "unknown");
+    int32_t schema = schema_version;
+    int rc;
+    if ((rc = bmc_h5_attr_string(e, file, "format", format))
+        || (rc = bmc_h5_attr_scalar(e, file, "schema_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
+                                    &schema))
+        || (rc = bmc_h5_attr_string(e, file, "engine_version", BACKLOGMC_VERSION))
+        || (rc = bmc_h5_attr_string(e, file, "git_commit", BACKLOGMC_GIT_COMMIT))
+        || (rc = bmc_h5_attr_string(e, file, "created", created))
+        || (rc = bmc_h5_attr_string(e, file, "config_name", config_name))
+        || (rc = bmc_h5_attr_scalar(e, file, "master_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                                    &seed))
+        || (rc = bmc_h5_attr_scalar(e, file, "n_scenarios", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                                    &n_scenarios)))
+        return rc;
+    return BMC_OK;
+}
+
+int bmc_h5_write_config(bmc_h5ctx *e, hid_t file, const char *config_text)
+{
+    hid_t g = bmc_h5_create_group(file, "config");
+    int rc = g < 0 ? bmc_h5_fail(e, "write /config/text")
+                   : bmc_h5_write_text(e, g, "text", config_text);
+    bmc_h5_close_group(g);
+    return rc;
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+hid_t bmc_h5_open_read(const char *path, bmc_h5vfd *vfd)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), file = H5I_INVALID_HID;
+    if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0
+        && bmc_h5vfd_use(vfd, fapl) == 0)
+        file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    bmc_h5_close_plist(fapl);
+    return file;
+}
+
+bool bmc_h5_attr_read_string(hid_t obj, const char *name, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (H5Aexists(obj, name) <= 0)
+        return false;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t t = a < 0 ? H5I_INVALID_HID : H5Aget_type(a);
+    hid_t mt = H5I_INVALID_HID;
+    bool ok = false;
+    if (t >= 0 && H5Tget_class(t) == H5T_STRING && (mt = H5Tcopy(t)) >= 0) {
+        if (H5Tis_variable_str(t) > 0) {
+            char *s = NULL;
+            if (H5Aread(a, mt, &s) >= 0 && s) {
+                snprintf(buf, n, "%s", s);
+                ok = true;
+            }
+            H5free_memory(s);
+        } else {
+            size_t sz = H5Tget_size(t);
+            char *tmp = calloc(sz + 1, 1);
+            if (tmp && H5Aread(a, mt, tmp) >= 0) {
+                snprintf(buf, n, "%s", tmp);
+                ok = true;
+            }
+            free(tmp);
+        }
+    }
+    bmc_h5_close_type(mt);
+    bmc_h5_close_type(t);
+    bmc_h5_close_attr(a);
+    return ok;
+}
+
+bool bmc_h5_attr_read_number(hid_t obj, const char *name, hid_t mtype, void *value)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return false;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t t = a < 0 ? H5I_INVALID_HID : H5Aget_type(a);
+    H5T_class_t cls = t < 0 ? H5T_NO_CLASS : H5Tget_class(t);
+    bool ok = (cls == H5T_INTEGER || cls == H5T_FLOAT) && H5Aread(a, mtype, value) >= 0;
+    bmc_h5_close_type(t);
+    bmc_h5_close_attr(a);
+    return ok;
+}
+
+bool bmc_h5_file_format(const char *path, char *format, size_t n)
+{
+    static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    unsigned char head[8];
+    format[0] = '\0';
+    struct stat st; /* a FIFO or a device would block or never end */
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    FILE *f = fopen(path, "rb");
+    size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f)
+        fclose(f);
+    if (got != sizeof head || memcmp(head, signature, sizeof head) != 0)
+        return false;
+    bmc_err ignored;
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, path, &ignored);
+    bmc_h5vfd vfd = {.driver = H5I_INVALID_HID};
+    hid_t file = bmc_h5_open_read(path, &vfd);
+    bool ok = file >= 0 && bmc_h5_attr_read_string(file, "format", format, n);
+    if (file >= 0)
+        H5Fclose(file);
+    bmc_h5vfd_release(&vfd);
+    bmc_h5ctx_end(&e);
+    return ok;
 }

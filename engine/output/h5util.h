@@ -1,12 +1,15 @@
 #ifndef BACKLOGMC_H5UTIL_H
 #define BACKLOGMC_H5UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <hdf5.h>
 
 #include "calendar.h"
 #include "results.h"
+#include "h5vfd.h"
 #include "status.h"
 
 /* HDF5 plumbing shared by the writers (h5out.c, summary_h5.c) and the reader (h5read.c):
@@ -56,6 +59,13 @@ int bmc_h5_attr_date(bmc_h5ctx *e, hid_t obj, const char *name, bmc_date d);
 int bmc_h5_attr_names(bmc_h5ctx *e, hid_t obj, const char *name,
                       const char (*names)[BMC_NAME_LEN], int n);
 
+/* The root attributes every backlogmc file starts with: format, schema_version,
+ * engine_version, git_commit, created (UTC now), config_name, master_seed, n_scenarios. */
+int bmc_h5_attr_provenance(bmc_h5ctx *e, hid_t file, const char *format, int schema_version,
+                           const char *config_name, uint64_t seed, int64_t n_scenarios);
+/* /config/text: the resolved configuration as one string. */
+int bmc_h5_write_config(bmc_h5ctx *e, hid_t file, const char *config_text);
+
 hid_t bmc_h5_create_group(hid_t loc, const char *name);
 /* loc/name with the given shape, chunked, shuffled and deflated when chunk is given (and no
  * dimension is 0); the caller closes the returned id. */
@@ -71,5 +81,16 @@ int bmc_h5_write_names(bmc_h5ctx *e, hid_t loc, const char *name,
                        const char (*names)[BMC_NAME_LEN], int n);
 /* A scalar variable-length UTF-8 dataset (e.g. /config/text); NULL writes "". */
 int bmc_h5_write_text(bmc_h5ctx *e, hid_t loc, const char *name, const char *text);
+
+/* Read-only, through the engine's file driver, which refuses a damaged global heap instead
+ * of letting HDF5 1.10 copy past its end (h5vfd.c); vfd must outlive the file. */
+hid_t bmc_h5_open_read(const char *path, bmc_h5vfd *vfd);
+/* A string attribute, variable or fixed length; false when missing or not a string. */
+bool bmc_h5_attr_read_string(hid_t obj, const char *name, char *buf, size_t n);
+/* A scalar numeric attribute converted to mtype; false when missing or not a number. */
+bool bmc_h5_attr_read_number(hid_t obj, const char *name, hid_t mtype, void *value);
+/* The root attribute "format" of the HDF5 file at path (a regular file with HDF5's signature
+ * at offset 0): false for anything else, also when it cannot be read. */
+bool bmc_h5_file_format(const char *path, char *format, size_t n);
 
 #endif

@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "h5read.h"
+#include "h5out.h"
+#include "h5util.h"
 
 #define NAME_BYTES 255 /* NAME_MAX of Linux file systems */
 
@@ -124,16 +125,19 @@ static int check_out(const bmc_out_plan *p, const file_id *id, bmc_err *err)
 {
     if (!id->exists)
         return BMC_OK;
+    const char *what = p->what ? p->what : "results file";
     if (!S_ISREG(id->mode))
-        return bmc_fail(err, BMC_EIO, "cannot write results to %s: %s", p->out,
-                        S_ISDIR(id->mode) ? "it is a directory" : "not a regular file");
-    const char *kind = p->format ? p->kind : "results";
-    if (p->format ? !bmc_h5read_is_format(p->out, p->format) : !bmc_h5read_is_results(p->out))
-        return bmc_fail(err, BMC_EUSAGE, "--out %s exists and is not a backlogmc %s file: "
-                        "refusing to replace it (choose another --out)", p->out, kind);
+        return bmc_fail(err, BMC_EIO, "cannot write %s to %s: %s", p->what ? "the file" : "results",
+                        p->out, S_ISDIR(id->mode) ? "it is a directory" : "not a regular file");
+    char format[64];
+    if (!bmc_h5_file_format(p->out, format, sizeof format)
+        || strcmp(format, p->format ? p->format : BMC_H5_FORMAT))
+        return bmc_fail(err, BMC_EUSAGE, "--out %s exists and is not a backlogmc %s: refusing "
+                        "to replace it (choose another --out)", p->out, what);
     if (!p->force)
-        return bmc_fail(err, BMC_EUSAGE, "--out %s holds earlier %s: add --force to "
-                        "replace them, or choose another --out", p->out, kind);
+        return bmc_fail(err, BMC_EUSAGE, "--out %s holds %s: add --force to replace %s, or "
+                        "choose another --out", p->out,
+                        p->earlier ? p->earlier : "earlier results", p->earlier ? "it" : "them");
     return BMC_OK;
 }
 

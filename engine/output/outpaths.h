@@ -35,16 +35,17 @@ typedef struct bmc_out_plan {
     bool force;                     /* an earlier results file at out may be replaced */
     const char *const *inputs;      /* files read: the config, its base: files, ... */
     int n_inputs;
-    /* the kind of file out may replace: its format attribute and a name for messages (NULL:
-     * a results file) */
-    const char *format, *kind;
+    /* another kind of backlogmc file at out: its format attribute, what messages call it and
+     * one earlier file of that kind (NULL: the results file, "results file", "earlier
+     * results") */
+    const char *format, *what, *earlier;
 } bmc_out_plan;
 
 /* BMC_EUSAGE when out or the checkpoint names an input (compared by device and inode, so
  * links and other spellings count), when they name each other, when out holds something
- * other than a backlogmc results file, or earlier results without force. BMC_EIO when out is
- * a directory or a device, or a path cannot be examined. The checkpoint's own content
- * (another run's, this run's without --resume) is judged by checkpoint.h. */
+ * other than a backlogmc file of the plan's format, or an earlier one without force. BMC_EIO
+ * when out is a directory or a device, or a path cannot be examined. The checkpoint's own
+ * content (another run's, this run's without --resume) is judged by checkpoint.h. */
 int bmc_out_plan_check(const bmc_out_plan *p, bmc_err *err);
 
 #endif

@@ -4,8 +4,9 @@
 # usage: run_fuzz.sh config|series FUZZER SOURCE_DIR WORK SECONDS [extra libFuzzer options]
 #   config: the config reader (fuzz_config), seeds configs/, tests/bad-inputs/configs/ and
 #           tests/fuzz/seeds/ (a line %% and --set assignments), the config dictionary
-#   series: the series-file reader (fuzz_series), seeds configs/data/ and
-#           tests/fuzz/series-seeds/ (a first line #column=NAME picks the column)
+#   series: the series-file reader and the backtest plan (fuzz_series), seeds configs/data/ and
+#           tests/fuzz/series-seeds/ (a first line #column=NAME picks the column; lines
+#           after %% are --origins and --horizons)
 set -eu
 kind=$1 fuzzer=$2 src=$3 work=$4 seconds=$5
 shift 5
