@@ -23,6 +23,12 @@ void bmc_sim_free(bmc_sim *s);
 int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check_invariants,
                 bmc_result_block *b, int row, bmc_err *err);
 
+/* The same, stopped at the end of day last_day (< the last day): the row of b is not
+ * written, and the workspace holds the scenario's state at the end of that day (what
+ * bmc_state_export reads). last_day >= the last day is bmc_sim_run. */
+int bmc_sim_run_until(bmc_sim *s, uint64_t seed, int64_t scenario, bool check,
+                      bmc_result_block *b, int row, int last_day, bmc_err *err);
+
 /* Totals at the horizon of the last run, for tests and `backlogmc check`. */
 typedef struct bmc_sim_totals {
     double old_total;   /* initial + pre-Pact arrivals */
