@@ -135,8 +135,14 @@ typedef struct bmc_params {
 } bmc_params;
 
 /* Reads and validates every key; unknown keys and inconsistencies are errors with
- * file:line:col and key path. */
+ * file:line:col and key path. A `state: FILE` key (relative to the configuration file)
+ * starts the run from that state file (state.h). */
 int bmc_params_load(bmc_cfg *cfg, bmc_params *p, bmc_err *err);
+/* The same with the state from `state` (state.h) instead of the `state:` key; NULL: as
+ * bmc_params_load. */
+struct bmc_state_source;
+int bmc_params_load_state(bmc_cfg *cfg, const struct bmc_state_source *state, bmc_params *p,
+                          bmc_err *err);
 /* Starts the run from state s: p->start = s (active), start_date = as_of + 1. The caller
  * has validated s against p (state.h does). */
 void bmc_params_apply_start(bmc_params *p, const bmc_start *s);
