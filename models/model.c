@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "holidays.h"
 #include "triage.h"
 
 static void add_slot(bmc_model *m, int slot, const bmc_dist *d, const char *name)
@@ -254,7 +255,8 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
     if (!m)
         return bmc_fail(err, BMC_ENOMEM, "out of memory building the model");
     m->p = *p;
-    m->cal = bmc_calendar_create(p->start_date, p->horizon_date, p->holiday_rules,
+    m->cal = bmc_calendar_create(p->start_date, p->horizon_date, bmc_holidays_of_year,
+                                 &m->p.holiday_rules,
                                  p->extra_holidays, (size_t)p->n_extra_holidays);
     if (!m->cal) {
         free(m);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "holidays.h"
 #include "state.h"
 
 /* Shares that should sum to 1 may carry rounding from a spreadsheet; anything further off

@@ -20,7 +20,7 @@
 #include "results.h"
 #include "summary.h"
 #include "summary_h5.h"
-#include "summary_stats.h"
+#include "stats.h"
 
 #define NDAYS 100
 #define TARGET 50

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "calendar.h"
+#include "holidays.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -260,7 +261,7 @@ static void test_working_days(void **state)
     /* 261 weekdays each; 7 of the 2026 holidays and 6 of the 2027 ones fall on weekdays */
     assert_int_equal(n26, 254);
     assert_int_equal(n27, 255);
-    bmc_calendar *c = bmc_calendar_create(ymd(2026, 1, 1), ymd(2027, 12, 31), DUTCH, NULL, 0);
+    bmc_calendar *c = bmc_calendar_create(ymd(2026, 1, 1), ymd(2027, 12, 31), bmc_holidays_of_year, &DUTCH, NULL, 0);
     assert_non_null(c);
     assert_int_equal(bmc_calendar_working_days_in_year(c, 2026), n26);
     assert_int_equal(bmc_calendar_working_days_in_year(c, 2027), n27);
@@ -276,7 +277,7 @@ static void test_working_days(void **state)
         wd = (wd + 1) % 7;
     }
     bmc_calendar_free(c);
-    c = bmc_calendar_create(ymd(2026, 4, 1), ymd(2026, 6, 30), DUTCH, NULL, 0);
+    c = bmc_calendar_create(ymd(2026, 4, 1), ymd(2026, 6, 30), bmc_holidays_of_year, &DUTCH, NULL, 0);
     assert_non_null(c);
     assert_int_equal(bmc_calendar_working_days_in_year(c, 2026), n26);
     assert_int_equal(bmc_calendar_working_days_in_year(c, 2027), n27);
@@ -298,7 +299,7 @@ static void test_extra_holidays(void **state)
         ymd(2026, 4, 1),  /* Wednesday, the first day */
     };
     bmc_calendar *c =
-        bmc_calendar_create(ymd(2026, 4, 1), ymd(2026, 12, 31), DUTCH, extra, COUNT(extra));
+        bmc_calendar_create(ymd(2026, 4, 1), ymd(2026, 12, 31), bmc_holidays_of_year, &DUTCH, extra, COUNT(extra));
     assert_non_null(c);
     const uint8_t *w = bmc_calendar_working(c);
     assert_false(w[0]);
@@ -319,7 +320,7 @@ static void test_extra_holidays(void **state)
     bmc_calendar_free(c);
     /* the caller's array is copied, not kept */
     bmc_date mine[] = {ymd(2026, 7, 1)};
-    c = bmc_calendar_create(ymd(2026, 7, 1), ymd(2026, 7, 2), 0, mine, 1);
+    c = bmc_calendar_create(ymd(2026, 7, 1), ymd(2026, 7, 2), NULL, NULL, mine, 1);
     assert_non_null(c);
     mine[0] = ymd(2026, 7, 2);
     assert_int_equal(bmc_calendar_working_days_in_year(c, 2026), 261 - 1);
@@ -334,7 +335,7 @@ static void test_month_bookkeeping(void **state)
 {
     (void)state;
     bmc_date start = ymd(2026, 4, 1), end = ymd(2027, 6, 15);
-    bmc_calendar *c = bmc_calendar_create(start, end, DUTCH, NULL, 0);
+    bmc_calendar *c = bmc_calendar_create(start, end, bmc_holidays_of_year, &DUTCH, NULL, 0);
     assert_non_null(c);
     assert_int_equal(bmc_calendar_start(c), start);
     assert_int_equal(bmc_calendar_days(c), 441); /* 275 days of 2026, 166 of 2027 */
@@ -376,7 +377,7 @@ static void test_month_bookkeeping(void **state)
 static void test_period_edges(void **state)
 {
     (void)state;
-    bmc_calendar *c = bmc_calendar_create(ymd(2028, 1, 20), ymd(2028, 3, 1), 0, NULL, 0);
+    bmc_calendar *c = bmc_calendar_create(ymd(2028, 1, 20), ymd(2028, 3, 1), NULL, NULL, NULL, 0);
     assert_non_null(c);
     assert_int_equal(bmc_calendar_months(c), 3);
     assert_int_equal(bmc_calendar_month_first(c, 0), ymd(2028, 1, 1));
@@ -387,7 +388,7 @@ static void test_period_edges(void **state)
     assert_int_equal(bmc_calendar_month_index(c)[bmc_calendar_days(c) - 1], 2);
     bmc_calendar_free(c);
 
-    c = bmc_calendar_create(ymd(2026, 12, 31), ymd(2026, 12, 31), DUTCH, NULL, 0);
+    c = bmc_calendar_create(ymd(2026, 12, 31), ymd(2026, 12, 31), bmc_holidays_of_year, &DUTCH, NULL, 0);
     assert_non_null(c);
     assert_int_equal(bmc_calendar_days(c), 1);
     assert_int_equal(bmc_calendar_months(c), 1);
@@ -396,7 +397,7 @@ static void test_period_edges(void **state)
     assert_int_equal(bmc_calendar_month_of_year(c, 0), 12);
     bmc_calendar_free(c);
 
-    assert_null(bmc_calendar_create(ymd(2026, 4, 1), ymd(2026, 3, 31), DUTCH, NULL, 0));
+    assert_null(bmc_calendar_create(ymd(2026, 4, 1), ymd(2026, 3, 31), bmc_holidays_of_year, &DUTCH, NULL, 0));
     bmc_calendar_free(NULL);
 }
 

@@ -18,6 +18,7 @@
 
 #include "backlogmc_version.h"
 #include "calendar.h"
+#include "holidays.h"
 #include "h5out.h"
 #include "results.h"
 #include "status.h"
@@ -171,10 +172,10 @@ static int setup(void **state)
         return -1;
     }
     snprintf(fx->path, sizeof fx->path, "%s/results.h5", fx->dir);
-    unsigned rules = BMC_HOL_GOOD_FRIDAY | BMC_HOL_EASTER_MONDAY | BMC_HOL_KINGS_DAY
+    static const unsigned rules = BMC_HOL_GOOD_FRIDAY | BMC_HOL_EASTER_MONDAY | BMC_HOL_KINGS_DAY
                      | BMC_HOL_LIBERATION_DAY | BMC_HOL_ASCENSION | BMC_HOL_WHIT_MONDAY;
     fx->cal = bmc_calendar_create(bmc_date_from_ymd(2026, 4, 1), bmc_date_from_ymd(2026, 8, 31),
-                                  rules, NULL, 0);
+                                  bmc_holidays_of_year, &rules, NULL, 0);
     if (!fx->cal) {
         rmdir(fx->dir);
         free(fx);

@@ -24,7 +24,7 @@
 #include "summary.h"
 #include "summary_bins.h"
 #include "summary_h5.h"
-#include "summary_stats.h"
+#include "stats.h"
 
 #include "summary_known.h"
 
@@ -400,7 +400,7 @@ static int setup(void **state)
     snprintf(fx->dir, sizeof fx->dir, "/tmp/bmc-summary-XXXXXX");
     if (!mkdtemp(fx->dir))
         return -1;
-    fx->cal = bmc_calendar_create(day0(), day0() + NDAYS - 1, 0, NULL, 0);
+    fx->cal = bmc_calendar_create(day0(), day0() + NDAYS - 1, NULL, NULL, NULL, 0);
     *state = fx;
     return fx->cal ? 0 : -1;
 }

@@ -35,7 +35,7 @@ static int setup(void **state)
 {
     (void)state;
     snprintf(tmpdir, sizeof tmpdir, "/tmp/bmc-sumcli-XXXXXX");
-    cal = bmc_calendar_create(day0(), day0() + NDAYS - 1, 0, NULL, 0);
+    cal = bmc_calendar_create(day0(), day0() + NDAYS - 1, NULL, NULL, NULL, 0);
     return mkdtemp(tmpdir) && cal ? 0 : -1;
 }
 

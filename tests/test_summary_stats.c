@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <gsl/gsl_errno.h>
 
-#include "summary_stats.h"
+#include "stats.h"
 
 #define Z975 1.959963984540054L /* the 97.5 % point of the standard normal */
 

@@ -23,31 +23,21 @@ bmc_date bmc_date_add_months(bmc_date d, int months);
 /* Easter Sunday by the Gregorian computus (anonymous Gregorian algorithm). */
 bmc_date bmc_easter_sunday(int year);
 
-/* Rules for the public holidays a working-day calendar skips; combine as a bit set. */
-enum bmc_holiday_rule {
-    BMC_HOL_NEW_YEAR = 1u << 0,       /* 1 January */
-    BMC_HOL_GOOD_FRIDAY = 1u << 1,    /* Easter - 2 */
-    BMC_HOL_EASTER_MONDAY = 1u << 2,  /* Easter + 1 */
-    BMC_HOL_KINGS_DAY = 1u << 3,      /* 27 April, 26 April when the 27th is a Sunday */
-    BMC_HOL_LIBERATION_DAY = 1u << 4, /* 5 May */
-    BMC_HOL_ASCENSION = 1u << 5,      /* Easter + 39 */
-    BMC_HOL_WHIT_MONDAY = 1u << 6,    /* Easter + 50 */
-    BMC_HOL_CHRISTMAS = 1u << 7,      /* 25 December */
-    BMC_HOL_BOXING_DAY = 1u << 8,     /* 26 December */
-};
-/* Names used in configs: new_year, good_friday, easter_monday, kings_day, liberation_day,
- * ascension, whit_monday, christmas, boxing_day. Returns 0 and sets *rule, or -1. */
-int bmc_holiday_rule_from_name(const char *name, unsigned *rule);
-const char *bmc_holiday_rule_name(unsigned rule);
-bool bmc_is_rule_holiday(unsigned rules, bmc_date d);
+/* The public holidays of a year, written to out (at most BMC_MAX_YEAR_HOLIDAYS dates, in any
+ * order, repeats allowed); returns how many. Which days are holidays is the domain's
+ * business (models/holidays.h); the calendar only skips them. */
+#define BMC_MAX_YEAR_HOLIDAYS 32
+typedef int (*bmc_holidays_fn)(const void *ctx, int year, bmc_date *out);
 
 /* The simulated period, day 0 = start, with working days and month bookkeeping
  * precomputed once so the daily loop only reads arrays. */
 typedef struct bmc_calendar bmc_calendar;
 
-/* extra: further non-working dates (need not be sorted, may fall outside the period).
+/* holidays (may be NULL: none) is called with holidays_ctx, which must outlive the calendar;
+ * extra: further non-working dates (need not be sorted, may fall outside the period).
  * Returns NULL when end < start or out of memory. */
-bmc_calendar *bmc_calendar_create(bmc_date start, bmc_date end_inclusive, unsigned rules,
+bmc_calendar *bmc_calendar_create(bmc_date start, bmc_date end_inclusive,
+                                  bmc_holidays_fn holidays, const void *holidays_ctx,
                                   const bmc_date *extra, size_t n_extra);
 void bmc_calendar_free(bmc_calendar *cal);
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "summary_bins.h"
-#include "summary_stats.h"
+#include "stats.h"
 
 const int bmc_summary_levels[BMC_SUM_N_LEVELS] = {5, 10, 25, 50, 75, 85, 90, 95};
 const int bmc_summary_fan_levels[BMC_SUM_N_FAN] = {5, 25, 50, 75, 95};

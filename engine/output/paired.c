@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "summary_stats.h"
+#include "stats.h"
 
 struct bmc_paired {
     int ndays, target_day;

@@ -8,7 +8,7 @@
 
 #include "h5util.h"
 #include "summary_bins.h"
-#include "summary_stats.h"
+#include "stats.h"
 
 #define DAY_UNITS                                                                            \
     "days since day0; -1 = beyond the horizon; -2 = interval open on this side with this "  \

@@ -123,89 +123,12 @@ bmc_date bmc_easter_sunday(int Y)
     return bmc_date_from_ymd(Y, n / 31, n % 31 + 1);
 }
 
-/* ---- holiday rules ---------------------------------------------------------------------- */
-
-static const struct {
-    unsigned rule;
-    const char *name;
-} RULE_NAMES[] = {
-    {BMC_HOL_NEW_YEAR, "new_year"},
-    {BMC_HOL_GOOD_FRIDAY, "good_friday"},
-    {BMC_HOL_EASTER_MONDAY, "easter_monday"},
-    {BMC_HOL_KINGS_DAY, "kings_day"},
-    {BMC_HOL_LIBERATION_DAY, "liberation_day"},
-    {BMC_HOL_ASCENSION, "ascension"},
-    {BMC_HOL_WHIT_MONDAY, "whit_monday"},
-    {BMC_HOL_CHRISTMAS, "christmas"},
-    {BMC_HOL_BOXING_DAY, "boxing_day"},
-};
-#define N_RULES (sizeof RULE_NAMES / sizeof RULE_NAMES[0])
-
-int bmc_holiday_rule_from_name(const char *name, unsigned *rule)
-{
-    for (size_t i = 0; name && i < N_RULES; i++)
-        if (!strcmp(name, RULE_NAMES[i].name)) {
-            *rule = RULE_NAMES[i].rule;
-            return 0;
-        }
-    return -1;
-}
-
-const char *bmc_holiday_rule_name(unsigned rule)
-{
-    for (size_t i = 0; i < N_RULES; i++)
-        if (RULE_NAMES[i].rule == rule)
-            return RULE_NAMES[i].name;
-    return "?";
-}
-
-static bmc_date kings_day(int year)
-{
-    bmc_date k = bmc_date_from_ymd(year, 4, 27);
-    return bmc_date_weekday(k) == 6 ? k - 1 : k; /* Sunday -> Saturday the 26th */
-}
-
-static bmc_date rule_date(unsigned rule, int year, bmc_date easter)
-{
-    switch (rule) {
-    case BMC_HOL_NEW_YEAR: return bmc_date_from_ymd(year, 1, 1);
-    case BMC_HOL_GOOD_FRIDAY: return easter - 2;
-    case BMC_HOL_EASTER_MONDAY: return easter + 1;
-    case BMC_HOL_KINGS_DAY: return kings_day(year);
-    case BMC_HOL_LIBERATION_DAY: return bmc_date_from_ymd(year, 5, 5);
-    case BMC_HOL_ASCENSION: return easter + 39;
-    case BMC_HOL_WHIT_MONDAY: return easter + 50;
-    case BMC_HOL_CHRISTMAS: return bmc_date_from_ymd(year, 12, 25);
-    default: return bmc_date_from_ymd(year, 12, 26); /* BMC_HOL_BOXING_DAY */
-    }
-}
-
-/* The dates of year that the rules make holidays (two rules may give the same date).
- * Computed once per year rather than per day, so Easter is too. */
-static int year_holidays(unsigned rules, int year, bmc_date out[N_RULES])
-{
-    bmc_date easter = bmc_easter_sunday(year);
-    int n = 0;
-    for (size_t i = 0; i < N_RULES; i++)
-        if (rules & RULE_NAMES[i].rule)
-            out[n++] = rule_date(RULE_NAMES[i].rule, year, easter);
-    return n;
-}
-
 static bool in_list(const bmc_date *list, int n, bmc_date d)
 {
     for (int i = 0; i < n; i++)
         if (list[i] == d)
             return true;
     return false;
-}
-
-bool bmc_is_rule_holiday(unsigned rules, bmc_date d)
-{
-    int y, m, dd;
-    bmc_date_to_ymd(d, &y, &m, &dd);
-    bmc_date hol[N_RULES];
-    return in_list(hol, year_holidays(rules, y, hol), d);
 }
 
 /* ---- the calendar of a period ----------------------------------------------------------- */
@@ -216,7 +139,8 @@ struct bmc_calendar {
     bmc_date start;
     int days;
     int months;
-    unsigned rules;
+    bmc_holidays_fn holidays; /* the public holidays of a year */
+    const void *holidays_ctx;
     size_t n_extra;
     bmc_date *extra;        /* [n_extra] sorted, for bsearch */
     int32_t *month_index;   /* [days] */
@@ -235,6 +159,16 @@ static int cmp_date(const void *a, const void *b)
 static bool is_extra(const bmc_calendar *c, bmc_date d)
 {
     return c->n_extra && bsearch(&d, c->extra, c->n_extra, sizeof d, cmp_date);
+}
+
+/* The public holidays of a year, computed once per year rather than per day; none without a
+ * holiday source. */
+static int year_holidays(const bmc_calendar *c, int year, bmc_date out[BMC_MAX_YEAR_HOLIDAYS])
+{
+    if (!c->holidays)
+        return 0;
+    int n = c->holidays(c->holidays_ctx, year, out);
+    return n < 0 ? 0 : n > BMC_MAX_YEAR_HOLIDAYS ? BMC_MAX_YEAR_HOLIDAYS : n;
 }
 
 /* Working day: Monday..Friday, no rule holiday (hol, the rule dates of d's year), not extra. */
@@ -289,14 +223,14 @@ static void fill_months(bmc_calendar *c)
 
 static void fill_days(bmc_calendar *c)
 {
-    bmc_date hol[N_RULES];
+    bmc_date hol[BMC_MAX_YEAR_HOLIDAYS];
     int n_hol = 0, hol_year = INT_MIN, month = 0;
     for (int t = 0; t < c->days; t++) {
         bmc_date day = c->start + t;
         int y, m, d;
         bmc_date_to_ymd(day, &y, &m, &d);
         if (y != hol_year) { /* the rule dates change once a year */
-            n_hol = year_holidays(c->rules, y, hol);
+            n_hol = year_holidays(c, y, hol);
             hol_year = y;
         }
         if (t > 0 && d == 1)
@@ -307,7 +241,8 @@ static void fill_days(bmc_calendar *c)
     }
 }
 
-bmc_calendar *bmc_calendar_create(bmc_date start, bmc_date end_inclusive, unsigned rules,
+bmc_calendar *bmc_calendar_create(bmc_date start, bmc_date end_inclusive,
+                                  bmc_holidays_fn holidays, const void *holidays_ctx,
                                   const bmc_date *extra, size_t n_extra)
 {
     int64_t days = (int64_t)end_inclusive - start + 1;
@@ -321,7 +256,8 @@ bmc_calendar *bmc_calendar_create(bmc_date start, bmc_date end_inclusive, unsign
     if (!c)
         return NULL;
     c->start = start;
-    c->rules = rules;
+    c->holidays = holidays;
+    c->holidays_ctx = holidays_ctx;
     if (n_extra) {
         memcpy(c->extra, extra, n_extra * sizeof *extra);
         qsort(c->extra, n_extra, sizeof *c->extra, cmp_date);
@@ -398,8 +334,8 @@ bool bmc_calendar_is_month_end(const bmc_calendar *cal, int day)
 
 int bmc_calendar_working_days_in_year(const bmc_calendar *cal, int year)
 {
-    bmc_date hol[N_RULES];
-    int n_hol = year_holidays(cal->rules, year, hol), n = 0;
+    bmc_date hol[BMC_MAX_YEAR_HOLIDAYS];
+    int n_hol = year_holidays(cal, year, hol), n = 0;
     bmc_date last = bmc_date_from_ymd(year, 12, 31);
     for (bmc_date d = bmc_date_from_ymd(year, 1, 1); d <= last; d++)
         n += is_working(cal, hol, n_hol, d);

@@ -1,4 +1,4 @@
-#include "summary_stats.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stdbool.h>
