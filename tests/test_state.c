@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "assert_near.h"
 #include "sim_state.h"
 #include "state.h"
 #include "state_export.h"
@@ -104,7 +105,7 @@ static void test_state_continues_the_projection(void **state)
     assert_int_equal(a->p90_day[0], b->p90_day[0] + offset);
     assert_int_equal(a->p95_day[0], b->p95_day[0] + offset);
     assert_int_equal(a->p99_day[0], b->p99_day[0] + offset);
-    assert_float_equal(a->decided_share_at_target[0], b->decided_share_at_target[0], 1e-12);
+    assert_near(a->decided_share_at_target[0], b->decided_share_at_target[0], 1e-12);
     for (int c = 0; c < nc; c++)
         if (a->category_completion_day[c] > offset)
             assert_int_equal(a->category_completion_day[c],
@@ -163,8 +164,8 @@ static void test_stochastic_day_one_total_is_the_state(void **state)
             done += sim->old[c].decided + sim->old[c].closed;
             waiting += sim->old[c].waiting;
         }
-        assert_float_equal(still + done, open, 0);
-        assert_float_equal(sim->tot.old_total, open + 21000, 0);
+        assert_near(still + done, open, 0);
+        assert_near(sim->tot.old_total, open + 21000, 0);
         moved += done + fabs(waiting - 10000);
     }
     assert_true(moved > 0); /* the day did something: the sum is not trivially the start */
@@ -202,11 +203,11 @@ static void late_count(bool deterministic, double accelerated_on_time)
             on_time += b->traj[BMC_TRAJ_NEW_ON_TIME][(size_t)s * m->nmonths + mo];
             decided += b->traj[BMC_TRAJ_NEW_DECISIONS][(size_t)s * m->nmonths + mo];
         }
-        assert_float_equal(decided, 3145, 1e-9);
-        assert_float_equal(on_time, 1600 + accelerated_on_time, 1e-9);
-        assert_float_equal(b->traj[BMC_TRAJ_NEW_DECISIONS][(size_t)s * m->nmonths + 1], 3145,
+        assert_near(decided, 3145, 1e-9);
+        assert_near(on_time, 1600 + accelerated_on_time, 1e-9);
+        assert_near(b->traj[BMC_TRAJ_NEW_DECISIONS][(size_t)s * m->nmonths + 1], 3145,
                            1e-9); /* all in February */
-        assert_float_equal(b->new_on_time_share[s], (1600 + accelerated_on_time) / 3145, 1e-12);
+        assert_near(b->new_on_time_share[s], (1600 + accelerated_on_time) / 3145, 1e-12);
     }
     tu_block_free(b);
     bmc_model_free(m);
@@ -242,7 +243,7 @@ static void test_decided_old_and_remands(void **state)
         double remand_decisions = 0;
         for (int mo = 0; mo < m->nmonths; mo++)
             remand_decisions += b->traj[BMC_TRAJ_REMAND_DECISIONS][mo];
-        assert_float_equal(remand_decisions, 100, 1e-6);
+        assert_near(remand_decisions, 100, 1e-6);
         tu_block_free(b);
         bmc_model_free(m);
         free(p);
@@ -344,11 +345,11 @@ static void test_written_state_reads_back(void **state)
     assert_true(r->active);
     assert_int_equal(pb->start_date, bmc_date_from_ymd(2027, 2, 1));
     for (int c = 0; c < pa->n_categories; c++) {
-        assert_float_equal(r->waiting[c], round(a->waiting[c]), 0);
-        assert_float_equal(r->ready[c], round(a->ready[c]), 0);
-        assert_float_equal(r->remands[c], round(a->remands[c]), 0);
+        assert_near(r->waiting[c], round(a->waiting[c]), 0);
+        assert_near(r->ready[c], round(a->ready[c]), 0);
+        assert_near(r->remands[c], round(a->remands[c]), 0);
     }
-    assert_float_equal(r->decided_old, round(a->decided_old), 0);
+    assert_near(r->decided_old, round(a->decided_old), 0);
     assert_true(r->decided_old > 10000);
     for (int k = 0; k < pa->n_tracks; k++) {
         int j = 0;
@@ -357,7 +358,7 @@ static void test_written_state_reads_back(void **state)
                 continue;
             assert_int_equal(r->lodging[k][j].first, a->lodging[k][i].first);
             assert_int_equal(r->lodging[k][j].last, a->lodging[k][i].last);
-            assert_float_equal(r->lodging[k][j].count, round(a->lodging[k][i].count), 0);
+            assert_near(r->lodging[k][j].count, round(a->lodging[k][i].count), 0);
             j++;
         }
         assert_int_equal(r->n_lodging[k], j);
@@ -370,13 +371,13 @@ static void test_written_state_reads_back(void **state)
     /* the simulated months 2026-04 .. 2027-01 become the history and the observed actuals */
     assert_int_equal(pb->intake_history.n, 10);
     for (int i = 0; i < 10; i++)
-        assert_float_equal(pb->intake_history.p[i].count, round(x->history.p[i].count), 0);
+        assert_near(pb->intake_history.p[i].count, round(x->history.p[i].count), 0);
     for (int k = 0; k < BMC_OBS_COUNT; k++) {
         assert_int_equal(obs->n[k], x->observed.n[k]);
         for (int i = 0; i < obs->n[k]; i++) {
             double v = x->observed.p[k][i].value;
             assert_int_equal(obs->p[k][i].month, x->observed.p[k][i].month);
-            assert_float_equal(obs->p[k][i].value,
+            assert_near(obs->p[k][i].value,
                                bmc_obs_is_share(k) ? round(v * 1e4) / 1e4 : round(v), 1e-12);
         }
     }
@@ -404,9 +405,9 @@ static void test_histories_combine(void **state)
     const bmc_history *h = &p->intake_history;
     assert_int_equal(h->n, 8); /* 2025-Q1, then June .. December */
     assert_int_equal(h->p[0].months, 3);
-    assert_float_equal(h->p[0].count, 7000, 0);
+    assert_near(h->p[0].count, 7000, 0);
     assert_int_equal(h->p[1].month, 2025 * 12 + 5);
-    assert_float_equal(h->p[7].count, 3000, 0);
+    assert_near(h->p[7].count, 3000, 0);
     free(p);
     p = load_params("configs/baseline.yaml", sets);
     load_state_text(p, "as_of: 2025-12-31\nold_cases: {}\ndecided_old: 0\n", NULL);

@@ -5,6 +5,9 @@
  * 3) and checks the whole position and key, and what the message says. */
 #include "testutil.h"
 
+#include <math.h>
+
+#include "assert_near.h"
 #include "state.h"
 
 static bmc_params *baseline(const char *const *sets)
@@ -94,7 +97,7 @@ static void test_the_valid_state_loads(void **state)
     bmc_err err = {{0}};
     bmc_state_source src = {"state.yaml", text};
     assert_int_equal(bmc_state_load(&src, p, NULL, &err), BMC_OK);
-    assert_float_equal(p->start.waiting[1], 9000, 0);
+    assert_near(p->start.waiting[1], 9000, 0);
     free(p);
 }
 
