@@ -287,6 +287,12 @@ static void remove_stale_output(const char *out_path, long pid)
 static void run_identity(const run *r, bmc_run_identity *id)
 {
     bmc_run_identity_make(&r->saved[0], r->o->seed, r->o->scenarios, r->o->config_text, id);
+    if (r->o->state_text) { /* a resume must start from the same state: FNV-1a of its text */
+        uint64_t h = 14695981039346656037ULL;
+        for (const char *c = r->o->state_text; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+        bmc_run_identity_add_value(id, h);
+    }
     for (int k = 1; k < r->n_sets; k++)
         bmc_run_identity_add_layout(id, &r->saved[k]);
     if (precision_stop(r->o)) {
@@ -312,6 +318,8 @@ static int open_output(run *r, bmc_err *err)
         .cal = m->cal,
         .target_date = m->p.target_date,
         .pact_date = m->p.pact_date,
+        .state_text = o->state_text,
+        .as_of = o->as_of,
         .n_variants = r->n_sets - 1,
     };
     bmc_h5_variant variants[BMC_RUN_MAX_VARIANTS];

@@ -1,7 +1,11 @@
 #include "run_input.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "state.h"
 
 static void apply_run_args(const bmc_run_input_args *a, bmc_params *p)
 {
@@ -37,6 +41,66 @@ static int check_comparable(const bmc_params *ref, const bmc_params *v, const cf
                     cv->where, cv->name, what);
 }
 
+/* The state file's text: kept for the results file, and read from it, so that what the run
+ * used is what the file says. */
+static int read_state_text(const char *path, char **out, bmc_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return bmc_fail(err, BMC_EIO, "%s: cannot open the state file: %s", path, strerror(errno));
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        len += fread(buf + len, 1, cap - 1 - len, f);
+        if (len < cap - 1)
+            break;
+        char *more = cap < ((size_t)64 << 20) ? realloc(buf, cap *= 2) : NULL;
+        if (!more) {
+            free(buf);
+            buf = NULL;
+        }
+        buf = more;
+    }
+    int rc = !buf        ? bmc_fail(err, BMC_EIO, "%s: cannot read the state file (out of "
+                                                  "memory, or larger than 64 MB)", path)
+             : ferror(f) ? bmc_fail(err, BMC_EIO, "%s: read error", path)
+                         : BMC_OK;
+    fclose(f);
+    if (rc != BMC_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[len] = '\0';
+    *out = buf;
+    return BMC_OK;
+}
+
+/* The state of the run: --state, else the configuration's state: key. */
+static int load_state(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *err)
+{
+    bool has_key = false;
+    BMC_TRY(bmc_state_config_path(in->cfg, in->state_name, sizeof in->state_name, &has_key,
+                                  err));
+    if (a->state)
+        snprintf(in->state_name, sizeof in->state_name, "%s", a->state);
+    if (!a->state && !has_key)
+        return BMC_OK;
+    return read_state_text(in->state_name, &in->state_text, err);
+}
+
+/* A variant starts from the reference's state: its own state: key must not differ. */
+static int same_state(bmc_run_input *in, const cfg_variant *v, bmc_err *err)
+{
+    char ref[4096], var[4096];
+    bool ref_has, var_has;
+    BMC_TRY(bmc_state_config_path(in->cfg, ref, sizeof ref, &ref_has, err));
+    BMC_TRY(bmc_state_config_path(v->cfg, var, sizeof var, &var_has, err));
+    if (ref_has != var_has || strcmp(ref, var))
+        return bmc_fail(err, BMC_ECONFIG, "%s: variant \"%s\" changes state:; a variant "
+                        "starts from the reference's state", v->where, v->name);
+    return BMC_OK;
+}
+
 static int load_variants(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *err)
 {
     int n = in->n_variants;
@@ -49,7 +113,10 @@ static int load_variants(const bmc_run_input_args *a, bmc_run_input *in, bmc_err
         return bmc_fail(err, BMC_ENOMEM, "out of memory for %d variants", n);
     for (int i = 0; i < n; i++) {
         cfg_variant *v = &in->cv[i];
-        int rc = bmc_params_load(v->cfg, &in->vp[i], err);
+        bmc_state_source src = {in->state_name, in->state_text};
+        int rc = same_state(in, v, err);
+        if (rc == BMC_OK)
+            rc = bmc_params_load_state(v->cfg, in->state_text ? &src : NULL, &in->vp[i], err);
         if (rc == BMC_OK) {
             in->vp[i].scenarios = in->p.scenarios;
             in->vp[i].seed = in->p.seed;
@@ -78,7 +145,10 @@ int bmc_run_input_load(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *
     if (rc == BMC_OK)
         rc = cfg_take_variants(in->cfg, &in->cv, &in->n_variants, err);
     if (rc == BMC_OK)
-        rc = bmc_params_load(in->cfg, &in->p, err);
+        rc = load_state(a, in, err);
+    bmc_state_source src = {in->state_name, in->state_text};
+    if (rc == BMC_OK)
+        rc = bmc_params_load_state(in->cfg, in->state_text ? &src : NULL, &in->p, err);
     if (rc == BMC_OK) {
         apply_run_args(a, &in->p);
         rc = bmc_model_create(&in->p, &in->m, err);
@@ -98,6 +168,7 @@ void bmc_run_input_free(bmc_run_input *in)
     cfg_variants_free(in->cv, in->n_variants);
     bmc_model_free(in->m);
     free(in->text);
+    free(in->state_text);
     cfg_free(in->cfg);
     memset(in, 0, sizeof *in);
 }

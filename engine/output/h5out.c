@@ -16,6 +16,7 @@
 #include <hdf5.h>
 
 #include "backlogmc_version.h"
+#include "h5text.h"
 #include "h5util.h"
 #include "paired.h"
 #include "summary.h"
@@ -160,23 +161,28 @@ static int write_root_attributes(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m
         || (rc = bmc_h5_attr_date(e, file, "target_date", m->target_date))
         || (rc = bmc_h5_attr_date(e, file, "pact_date", m->pact_date)))
         return rc;
+    if (m->state_text)
+        return bmc_h5_attr_date(e, file, "as_of", m->as_of);
     return BMC_OK;
+}
+
+/* /state/text: the state file the run started from, as it was read. */
+static int write_state(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m)
+{
+    if (!m->state_text)
+        return BMC_OK;
+    hid_t g = bmc_h5_create_group(file, "state");
+    int rc = g < 0 ? bmc_h5_fail(e, "create /state") : bmc_h5_write_text(e, g, "text",
+                                                                          m->state_text);
+    bmc_h5_close_group(g);
+    return rc;
 }
 
 static int write_config(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m)
 {
     hid_t g = bmc_h5_create_group(file, "config");
-    hid_t t = bmc_h5_vlen_string_type();
-    hid_t s = H5I_INVALID_HID, d = H5I_INVALID_HID;
-    const char *text = m->config_text ? m->config_text : "";
-    int rc = BMC_OK;
-    if (g < 0 || t < 0 || (s = H5Screate(H5S_SCALAR)) < 0
-        || (d = H5Dcreate2(g, "text", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0
-        || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0)
-        rc = bmc_h5_fail(e, "write /config/text");
-    bmc_h5_close_dataset(&d);
-    bmc_h5_close_space(s);
-    bmc_h5_close_type(t);
+    int rc = g < 0 ? bmc_h5_fail(e, "create /config") : bmc_h5_write_text(e, g, "text",
+                                                                           m->config_text);
     bmc_h5_close_group(g);
     return rc;
 }
@@ -563,6 +569,7 @@ static int write_layout(bmc_h5ctx *e, bmc_h5out *h, const bmc_run_meta *meta)
     int rc;
     const bmc_layout *l = &h->sets[0].layout;
     if ((rc = write_root_attributes(e, h->file, meta)) || (rc = write_config(e, h->file, meta))
+        || (rc = write_state(e, h->file, meta))
         || (rc = write_calendar(e, h->file, meta->cal, l->n_months))
         || (rc = write_categories(e, h->file, l)) || (rc = create_set(e, h, &h->sets[0], h->file)))
         return rc;

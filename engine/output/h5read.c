@@ -254,6 +254,10 @@ static int read_dates(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
         || bmc_date_parse(pact, &in->pact_date))
         return bmc_fail(e->err, BMC_EIO, "%s: day0, target_date or pact_date is not a date",
                         e->path);
+    char as_of[32] = "";
+    in->has_state = read_attr_string(file, "as_of", as_of, sizeof as_of);
+    if (in->has_state && bmc_date_parse(as_of, &in->as_of))
+        return bmc_fail(e->err, BMC_EIO, "%s: as_of is not a date", e->path);
     hsize_t days = 0, months = 0;
     if (dataset_shape(file, "/calendar/dates", &days, 1) != 1 || days < 1
         || days > (hsize_t)INT32_MAX

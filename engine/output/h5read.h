@@ -25,6 +25,8 @@ typedef struct bmc_h5read_info {
     int64_t n_scenarios;
     bool deterministic;
     bmc_date day0, target_date, pact_date;
+    bool has_state;      /* the run started from a state (/state/text, root attribute as_of) */
+    bmc_date as_of;      /* that state's as-of date */
     int ndays;           /* simulated days: the length of /calendar/dates */
     int target_day;      /* target_date as a day index */
     bmc_layout layout;   /* categories and months; trajectories = /trajectories exists */

@@ -1,0 +1,65 @@
+#include "h5text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int bmc_h5_write_text(bmc_h5ctx *e, hid_t loc, const char *name, const char *text)
+{
+    hid_t t = bmc_h5_vlen_string_type();
+    hid_t s = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    const char *value = text ? text : "";
+    int rc = BMC_OK;
+    if (t < 0 || (s = H5Screate(H5S_SCALAR)) < 0
+        || (d = H5Dcreate2(loc, name, t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0
+        || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
+        rc = bmc_h5_fail(e, "write %s", name);
+    bmc_h5_close_dataset(&d);
+    bmc_h5_close_space(s);
+    bmc_h5_close_type(t);
+    return rc;
+}
+
+/* Every group on the way to name exists, and name itself (H5Lexists on each part). */
+static bool exists(hid_t file, const char *name)
+{
+    char part[1024];
+    size_t len = strlen(name);
+    if (len >= sizeof part)
+        return false;
+    for (size_t i = 1; i <= len; i++)
+        if (name[i] == '/' || name[i] == '\0') {
+            memcpy(part, name, i);
+            part[i] = '\0';
+            if (H5Lexists(file, part, H5P_DEFAULT) <= 0)
+                return false;
+        }
+    return true;
+}
+
+int bmc_h5_read_text(const char *path, const char *name, char **out, bmc_err *err)
+{
+    *out = NULL;
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, path, err);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t d = H5I_INVALID_HID, t = H5I_INVALID_HID, s = H5I_INVALID_HID;
+    int rc = f < 0 ? bmc_h5_fail(&e, "open the file") : BMC_OK;
+    if (rc == BMC_OK && exists(f, name)) {
+        char *value = NULL;
+        if ((d = H5Dopen2(f, name, H5P_DEFAULT)) < 0 || (s = H5Dget_space(d)) < 0 ||
+            H5Sget_simple_extent_type(s) != H5S_SCALAR || (t = bmc_h5_vlen_string_type()) < 0 ||
+            H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0 || !value)
+            rc = bmc_h5_fail(&e, "read %s as a text", name);
+        if (rc == BMC_OK && !(*out = strdup(value)))
+            rc = bmc_fail(err, BMC_ENOMEM, "%s: out of memory reading %s", path, name);
+        if (value)
+            H5free_memory(value);
+    }
+    bmc_h5_close_type(t);
+    bmc_h5_close_space(s);
+    bmc_h5_close_dataset(&d);
+    if (f >= 0)
+        H5Fclose(f);
+    bmc_h5ctx_end(&e);
+    return rc;
+}
