@@ -15,6 +15,9 @@
 #include "run.h"
 #include "run_input.h"
 #include "summary_cmd.h"
+#include "attribute_cmd.h"
+#include "monitor_cmd.h"
+#include "state_cmd.h"
 #include "yamlcfg.h"
 
 #define MAX_SETS 256
@@ -26,6 +29,16 @@ static const char USAGE[] =
     "                                        projection\n"
     "       backlogmc summary FILE.h5        quantiles, probabilities and provenance of a\n"
     "                                        results file as a plain table\n"
+    "       backlogmc state CONFIG --as-of DATE [--state FILE] [--set K=V ...]\n"
+    "                                        the central projection's state at the end of\n"
+    "                                        DATE as a state file (whole cases), on stdout\n"
+    "       backlogmc monitor FORECAST.h5 STATE [--out FILE.h5]\n"
+    "                                        where the state's observed values lie in the\n"
+    "                                        forecast's monthly distributions\n"
+    "       backlogmc attribute OLD NEW [--old-state FILE] [--new-state FILE] [--scenarios N]\n"
+    "                 [--seed S] [--threads T] [--resamples B] [--out FILE.h5]\n"
+    "                                        why the forecast moved from OLD to NEW (results\n"
+    "                                        files or configurations), group by group\n"
     "       backlogmc version                version and git commit\n"
     "       backlogmc --help                 this text\n"
     "\n"
@@ -40,6 +53,8 @@ static const char USAGE[] =
     "  --seed S            master seed (default: run.seed of the config)\n"
     "  --out FILE          output file (default: results/<config name>.h5)\n"
     "  --set KEY.PATH=V    override any config key, validated like the file (repeatable)\n"
+    "  --state FILE        start from the actual state in FILE (also for check; default:\n"
+    "                      state: of the config)\n"
     "  --threads T         OpenMP threads per rank (default: OMP_NUM_THREADS, else the\n"
     "                      cores, shared by the ranks of a node)\n"
     "  --trajectories      also write monthly trajectories per scenario (large)\n"
@@ -69,6 +84,7 @@ typedef struct cli_args {
     long long seed;      /* -1 = from config */
     int threads;
     bool trajectories, check_invariants, quiet, help;
+    const char *state;           /* --state FILE */
     const char *checkpoint;      /* --checkpoint or --resume FILE */
     double checkpoint_every;     /* seconds; 0 = default */
     long long block_size;        /* 0 = default */
@@ -151,6 +167,11 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
         a->config = argv[2];
         return BMC_OK;
     }
+    if (!strcmp(a->command, "state") || !strcmp(a->command, "monitor") ||
+        !strcmp(a->command, "attribute")) {
+        a->help = argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
+        return BMC_OK; /* the command parses its own arguments */
+    }
     if (strcmp(a->command, "run") && strcmp(a->command, "check"))
         return bmc_fail(err, BMC_EUSAGE, "unknown command \"%s\" (try backlogmc --help)",
                         a->command);
@@ -169,6 +190,11 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
             if (a->n_sets == MAX_SETS)
                 return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SETS);
             a->sets[a->n_sets++] = val;
+            i++;
+        } else if (!strcmp(o, "--state")) {
+            if (!val || !*val)
+                return bmc_fail(err, BMC_EUSAGE, "--state needs a file name");
+            a->state = val;
             i++;
         } else if (is_run && !strcmp(o, "--scenarios")) {
             rc = parse_count(o, val, 1, 1000000000000LL, &a->scenarios, err);
@@ -238,7 +264,7 @@ static bmc_run_input_args input_args(const cli_args *a, bool deterministic)
 {
     return (bmc_run_input_args){.config = a->config, .sets = a->sets, .n_sets = a->n_sets,
                                 .scenarios = a->scenarios, .seed = a->seed,
-                                .deterministic = deterministic};
+                                .deterministic = deterministic, .state = a->state};
 }
 
 /* results/<config file name without directory and extension>.h5 */
@@ -326,6 +352,8 @@ static int command_run(const cli_args *a, FILE *out, bmc_err *err)
             .quiet = a->quiet,
             .config_name = a->config,
             .config_text = in.text,
+            .state_text = in.state_text,
+            .as_of = in.p.start.as_of,
             .checkpoint = a->checkpoint,
             .checkpoint_every = a->checkpoint_every,
             .resume = a->resume,
@@ -349,6 +377,12 @@ static int command_check(const cli_args *a, FILE *out, bmc_err *err)
     bmc_run_input in = {0};
     bmc_run_input_args ia = input_args(a, true);
     int rc = bmc_run_input_load(&ia, &in, err);
+    if (rc == BMC_OK && in.state_text) {
+        char as_of[11];
+        bmc_date_format(in.p.start.as_of, as_of);
+        fprintf(out, "%s: state is valid; the run starts from it, as of %s\n", in.state_name,
+                as_of);
+    }
     if (rc == BMC_OK) {
         fprintf(out, "%s: configuration is valid\n\n", a->config);
         bmc_params_print(&in.p, out);
@@ -392,7 +426,14 @@ int bmc_cli_main(int argc, char **argv, FILE *out, FILE *errout)
         fprintf(out, "backlogmc %s (git %s)\n", BACKLOGMC_VERSION, BACKLOGMC_GIT_COMMIT);
         return 0;
     }
-    if (rc == BMC_OK)
+    int rest = argc - 2; /* the arguments after the command name */
+    if (rc == BMC_OK && !strcmp(a.command, "state"))
+        rc = bmc_state_command(rest, argv + 2, out, &err);
+    else if (rc == BMC_OK && !strcmp(a.command, "monitor"))
+        rc = bmc_monitor_command(rest, argv + 2, out, &err);
+    else if (rc == BMC_OK && !strcmp(a.command, "attribute"))
+        rc = bmc_attribute_command(rest, argv + 2, out, &err);
+    else if (rc == BMC_OK)
         rc = !strcmp(a.command, "run")       ? command_run(&a, out, &err)
              : !strcmp(a.command, "summary") ? bmc_summary_command(a.config, out, &err)
                                              : command_check(&a, out, &err);
