@@ -530,6 +530,28 @@ static void print_rates(FILE *out, const char *stage, const bmc_rates *r)
             r->hearings_per_day, r->decisions_per_day, r->hearing_share);
 }
 
+/* The state the run starts from (MODEL.md section 12), in a few numbers. */
+static void print_start(const bmc_params *p, FILE *out)
+{
+    const bmc_start *s = &p->start;
+    double waiting = 0, ready = 0, remands = 0, new_open = 0;
+    for (int c = 0; c < p->n_categories; c++) {
+        waiting += s->waiting[c];
+        ready += s->ready[c];
+        remands += s->remands[c];
+    }
+    for (int k = 0; k < p->n_tracks; k++)
+        for (int j = 0; j < s->n_lodging[k]; j++)
+            new_open += s->lodging[k][j].count;
+    char as_of[11];
+    bmc_date_format(s->as_of, as_of);
+    fprintf(out, "  from the state as of %s: %.0f old cases open (%.0f waiting for the voorfase), "
+                 "%.0f remands, %.0f decided or closed before; %.0f new cases open; triage %s\n",
+            as_of, waiting + ready, waiting, remands, s->decided_old, new_open,
+            s->triage_given ? (s->triage.on ? "on (given)" : "off (given)")
+                            : "replayed from the intake history");
+}
+
 void bmc_params_print(const bmc_params *p, FILE *out)
 {
     char a[11], b[11], c[11], d[11];
@@ -538,6 +560,8 @@ void bmc_params_print(const bmc_params *p, FILE *out)
     bmc_date_format(p->pact_date, c);
     bmc_date_format(p->target_date, d);
     fprintf(out, "time\n  period %s .. %s, pact %s, target %s\n", a, b, c, d);
+    if (p->start.active)
+        print_start(p, out);
     fprintf(out, "  holidays:");
     for (unsigned bit = 1; bit <= BMC_HOL_BOXING_DAY; bit <<= 1)
         if (p->holiday_rules & bit)
