@@ -11,7 +11,7 @@
 
 typedef struct step_data {
     double *completion;
-    uint8_t *by_target;
+    double *by_target; /* 0 or 1 */
     double *on_time;
 } step_data;
 
@@ -58,7 +58,7 @@ static int simulate(const bmc_model *m, const bmc_attribute_options *o, step_dat
     for (int64_t i = 0; bad_rc == BMC_OK && i < n; i++) {
         int day = b->completion_day[i];
         d->completion[i] = day < 0 ? INFINITY : (double)(m->p.start_date + day);
-        d->by_target[i] = day >= 0 && day <= m->target_day;
+        d->by_target[i] = day >= 0 && day <= m->target_day ? 1 : 0;
         d->on_time[i] = b->new_on_time_share[i];
     }
     bmc_result_block_free(b);
@@ -70,7 +70,7 @@ static int run_step(const bmc_params *p, const bmc_attribute_options *o, step_da
 {
     size_t n = (size_t)o->scenarios;
     d->completion = malloc(n * sizeof *d->completion);
-    d->by_target = malloc(n);
+    d->by_target = malloc(n * sizeof *d->by_target);
     d->on_time = malloc(n * sizeof *d->on_time);
     if (!d->completion || !d->by_target || !d->on_time)
         return bmc_fail(err, BMC_ENOMEM, "out of memory for %zu scenarios", n);
@@ -92,6 +92,19 @@ static void common_run(bmc_params *p, const bmc_attribute_options *o)
     p->precision_batch = p->max_scenarios = 0;
 }
 
+/* Walks from `from` to `to` through the groups in order: p[s] has the first s groups of
+ * `to` (p[0] = from, p[BMC_ATTR_GROUPS] = to); changed[g] when group g moved anything. */
+static void walk(const bmc_params *from, const bmc_params *to, bmc_params *p, bool *changed)
+{
+    p[0] = *from;
+    for (int g = 0; g < BMC_ATTR_GROUPS; g++) {
+        p[g + 1] = p[g];
+        bmc_attr_move_group(&p[g + 1], to, g);
+        if (changed)
+            changed[g] = memcmp(&p[g], &p[g + 1], sizeof p[g]) != 0;
+    }
+}
+
 int bmc_attribute_run(const bmc_params *old, const bmc_params *new,
                       const bmc_attribute_options *o, bmc_waterfall *out, bmc_err *err)
 {
@@ -99,36 +112,38 @@ int bmc_attribute_run(const bmc_params *old, const bmc_params *new,
     if (o->scenarios < 1 || o->scenarios > 100000000)
         return bmc_fail(err, BMC_EUSAGE, "attribution of %lld scenarios: 1 to 10^8",
                         (long long)o->scenarios);
-    bmc_params *step = malloc(sizeof *step), *before = malloc(sizeof *before),
-               *target = malloc(sizeof *target);
-    step_data d[BMC_ATTR_STEPS];
+    /* [0, STEPS) the forward walk from OLD, [STEPS, 2 STEPS) the backward walk from NEW */
+    bmc_params *p = malloc(2 * BMC_ATTR_STEPS * sizeof *p), *ends = malloc(2 * sizeof *ends);
+    step_data d[2 * BMC_ATTR_STEPS];
     memset(d, 0, sizeof d);
-    int rc = step && before && target
-                 ? BMC_OK
-                 : bmc_fail(err, BMC_ENOMEM, "out of memory for the attribution");
+    int rc = p && ends ? BMC_OK : bmc_fail(err, BMC_ENOMEM, "out of memory for the attribution");
     if (rc == BMC_OK) {
-        *step = *old;
-        *target = *new;
-        common_run(step, o);
-        common_run(target, o);
+        ends[0] = *old;
+        ends[1] = *new;
+        common_run(&ends[0], o);
+        common_run(&ends[1], o);
+        walk(&ends[0], &ends[1], p, out->changed);
+        walk(&ends[1], &ends[0], p + BMC_ATTR_STEPS, NULL);
     }
-    for (int s = 0; s < BMC_ATTR_STEPS && rc == BMC_OK; s++) {
-        if (s > 0) {
-            *before = *step;
-            bmc_attr_move_group(step, target, s - 1);
-            out->changed[s - 1] = memcmp(before, step, sizeof *before) != 0;
-        }
-        rc = run_step(step, o, &d[s], err);
+    /* the backward walk's ends are the forward walk's: simulated once */
+    for (int s = 0; s < BMC_ATTR_STEPS && rc == BMC_OK; s++)
+        rc = run_step(&p[s], o, &d[s], err);
+    for (int s = 1; s < BMC_ATTR_GROUPS && rc == BMC_OK; s++)
+        rc = run_step(&p[BMC_ATTR_STEPS + s], o, &d[BMC_ATTR_STEPS + s], err);
+    bmc_attr_sample x[BMC_ATTR_STEPS], y[BMC_ATTR_STEPS];
+    for (int s = 0; s < BMC_ATTR_STEPS; s++) {
+        const step_data *f = &d[s];
+        const step_data *b = s == 0                 ? &d[BMC_ATTR_GROUPS]
+                             : s == BMC_ATTR_GROUPS ? &d[0]
+                                                    : &d[BMC_ATTR_STEPS + s];
+        x[s] = (bmc_attr_sample){f->completion, f->by_target, f->on_time};
+        y[s] = (bmc_attr_sample){b->completion, b->by_target, b->on_time};
     }
-    bmc_attr_sample sample[BMC_ATTR_STEPS];
-    for (int s = 0; s < BMC_ATTR_STEPS; s++)
-        sample[s] = (bmc_attr_sample){d[s].completion, d[s].by_target, d[s].on_time};
     if (rc == BMC_OK) /* keeps out->changed */
-        rc = bmc_waterfall_compute(sample, o->scenarios, o->reps, o->seed, out, err);
-    for (int s = 0; s < BMC_ATTR_STEPS; s++)
+        rc = bmc_waterfall_compute(x, y, o->scenarios, o->reps, o->seed, out, err);
+    for (int s = 0; s < 2 * BMC_ATTR_STEPS; s++)
         step_data_free(&d[s]);
-    free(step);
-    free(before);
-    free(target);
+    free(p);
+    free(ends);
     return rc;
 }

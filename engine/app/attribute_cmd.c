@@ -103,7 +103,9 @@ static void format_effect(int k, double d, double lo, double hi, char *buf, size
         return;
     }
     char a[32], b[32];
-    const char *fmt = k == BMC_ATTR_COMPLETION ? "%+.0f" : k == BMC_ATTR_P_TARGET ? "%+.3f" : "%+.1f";
+    /* days: whole, or a half when the two walks differ by an odd number of days */
+    bool whole = k == BMC_ATTR_COMPLETION && d == floor(d) && lo == floor(lo) && hi == floor(hi);
+    const char *fmt = k == BMC_ATTR_P_TARGET ? "%+.3f" : whole ? "%+.0f" : "%+.1f";
     double scale = k == BMC_ATTR_ON_TIME ? 100 : 1;
     snprintf(a, sizeof a, fmt, d * scale);
     if (isnan(lo) || isnan(hi)) {
@@ -129,9 +131,10 @@ static void print_table(const attribute_args *a, const bmc_forecast_input *old,
     fprintf(out, "attribution of the change from OLD to NEW (MODEL.md section 13)\n");
     fprintf(out, "  OLD  %s\n  NEW  %s\n", old->describe, new->describe);
     fprintf(out, "  %lld scenarios, seed %llu, every step on the same scenarios (common random "
-                 "numbers); groups moved in this order, each after the ones above;\n"
-                 "  95 %% paired intervals: bootstrap of %d resamples for the medians, "
-                 "Agresti-Min for P\n\n",
+                 "numbers). The groups move in this order,\n"
+                 "  from OLD towards NEW and from NEW towards OLD; a group's effect is the mean "
+                 "of its two steps.\n"
+                 "  [95 %% interval]: paired bootstrap of the scenarios, %d resamples\n\n",
             (long long)o->scenarios, (unsigned long long)o->seed, o->reps);
     fprintf(out, "%-16s %-26s %-26s %s\n", "", "median completion", "P(complete by target)",
             "median new on-time share");

@@ -3,6 +3,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "stats.h"
@@ -64,11 +65,35 @@ double bmc_median_defined(const double *x, int64_t n, double *scratch)
     return select_kth(scratch, m, bmc_stats_quantile_rank(m, 50) - 1);
 }
 
-static double diff_of(double ma, double mb)
+static double mean_defined(const double *x, int64_t n)
 {
-    if (isinf(ma) && isinf(mb))
-        return NAN;
-    return mb - ma;
+    double sum = 0;
+    int64_t m = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (!isnan(x[i])) {
+            sum += x[i];
+            m++;
+        }
+    return m > 0 ? sum / (double)m : NAN;
+}
+
+/* sum_j w[j] stat(x[j]) over the units x[j][0..n); NaN when a weighted term is not finite. */
+static double contrast(const double *const *x, const double *w, int k, int64_t n,
+                       enum bmc_contrast_stat stat, double grid, double *scratch)
+{
+    double sum = 0;
+    for (int j = 0; j < k; j++) {
+        if (w[j] == 0)
+            continue;
+        double v = stat == BMC_CONTRAST_MEDIAN ? bmc_median_defined(x[j], n, scratch)
+                                               : mean_defined(x[j], n);
+        if (!isfinite(v))
+            return NAN;
+        if (grid > 0)
+            v = round(v / grid) * grid;
+        sum += w[j] * v;
+    }
+    return sum;
 }
 
 /* Ascending with NaN (unknown) last. */
@@ -80,28 +105,34 @@ static int by_value(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
-int bmc_paired_median_diff(const double *a, const double *b, int64_t n, int reps, uint64_t seed,
-                           double conf, double out[3], bmc_err *err)
+#define MAX_SAMPLES 8
+
+int bmc_paired_contrast(const double *const *x, const double *w, int k, int64_t n,
+                        enum bmc_contrast_stat stat, double grid, int reps, uint64_t seed,
+                        double conf, double out[3], bmc_err *err)
 {
     out[0] = out[1] = out[2] = NAN;
-    double *sa = malloc(((size_t)n + 1) * sizeof *sa), *sb = malloc(((size_t)n + 1) * sizeof *sb);
-    double *ra = malloc(((size_t)n + 1) * sizeof *ra), *rb = malloc(((size_t)n + 1) * sizeof *rb);
-    double *d = malloc(((size_t)reps + 1) * sizeof *d);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    int rc = sa && sb && ra && rb && d && r
-                 ? BMC_OK
-                 : bmc_fail(err, BMC_ENOMEM, "out of memory for a bootstrap of %lld units",
-                            (long long)n);
+    if (k < 1 || k > MAX_SAMPLES)
+        return bmc_fail(err, BMC_EINTERNAL, "a contrast of %d samples", k);
+    size_t units = (size_t)n + 1;
+    double *scratch = malloc(units * sizeof *scratch), *d = malloc(((size_t)reps + 1) * sizeof *d);
+    double *r[MAX_SAMPLES] = {NULL};
+    bool ok = scratch && d;
+    for (int j = 0; j < k && ok; j++)
+        ok = (r[j] = malloc(units * sizeof *r[j])) != NULL;
+    gsl_rng *g = ok ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    int rc = g ? BMC_OK : bmc_fail(err, BMC_ENOMEM, "out of memory for a bootstrap of %lld "
+                                                    "units", (long long)n);
     if (rc == BMC_OK && n > 0) {
-        out[0] = diff_of(bmc_median_defined(a, n, sa), bmc_median_defined(b, n, sb));
-        gsl_rng_set(r, (unsigned long)seed);
-        for (int k = 0; k < reps; k++) {
+        out[0] = contrast(x, w, k, n, stat, grid, scratch);
+        gsl_rng_set(g, (unsigned long)seed);
+        for (int b = 0; b < reps; b++) {
             for (int64_t i = 0; i < n; i++) {
-                int64_t u = (int64_t)gsl_rng_uniform_int(r, (unsigned long)n);
-                ra[i] = a[u];
-                rb[i] = b[u];
+                int64_t u = (int64_t)gsl_rng_uniform_int(g, (unsigned long)n);
+                for (int j = 0; j < k; j++)
+                    r[j][i] = x[j][u];
             }
-            d[k] = diff_of(bmc_median_defined(ra, n, sa), bmc_median_defined(rb, n, sb));
+            d[b] = contrast((const double *const *)r, w, k, n, stat, grid, scratch);
         }
         qsort(d, (size_t)reps, sizeof *d, by_value);
         double tail = (1 - conf) / 2;
@@ -111,11 +142,10 @@ int bmc_paired_median_diff(const double *a, const double *b, int64_t n, int reps
             out[2] = d[hi >= reps ? reps - 1 : hi];
         }
     }
-    gsl_rng_free(r);
-    free(sa);
-    free(sb);
-    free(ra);
-    free(rb);
+    gsl_rng_free(g);
+    for (int j = 0; j < k; j++)
+        free(r[j]);
+    free(scratch);
     free(d);
     return rc;
 }

@@ -10,8 +10,9 @@
 static const char *const METRIC_GROUP[BMC_ATTR_METRICS] = {"completion", "p_target",
                                                            "new_on_time_share"};
 static const char *const METRIC_UNITS[BMC_ATTR_METRICS] = {
-    "value: days since 1970-01-01 (inf = the median lies beyond the horizon); effect, low, "
-    "high, total: days (NaN = unknown)",
+    "value, forward, backward: days since 1970-01-01 (inf = the median lies beyond the "
+    "horizon; value NaN after an unknown effect); effect, low, high, total: days (NaN = "
+    "unknown)",
     "value: probability; effect, low, high, total: difference of probabilities",
     "value: share of new cases decided on time (NaN = none settled); effect, low, high, total: "
     "difference of shares"};
@@ -28,12 +29,15 @@ static int write_metric(bmc_h5ctx *e, hid_t file, const bmc_waterfall *w, int k)
     if (g < 0)
         return bmc_h5_fail(e, "create /%s", METRIC_GROUP[k]);
     const double total[3] = {r->total, r->total_low, r->total_high};
-    hsize_t steps = BMC_ATTR_STEPS;
     int rc = bmc_h5_attr_string(e, g, "name", bmc_attr_metric_name(k));
     if (!rc)
         rc = bmc_h5_attr_string(e, g, "units", METRIC_UNITS[k]);
     if (!rc)
         rc = write_doubles(e, g, "value", r->value, BMC_ATTR_STEPS);
+    if (!rc)
+        rc = write_doubles(e, g, "forward", r->forward, BMC_ATTR_STEPS);
+    if (!rc)
+        rc = write_doubles(e, g, "backward", r->backward, BMC_ATTR_STEPS);
     if (!rc)
         rc = write_doubles(e, g, "effect", r->effect, BMC_ATTR_GROUPS);
     if (!rc)
@@ -42,9 +46,6 @@ static int write_metric(bmc_h5ctx *e, hid_t file, const bmc_waterfall *w, int k)
         rc = write_doubles(e, g, "high", r->high, BMC_ATTR_GROUPS);
     if (!rc)
         rc = write_doubles(e, g, "total", total, 3);
-    if (!rc && k == BMC_ATTR_P_TARGET)
-        rc = bmc_h5_write_array(e, g, "count", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, &steps,
-                                w->target_count);
     bmc_h5_close_group(g);
     return rc;
 }

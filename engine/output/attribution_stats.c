@@ -24,59 +24,86 @@ static double on_grid(double v)
     return isfinite(v) ? round(v * GRID) / GRID : v;
 }
 
-/* effect = b - a, unknown (NaN) when either is not a finite number */
-static double step_effect(double a, double b)
+static const double *column(const bmc_attr_sample *s, int metric)
 {
-    return isfinite(a) && isfinite(b) ? b - a : NAN;
+    return metric == BMC_ATTR_COMPLETION ? s->completion
+           : metric == BMC_ATTR_P_TARGET ? s->by_target
+                                         : s->on_time;
 }
 
-static void p_target_interval(const bmc_attr_sample *a, const bmc_attr_sample *b, int64_t n,
-                              double *low, double *high)
+static enum bmc_contrast_stat stat_of(int metric)
 {
-    int64_t a_only = 0, b_only = 0;
-    for (int64_t i = 0; i < n; i++) {
-        a_only += a->by_target[i] && !b->by_target[i];
-        b_only += b->by_target[i] && !a->by_target[i];
-    }
-    double out[3];
-    bmc_paired_proportion_diff(a_only, b_only, n, BMC_CONFIDENCE, out);
-    *low = out[1];
-    *high = out[2];
+    return metric == BMC_ATTR_P_TARGET ? BMC_CONTRAST_MEAN : BMC_CONTRAST_MEDIAN;
 }
 
-/* The interval of metric between steps a and b (paired). */
-static int interval(const bmc_attr_sample *a, const bmc_attr_sample *b, int metric, int64_t n,
-                    int reps, uint64_t seed, double *low, double *high, bmc_err *err)
+/* whole days; probabilities and shares on the 2^-40 grid */
+static double grid_of(int metric)
 {
+    return metric == BMC_ATTR_COMPLETION ? 1 : 1 / GRID;
+}
+
+static double value_of(const bmc_attr_sample *s, int metric, int64_t n, double *scratch)
+{
+    const double *x = column(s, metric);
+    if (metric == BMC_ATTR_COMPLETION)
+        return bmc_median_defined(x, n, scratch);
+    if (metric == BMC_ATTR_ON_TIME)
+        return on_grid(bmc_median_defined(x, n, scratch));
+    double hits = 0;
+    for (int64_t i = 0; i < n; i++)
+        hits += x[i];
+    return on_grid(hits / (double)n);
+}
+
+/* (a1 - a0 + b0 - b1) / 2, unknown when a term is not a number */
+static double mean_step(double a0, double a1, double b0, double b1)
+{
+    if (!isfinite(a0) || !isfinite(a1) || !isfinite(b0) || !isfinite(b1))
+        return NAN;
+    return ((a1 - a0) + (b0 - b1)) / 2;
+}
+
+/* The effect of group g with its interval. */
+static int group_effect(const bmc_attr_sample *x, const bmc_attr_sample *y, int metric, int g,
+                        int64_t n, int reps, uint64_t seed, bmc_attr_row *r, bmc_err *err)
+{
+    r->effect[g] = mean_step(r->forward[g], r->forward[g + 1], r->backward[g],
+                             r->backward[g + 1]);
+    const double *cols[4] = {column(&x[g], metric), column(&x[g + 1], metric),
+                             column(&y[g], metric), column(&y[g + 1], metric)};
+    const double w[4] = {-0.5, 0.5, 0.5, -0.5};
     double out[3];
-    if (metric == BMC_ATTR_P_TARGET) {
-        p_target_interval(a, b, n, low, high);
-        return BMC_OK;
-    }
-    const double *x = metric == BMC_ATTR_COMPLETION ? a->completion : a->on_time;
-    const double *y = metric == BMC_ATTR_COMPLETION ? b->completion : b->on_time;
-    BMC_TRY(bmc_paired_median_diff(x, y, n, reps, seed, BMC_CONFIDENCE, out, err));
-    *low = out[1];
-    *high = out[2];
+    BMC_TRY(bmc_paired_contrast(cols, w, 4, n, stat_of(metric), grid_of(metric), reps, seed,
+                                BMC_CONFIDENCE, out, err));
+    r->low[g] = out[1];
+    r->high[g] = out[2];
     return BMC_OK;
 }
 
-static double step_value(const bmc_attr_sample *s, int metric, int64_t n, double *scratch,
-                         int64_t *count)
+static int total_effect(const bmc_attr_sample *x, int metric, int64_t n, int reps,
+                        uint64_t seed, bmc_attr_row *r, bmc_err *err)
 {
-    switch (metric) {
-    case BMC_ATTR_COMPLETION: return bmc_median_defined(s->completion, n, scratch);
-    case BMC_ATTR_ON_TIME: return on_grid(bmc_median_defined(s->on_time, n, scratch));
-    default:
-        *count = 0;
-        for (int64_t i = 0; i < n; i++)
-            *count += s->by_target[i];
-        return on_grid((double)*count / (double)n);
-    }
+    double a = r->forward[0], b = r->forward[BMC_ATTR_GROUPS];
+    r->total = isfinite(a) && isfinite(b) ? b - a : NAN;
+    const double *cols[2] = {column(&x[0], metric), column(&x[BMC_ATTR_GROUPS], metric)};
+    const double w[2] = {-1, 1};
+    double out[3];
+    BMC_TRY(bmc_paired_contrast(cols, w, 2, n, stat_of(metric), grid_of(metric), reps, seed,
+                                BMC_CONFIDENCE, out, err));
+    r->total_low = out[1];
+    r->total_high = out[2];
+    return BMC_OK;
 }
 
-int bmc_waterfall_compute(const bmc_attr_sample *steps, int64_t n, int reps, uint64_t seed,
-                          bmc_waterfall *out, bmc_err *err)
+/* The seed of a contrast: the same for OLD -> NEW and NEW -> OLD, so that swapping them
+ * mirrors the intervals exactly. */
+static uint64_t contrast_seed(uint64_t seed, int metric, int g)
+{
+    return seed * 31 + (uint64_t)(metric * 16 + g);
+}
+
+int bmc_waterfall_compute(const bmc_attr_sample *x, const bmc_attr_sample *y, int64_t n,
+                          int reps, uint64_t seed, bmc_waterfall *out, bmc_err *err)
 {
     out->n = n;
     out->reps = reps;
@@ -88,20 +115,16 @@ int bmc_waterfall_compute(const bmc_attr_sample *steps, int64_t n, int reps, uin
     for (int k = 0; k < BMC_ATTR_METRICS && rc == BMC_OK; k++) {
         bmc_attr_row *r = &out->row[k];
         for (int s = 0; s < BMC_ATTR_STEPS; s++) {
-            int64_t count = 0;
-            r->value[s] = step_value(&steps[s], k, n, scratch, &count);
-            if (k == BMC_ATTR_P_TARGET)
-                out->target_count[s] = count;
+            r->forward[s] = value_of(&x[s], k, n, scratch);
+            r->backward[s] = value_of(&y[s], k, n, scratch);
         }
+        r->value[0] = r->forward[0];
         for (int g = 0; g < BMC_ATTR_GROUPS && rc == BMC_OK; g++) {
-            r->effect[g] = step_effect(r->value[g], r->value[g + 1]);
-            rc = interval(&steps[g], &steps[g + 1], k, n, reps, seed + 1000 * (uint64_t)k + g,
-                          &r->low[g], &r->high[g], err);
+            rc = group_effect(x, y, k, g, n, reps, contrast_seed(seed, k, g), r, err);
+            r->value[g + 1] = r->value[g] + r->effect[g];
         }
-        r->total = step_effect(r->value[0], r->value[BMC_ATTR_GROUPS]);
         if (rc == BMC_OK)
-            rc = interval(&steps[0], &steps[BMC_ATTR_GROUPS], k, n, reps,
-                          seed + 1000 * (uint64_t)k + 999, &r->total_low, &r->total_high, err);
+            rc = total_effect(x, k, n, reps, contrast_seed(seed, k, 15), r, err);
     }
     free(scratch);
     return rc;
