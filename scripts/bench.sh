@@ -39,14 +39,14 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
 # scenarios/s reported by one run of the given command
 rate_of() {
-    "$@" --quiet --out "$tmp/bench.h5" | sed -n 's/.* (\([0-9]*\) scenarios\/s on .*/\1/p'
+    "$@" --quiet --out "$tmp/bench.h5" --force | sed -n 's/.* (\([0-9]*\) scenarios\/s on .*/\1/p'
 }
 # median of the numbers in a file
 median_of() {
     sort -n "$1" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
 peak_rss_mb() {
-    /usr/bin/time -f %M -o "$tmp/rss" "$@" --quiet --out "$tmp/bench.h5" >/dev/null
+    /usr/bin/time -f %M -o "$tmp/rss" "$@" --quiet --out "$tmp/bench.h5" --force >/dev/null
     awk '{printf "%.0f", $1 / 1024}' "$tmp/rss"
 }
 
@@ -75,7 +75,7 @@ for s in 10000 100000; do
 done
 if [ "$full" -eq 1 ]; then
     start=$(date +%s)
-    "$bin" run "$cfg" --scenarios 1000000 --threads 2 --quiet --out "$tmp/bench.h5" >/dev/null
+    "$bin" run "$cfg" --scenarios 1000000 --threads 2 --quiet --out "$tmp/bench.h5" --force >/dev/null
     echo "1,000,000 scenarios: $(($(date +%s) - start)) s wall   (--scenarios 1000000 --threads 2)"
 fi
 echo

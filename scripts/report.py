@@ -7,6 +7,11 @@ writes DIR (default: <name>-report next to the file, e.g. results/baseline-repor
 report.md and one PNG per figure. The numbers come from the file's /summary group (written by
 `backlogmc run`); for files without one they are computed here from /scenarios, and the fan
 charts from /trajectories when the file has them.
+
+The report is drawn in a temporary folder beside DIR and renamed to DIR only when it is
+complete, so a failure never leaves a half-written report. An existing DIR is replaced only
+when it holds nothing but what report.py writes. A file that cannot be read, is not a
+backlogmc results file, or is damaged gives one line on stderr and exit 4.
 """
 
 import os
@@ -27,6 +32,7 @@ except ImportError:
 matplotlib.use("Agg")
 import argparse  # noqa: E402
 import math  # noqa: E402
+import shutil  # noqa: E402
 from datetime import date, timedelta  # noqa: E402
 
 import matplotlib.dates as mdates  # noqa: E402
@@ -43,6 +49,8 @@ BEYOND, NO_BOUND, NO_DATA = -1, -2, -3
 Z975 = 1.959963984540054
 FIGSIZE = (10, 5.6)
 DPI = 150
+MAX_CATEGORIES = 16   # BMC_MAX_CATEGORIES of engine/results.h
+NAME_BYTES = 63       # a name of a category or variant (BMC_NAME_LEN - 1)
 
 
 class ReportError(Exception):
@@ -124,21 +132,33 @@ class Results:
             if version != SCHEMA:
                 raise ReportError(f"{path}: results schema version {version}; this script reads "
                                   f"version {SCHEMA}")
-            self.attrs = {k: text(v) if isinstance(v, (bytes, str)) else v.item()
-                          for k, v in f.attrs.items()}
-            self.day0 = date.fromisoformat(self.attrs["day0"])
-            self.target = date.fromisoformat(self.attrs["target_date"])
+            self.attrs = {k: text(v) if isinstance(v, (bytes, str)) else np.asarray(v).item()
+                          for k, v in f.attrs.items() if np.size(v) == 1}
+            self.day0 = iso_date(path, self.attrs, "day0")
+            self.target = iso_date(path, self.attrs, "target_date")
             self.ndays = f["calendar/dates"].shape[0]
+            if not 2 <= self.ndays <= 366 * 100:
+                raise ReportError(f"{path}: /calendar/dates has {self.ndays} days")
             self.horizon = self.day0 + timedelta(days=self.ndays - 1)
             self.target_day = (self.target - self.day0).days
-            self.months = [date.fromisoformat(text(m)) for m in f["calendar/month_first"][:]]
+            if not 0 <= self.target_day < self.ndays:
+                raise ReportError(f"{path}: target_date outside the simulated days")
+            self.months = [iso_date(path, {"month": text(m)}, "month")
+                           for m in f["calendar/month_first"][:]]
+            if not 1 <= len(self.months) <= self.ndays:
+                raise ReportError(f"{path}: /calendar/month_first has {len(self.months)} months")
             self.categories = [text(c) for c in f["categories/names"][:]]
+            if len(self.categories) > MAX_CATEGORIES:
+                raise ReportError(f"{path}: {len(self.categories)} categories, more than "
+                                  f"{MAX_CATEGORIES}")
             self.from_file = "summary" in f
             self.s = read_summary(f["summary"]) if self.from_file else self.compute(f)
+            check_summary(self, self.s, "/summary" if self.from_file else "/scenarios")
             self.reference = "base"
             self.variants = {}    # name -> its summary, in configuration order
             self.paired = {}      # name -> its comparison with the reference, when present
             self.descriptions = {}
+            self.left_out = []    # variants whose name cannot be a group name
             if "variants" in f:
                 self.read_variants(f["variants"])
 
@@ -151,12 +171,16 @@ class Results:
         else:
             names = sorted(v.keys())
         for name in names:
+            if not plain_name(name):
+                self.left_out.append(name)
+                continue
             g = v.get(name)
             if not isinstance(g, h5py.Group):
                 continue
             self.descriptions[name] = text(g.attrs.get("description", ""))
             if "summary" in g:
                 self.variants[name] = read_summary(g["summary"])
+                check_summary(self, self.variants[name], f"/variants/{name}/summary")
             if "paired" in g:
                 self.paired[name] = read_paired(g["paired"], self.path, name)
 
@@ -191,6 +215,55 @@ class Results:
         if "trajectories" in f:
             s["monthly"] = monthly_from_trajectories(f["trajectories"])
         return s
+
+
+def iso_date(path, attrs, key):
+    try:
+        return date.fromisoformat(attrs[key])
+    except (KeyError, TypeError, ValueError):
+        raise ReportError(f"{path}: {key} is missing or not a date YYYY-MM-DD") from None
+
+
+def plain_name(name):
+    """A variant name that is one group name below /variants (as engine/h5read.c has it)."""
+    return bool(name) and len(name.encode()) <= NAME_BYTES and "/" not in name \
+        and name not in (".", "..")
+
+
+def check_summary(r, s, where):
+    """The shapes and ranges the figures rely on: a damaged file stops here, not in a plot."""
+    groups, levels = len(GROUPS), len(LEVELS)
+    days = r.ndays
+    for name in ["completion_day", "p95_day", "category_completion_day"]:
+        q = s[name]
+        if q is None:
+            continue
+        cats = name == "category_completion_day"
+        shape = (groups, len(r.categories), levels) if cats else (groups, levels)
+        for k in ["quantile", "ci_low", "ci_high"]:
+            a = np.asarray(q[k])
+            if a.shape != shape:
+                raise ReportError(f"{r.path}: {where}/{name}/{k} has shape {a.shape}, "
+                                  f"expected {shape}")
+            if a.size and (a.min() < NO_DATA or a.max() >= days):
+                raise ReportError(f"{r.path}: {where}/{name}/{k} holds days outside "
+                                  f"[{NO_DATA}, {days - 1}]")
+    p = s["probability"]
+    for k in ["estimate", "wilson_low", "wilson_high", "clopper_pearson_low",
+              "clopper_pearson_high"]:
+        a = np.asarray(p[k], dtype=float)
+        if a.shape != (groups, len(EVENTS)) or (np.nan_to_num(a, nan=0.5) < 0).any() \
+                or (np.nan_to_num(a, nan=0.5) > 1).any():
+            raise ReportError(f"{r.path}: {where}/probability/{k} is not a {groups} x "
+                              f"{len(EVENTS)} table of probabilities")
+    if np.asarray(s["n"]).shape != (groups,) or (np.asarray(s["n"]) < 0).any():
+        raise ReportError(f"{r.path}: {where}/n is not {groups} scenario counts")
+    m = s["monthly"]
+    for k, a in (m or {}).items():
+        a = np.asarray(a)
+        if k != "level_percent" and (a.ndim < 1 or a.shape[0] != len(r.months)):
+            raise ReportError(f"{r.path}: {where}/monthly/{k} does not have one row per month "
+                              f"({len(r.months)})")
 
 
 def read_summary(g):
@@ -710,6 +783,9 @@ def markdown(r, made):
                          f"{r.day_text(cat['ci_high'][0, ci, i50])} | {r.day_text(q[i95])} |")
     if r.variant_names:
         lines += variants_markdown(r)
+    if r.left_out:
+        lines += ["", f"{len(r.left_out)} variant(s) left out: a name that is not a plain group "
+                  f"name of at most {NAME_BYTES} bytes.", ""]
     lines += ["", "## Figures", ""]
     for name in made:
         lines += [f"![{CAPTIONS.get(name, name)}]({name})", "", f"*{CAPTIONS.get(name, name)}*",
@@ -729,9 +805,53 @@ def markdown(r, made):
     return "\n".join(lines)
 
 
+# Everything report.py may write into its folder: an existing folder is replaced only when it
+# holds nothing else.
+REPORT_FILES = {"report.md"} | set(CAPTIONS)
+
+
+def check_replaceable(out):
+    if not os.path.lexists(out):
+        return
+    if os.path.islink(out) or not os.path.isdir(out):
+        raise ReportError(f"{out} exists and is not a report folder: choose another --out")
+    other = sorted(n for n in os.listdir(out) if n not in REPORT_FILES)
+    if other:
+        raise ReportError(f"{out} holds files report.py did not write ({other[0]}"
+                          f"{', ...' if len(other) > 1 else ''}): choose another --out")
+
+
+def publish(tmp, out):
+    """The finished folder takes the place of out; an earlier report there is removed."""
+    check_replaceable(out)
+    if not os.path.lexists(out):
+        os.rename(tmp, out)
+        return
+    old = f"{out}.old-{os.getpid()}"
+    os.rename(out, old)
+    try:
+        os.rename(tmp, out)
+    except OSError:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old)
+
+
 def report(path, out):
+    """Draws into a temporary folder beside out, renamed to out once complete."""
+    check_replaceable(out)
     r = Results(path)
-    os.makedirs(out, exist_ok=True)
+    tmp = f"{out.rstrip(os.sep) or out}.tmp-{os.getpid()}"
+    os.mkdir(tmp)
+    try:
+        md, made = draw(r, tmp)
+        publish(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return os.path.join(out, os.path.basename(md)), made
+
+
+def draw(r, out):
     made = []
     fig_cdf(r, out, made)
     fig_histogram(r, out, made)
@@ -751,7 +871,12 @@ def report(path, out):
     md = os.path.join(out, "report.md")
     with open(md, "w", encoding="utf-8") as fh:
         fh.write(markdown(r, made))
+    plt.close("all")
     return md, made
+
+
+def one_line(e):
+    return " ".join(str(e).split())
 
 
 def main(argv):
@@ -764,8 +889,15 @@ def main(argv):
                                 os.path.splitext(os.path.basename(a.file))[0] + "-report")
     try:
         md, made = report(a.file, out)
-    except (OSError, ReportError, KeyError) as e:
-        print(f"report.py: {e}", file=sys.stderr)
+    except ReportError as e:
+        print(f"report.py: {one_line(e)}", file=sys.stderr)
+        return 4
+    except OSError as e:  # h5py's say nothing of the file, the system's name theirs
+        print(f"report.py: {'' if e.filename else a.file + ': '}{one_line(e)}", file=sys.stderr)
+        return 4
+    except Exception as e:  # noqa: BLE001: a damaged file can fail anywhere in h5py or numpy
+        print(f"report.py: {a.file}: damaged or not as docs/output.md describes "
+              f"({type(e).__name__}: {one_line(e)})", file=sys.stderr)
         return 4
     print(f"wrote {md} and {len(made)} figures: {', '.join(made)}")
     return 0

@@ -686,7 +686,7 @@ static void test_base_errors(void **state)
                "demo.yaml:1:7: base: expected a file name, got a list");
     /* a missing top-level file is an I/O error */
     fixture(a, sizeof a, "no-such-config.yaml");
-    snprintf(want, sizeof want, "%s: cannot open the config: No such file or directory", a);
+    snprintf(want, sizeof want, "%s: cannot read the config: No such file or directory", a);
     expect_msg(load_demo_file("no-such-config.yaml", NULL, &d, &err), BMC_EIO, &err, want);
 }
 

@@ -155,7 +155,8 @@ def write_paired(rep, g, ref, var, ndays, target):
 
 
 def main():
-    os.makedirs(WORK, exist_ok=True)
+    shutil.rmtree(WORK, ignore_errors=True)  # results of an earlier run are not replaced
+    os.makedirs(WORK)
     # /summary with monthly fan charts, no /trajectories
     md = run_report(FIXTURE, os.path.join(WORK, "fixture"), BASIC + FANS)
     check("numbers from | /summary" in md, "fixture report does not say /summary")

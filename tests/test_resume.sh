@@ -3,7 +3,8 @@
 # resumed gives the same data as a straight run (also with trajectories, also after its last
 # record was torn, also with other threads); the output path never holds a file until the
 # run is complete; resume refuses another run's checkpoint; SIGTERM stops with exit 6 after
-# a checkpoint, 5 without one.
+# a checkpoint, 5 without one; so do SIGHUP and SIGQUIT; snapshots are compacted; a failed
+# commit leaves a final snapshot.
 # usage: test_resume.sh BACKLOGMC SOURCE_DIR   (ctest gives a timeout)
 set -eu
 bin=$1
@@ -29,6 +30,13 @@ kill_after() {
     kill -9 "$job"
     wait "$job" || true
     job=
+}
+# wait until file holds at least bytes while the background run $job is still running
+wait_for_size() {
+    while [ "$(size "$1")" -lt "$2" ]; do
+        kill -0 "$job" 2>/dev/null || fail "the run ended before it could be stopped"
+        sleep 0.02
+    done
 }
 expect_exit() {
     want=$1
@@ -115,6 +123,91 @@ grep -q -- "--resume $tmp/ck" "$tmp/err" || fail "the message should say how to 
 ls "$tmp"/term.h5* >/dev/null 2>&1 && fail "a stopped run left an output file"
 expect_exit 0 $args --threads 2 --resume "$tmp/ck" --out "$tmp/term.h5"
 same "$tmp/straight.h5" "$tmp/term.h5"
+
+# SIGHUP (a closed ssh session) stops like SIGTERM: a final snapshot, no temporary output
+"$bin" $args --threads 1 --block-size 8 --checkpoint "$tmp/ck" --out "$tmp/hup.h5" \
+    >/dev/null 2>"$tmp/err" &
+job=$!
+wait_for_size "$tmp/ck" 10000
+kill -HUP "$job"
+set +e
+wait "$job"
+rc=$?
+set -e
+job=
+[ "$rc" -eq 6 ] || { cat "$tmp/err" >&2; fail "SIGHUP with a checkpoint: exit $rc, want 6"; }
+ls "$tmp"/hup.h5* >/dev/null 2>&1 && fail "a run stopped by SIGHUP left an output file"
+expect_exit 0 $args --threads 1 --resume "$tmp/ck" --out "$tmp/hup.h5"
+same "$tmp/straight.h5" "$tmp/hup.h5"
+
+# snapshots every 10 ms for the whole run: superseded ones are compacted away, so the file
+# never holds more than three (with rows smaller than a snapshot: see checkpoint.c, compact)
+"$bin" $args --threads 1 --block-size 4 --checkpoint "$tmp/ck" --checkpoint-every 0.01 \
+    --out "$tmp/compact.h5" >/dev/null 2>"$tmp/err" &
+job=$!
+most=0
+seen=0
+while [ "$seen" -lt 40 ] && kill -0 "$job" 2>/dev/null; do
+    n=$(snapshots)
+    [ "$n" -gt "$most" ] && most=$n
+    seen=$((seen + 1))
+    sleep 0.02
+done
+kill -TERM "$job" 2>/dev/null || true
+set +e
+wait "$job"
+rc=$?
+set -e
+job=
+[ "$rc" -eq 6 ] || { cat "$tmp/err" >&2; fail "compaction run: exit $rc, want 6 (stopped)"; }
+[ "$most" -ge 1 ] && [ "$most" -le 3 ] || fail "the checkpoint held $most snapshots, want 1 to 3"
+[ "$(snapshots)" -le 3 ] || fail "after the stop the checkpoint holds $(snapshots) snapshots"
+ls "$tmp"/ck.tmp-* >/dev/null 2>&1 && fail "a compaction left its copy behind"
+expect_exit 0 $args --threads 2 --resume "$tmp/ck" --out "$tmp/compact.h5"
+same "$tmp/straight.h5" "$tmp/compact.h5"
+
+# a commit that fails (here the rename: a directory took the output's name during the run)
+# leaves the checkpoint with a final snapshot of every scenario: the resume simulates none
+"$bin" $args --threads 1 --block-size 8 --checkpoint "$tmp/ck" --out "$tmp/late.h5" \
+    >/dev/null 2>"$tmp/err" &
+job=$!
+while ! ls "$tmp"/late.h5.tmp-* >/dev/null 2>&1; do
+    kill -0 "$job" 2>/dev/null || fail "the run ended before its output could be blocked"
+    sleep 0.02
+done
+mkdir "$tmp/late.h5"
+set +e
+wait "$job"
+rc=$?
+set -e
+job=
+[ "$rc" -eq 4 ] || { cat "$tmp/err" >&2; fail "a failed commit: exit $rc, want 4"; }
+grep -q "checkpoint $tmp/ck keeps the scenarios done: continue with --resume" "$tmp/err" ||
+    { cat "$tmp/err" >&2; fail "a failed commit should say that the checkpoint keeps the work"; }
+ls "$tmp"/late.h5.tmp-* >/dev/null 2>&1 && fail "a failed commit left its temporary file"
+rmdir "$tmp/late.h5"
+expect_exit 0 $args --threads 2 --resume "$tmp/ck" --out "$tmp/late.h5"
+grep -q "resumed: 1500 scenarios" "$tmp/out" || { cat "$tmp/out" >&2;
+    fail "after a failed commit the resume should take all 1500 scenarios from the checkpoint"; }
+same "$tmp/straight.h5" "$tmp/late.h5"
+
+# SIGQUIT without a checkpoint: exit 5, nothing left (a script's background job starts with
+# SIGQUIT ignored, which backlogmc keeps: env gives it back its default)
+env --default-signal=QUIT "$bin" run $cfg --scenarios 1000000 --quiet --threads 2 \
+    --block-size 32 --out "$tmp/quit.h5" >/dev/null 2>"$tmp/err" &
+job=$!
+while ! ls "$tmp"/quit.h5.tmp-* >/dev/null 2>&1; do
+    kill -0 "$job" 2>/dev/null || fail "the run ended before it could be stopped"
+    sleep 0.02
+done
+kill -QUIT "$job"
+set +e
+wait "$job"
+rc=$?
+set -e
+job=
+[ "$rc" -eq 5 ] || { cat "$tmp/err" >&2; fail "SIGQUIT without a checkpoint: exit $rc, want 5"; }
+ls "$tmp"/quit.h5* >/dev/null 2>&1 && fail "a run stopped by SIGQUIT left its temporary file"
 
 # (SIGINT takes the same way, but a script's background job starts with SIGINT ignored)
 "$bin" run $cfg --scenarios 1000000 --quiet --threads 2 --block-size 32 --out "$tmp/int.h5" \

@@ -107,7 +107,8 @@ static void write_blocks(fixture *f, const int *sizes, int n)
 {
     bmc_checkpoint *c = NULL;
     bmc_err err;
-    assert_int_equal(bmc_checkpoint_create(f->path, &f->id, &c, &err), BMC_OK);
+    unlink(f->path); /* create never replaces a file */
+    assert_int_equal(bmc_checkpoint_create(f->path, &f->id, "out.h5", &c, &err), BMC_OK);
     bmc_result_block *b = bmc_result_block_alloc(&f->layout, 16);
     assert_non_null(b);
     int64_t first = 0;
@@ -126,9 +127,10 @@ static int64_t replay(fixture *f, int *blocks)
 {
     bmc_checkpoint *c = NULL;
     bmc_err err;
-    long pid = 0;
-    assert_int_equal(bmc_checkpoint_open(f->path, &f->id, &c, &pid, &err), BMC_OK);
-    assert_int_equal(pid, (long)getpid());
+    bmc_checkpoint_writer pid = {0};
+    assert_int_equal(bmc_checkpoint_open(f->path, &f->id, "out.h5", &c, &pid, &err), BMC_OK);
+    assert_int_equal(pid.pid, (long)getpid());
+    assert_string_equal(pid.out_path, "out.h5");
     seen s = {0, 0, &f->layout};
     int64_t rows = -1;
     assert_int_equal(bmc_checkpoint_replay(c, &f->layout, check_block, &s, &rows, &err),
@@ -178,10 +180,10 @@ static void test_torn_record(void **state)
     /* continue after a cut */
     bmc_checkpoint *c = NULL;
     bmc_err err;
-    long pid;
+    bmc_checkpoint_writer pid;
     seen s = {0, 0, &f->layout};
     int64_t rows;
-    assert_int_equal(bmc_checkpoint_open(f->path, &f->id, &c, &pid, &err), BMC_OK);
+    assert_int_equal(bmc_checkpoint_open(f->path, &f->id, "out.h5", &c, &pid, &err), BMC_OK);
     assert_int_equal(bmc_checkpoint_replay(c, &f->layout, check_block, &s, &rows, &err), BMC_OK);
     bmc_result_block *b = bmc_result_block_alloc(&f->layout, 20);
     assert_non_null(b);
@@ -220,32 +222,32 @@ static void test_identity(void **state)
     bmc_run_identity other;
     bmc_checkpoint *c = NULL;
     bmc_err err;
-    long pid;
+    bmc_checkpoint_writer pid;
 
     other = f->id;
     other.seed = 43;
-    assert_int_equal(bmc_checkpoint_open(f->path, &other, &c, &pid, &err), BMC_EUSAGE);
+    assert_int_equal(bmc_checkpoint_open(f->path, &other, "out.h5", &c, &pid, &err), BMC_EUSAGE);
     assert_non_null(strstr(err.msg, "seed 42, not 43"));
     assert_null(c);
 
     other = f->id;
     other.n_scenarios = N + 1;
-    assert_int_equal(bmc_checkpoint_open(f->path, &other, &c, &pid, &err), BMC_EUSAGE);
+    assert_int_equal(bmc_checkpoint_open(f->path, &other, "out.h5", &c, &pid, &err), BMC_EUSAGE);
     assert_non_null(strstr(err.msg, "scenarios"));
 
     bmc_run_identity_make(&f->layout, 42, N, "config: other text\n", &other);
-    assert_int_equal(bmc_checkpoint_open(f->path, &other, &c, &pid, &err), BMC_EUSAGE);
+    assert_int_equal(bmc_checkpoint_open(f->path, &other, "out.h5", &c, &pid, &err), BMC_EUSAGE);
     assert_non_null(strstr(err.msg, "configuration"));
 
     bmc_layout l = f->layout;
     l.trajectories = false;
     bmc_run_identity_make(&l, 42, N, "config: text\n", &other);
-    assert_int_equal(bmc_checkpoint_open(f->path, &other, &c, &pid, &err), BMC_EUSAGE);
+    assert_int_equal(bmc_checkpoint_open(f->path, &other, "out.h5", &c, &pid, &err), BMC_EUSAGE);
     assert_non_null(strstr(err.msg, "layout"));
 
     other = f->id;
     snprintf(other.engine, sizeof other.engine, "0.0.0 (git 0000000)");
-    assert_int_equal(bmc_checkpoint_open(f->path, &other, &c, &pid, &err), BMC_EUSAGE);
+    assert_int_equal(bmc_checkpoint_open(f->path, &other, "out.h5", &c, &pid, &err), BMC_EUSAGE);
     assert_non_null(strstr(err.msg, "same build"));
 
     /* still intact after the refusals */
@@ -257,23 +259,23 @@ static void test_not_a_checkpoint(void **state)
     fixture *f = *state;
     bmc_checkpoint *c = NULL;
     bmc_err err;
-    long pid;
+    bmc_checkpoint_writer pid;
     FILE *fp = fopen(f->path, "wb");
     assert_non_null(fp);
     fputs("certainly not a checkpoint, but long enough to fill a header ......................"
           "..........................................................................",
           fp);
     fclose(fp);
-    assert_int_equal(bmc_checkpoint_open(f->path, &f->id, &c, &pid, &err), BMC_EIO);
+    assert_int_equal(bmc_checkpoint_open(f->path, &f->id, "out.h5", &c, &pid, &err), BMC_EIO);
     assert_non_null(strstr(err.msg, "not a backlogmc checkpoint"));
     assert_int_equal(truncate(f->path, 3), 0);
-    assert_int_equal(bmc_checkpoint_open(f->path, &f->id, &c, &pid, &err), BMC_EIO);
+    assert_int_equal(bmc_checkpoint_open(f->path, &f->id, "out.h5", &c, &pid, &err), BMC_EIO);
     char missing[160];
     snprintf(missing, sizeof missing, "%s/missing", f->dir);
-    assert_int_equal(bmc_checkpoint_open(missing, &f->id, &c, &pid, &err), BMC_EIO);
+    assert_int_equal(bmc_checkpoint_open(missing, &f->id, "out.h5", &c, &pid, &err), BMC_EIO);
     assert_non_null(strstr(err.msg, "missing"));
     snprintf(missing, sizeof missing, "%s/no/such/dir/ck", f->dir);
-    assert_int_equal(bmc_checkpoint_create(missing, &f->id, &c, &err), BMC_EIO);
+    assert_int_equal(bmc_checkpoint_create(missing, &f->id, "out.h5", &c, &err), BMC_EIO);
     assert_null(c);
 }
 
@@ -282,7 +284,7 @@ static void test_remove_on_close(void **state)
     fixture *f = *state;
     bmc_checkpoint *c = NULL;
     bmc_err err;
-    assert_int_equal(bmc_checkpoint_create(f->path, &f->id, &c, &err), BMC_OK);
+    assert_int_equal(bmc_checkpoint_create(f->path, &f->id, "out.h5", &c, &err), BMC_OK);
     assert_int_equal(bmc_checkpoint_close(c, true, &err), BMC_OK);
     assert_int_equal(access(f->path, F_OK), -1);
     assert_int_equal(bmc_checkpoint_close(NULL, true, &err), BMC_OK);

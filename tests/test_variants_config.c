@@ -163,10 +163,14 @@ static void test_malformed_lists(void **state)
     expect_error("  - {name: x}\n", "v.yaml:3:5: variants[0]: missing required key \"override\"");
     expect_error("  - {name: a/b, override: {}}\n",
                  "v.yaml:3:12: variants[0].name: expected a name of 1 to 63 characters without "
-                 "'/', not \".\" or \"base\" (the reference)");
+                 "'/', not \".\", \"..\" or \"base\" (the reference)");
     expect_error("  - {name: base, override: {}}\n",
                  "v.yaml:3:12: variants[0].name: expected a name of 1 to 63 characters without "
-                 "'/', not \".\" or \"base\" (the reference)");
+                 "'/', not \".\", \"..\" or \"base\" (the reference)");
+    /* ".." would be written to the file but no reader could open the group */
+    expect_error("  - {name: .., override: {}}\n",
+                 "v.yaml:3:12: variants[0].name: expected a name of 1 to 63 characters without "
+                 "'/', not \".\", \"..\" or \"base\" (the reference)");
     expect_error("  - {name: x, override: {}}\n  - {name: x, override: {}}\n",
                  "v.yaml:4:12: variants[1].name: variant \"x\" is listed twice");
     expect_error("  - {name: x, override: [1]}\n",

@@ -12,6 +12,7 @@
 #include "projection.h"
 #include "mpi_comm.h"
 #include "mpi_env.h"
+#include "outpaths.h"
 #include "run.h"
 #include "run_input.h"
 #include "summary_cmd.h"
@@ -51,7 +52,10 @@ static const char USAGE[] =
     "  --max-scenarios N   most scenarios of a precision stop (default:\n"
     "                      run.precision.max_scenarios, else 1000000)\n"
     "  --seed S            master seed (default: run.seed of the config)\n"
-    "  --out FILE          output file (default: results/<config name>.h5)\n"
+    "  --out FILE          output file (default: results/<config name>.h5); never an input,\n"
+    "                      and an existing file only with --force\n"
+    "  --force             replace an earlier backlogmc results file at the output path\n"
+    "                      (nothing else is ever replaced)\n"
     "  --set KEY.PATH=V    override any config key, validated like the file (repeatable)\n"
     "  --state FILE        start from the actual state in FILE (also for check; default:\n"
     "                      state: of the config)\n"
@@ -61,8 +65,9 @@ static const char USAGE[] =
     "  --check-invariants  verify the conservation laws every simulated day (slower)\n"
     "  --quiet             no progress lines on stderr\n"
     "  --checkpoint FILE   save finished scenarios to FILE as they complete, durably every\n"
-    "                      --checkpoint-every seconds and on SIGTERM, SIGINT or SIGUSR1,\n"
-    "                      which then stop the run with exit code 6\n"
+    "                      --checkpoint-every seconds and on SIGTERM, SIGINT, SIGUSR1,\n"
+    "                      SIGHUP or SIGQUIT, which then stop the run with exit code 6;\n"
+    "                      FILE must not exist (an earlier one: --resume it or remove it)\n"
     "  --checkpoint-every S  seconds between syncs of the checkpoint (default 300)\n"
     "  --block-size N      scenarios per rank and round (default 4096; fewer with\n"
     "                      --trajectories): memory, and how often results are saved\n"
@@ -70,9 +75,10 @@ static const char USAGE[] =
     "                      --seed, --scenarios, --trajectories; any threads and ranks)\n"
     "  under mpirun -np K: K ranks share the scenarios; rank 0 writes the output\n"
     "\n"
-    "exit codes: 0 success, 1 internal error or out of memory, 2 bad command line,\n"
-    "            3 configuration error, 4 input/output error, 5 stopped by a signal\n"
-    "            (no output), 6 stopped by a signal after saving the checkpoint\n";
+    "exit codes: 0 success, 1 internal error or out of memory, 2 bad command line\n"
+    "            (also a refused output or checkpoint path), 3 configuration error,\n"
+    "            4 input/output error, 5 stopped by a signal (no output), 6 stopped by a\n"
+    "            signal after saving the checkpoint\n";
 
 typedef struct cli_args {
     const char *command;
@@ -83,7 +89,7 @@ typedef struct cli_args {
     long long scenarios; /* -1 = from config */
     long long seed;      /* -1 = from config */
     int threads;
-    bool trajectories, check_invariants, quiet, help;
+    bool trajectories, check_invariants, quiet, help, force;
     const char *state;           /* --state FILE */
     const char *checkpoint;      /* --checkpoint or --resume FILE */
     double checkpoint_every;     /* seconds; 0 = default */
@@ -106,13 +112,27 @@ static int exit_code(int status)
     }
 }
 
+/* Numbers on the command line are read as strictly as in the config: digits (and for reals
+ * a point and an exponent), nothing around them; strtoll and strtod alone would take
+ * " 20", "+20", "0x10", "inf" and "nan". */
+static bool whole_syntax(const char *text)
+{
+    return text && text[0] && strspn(text, "0123456789") == strlen(text);
+}
+
+static bool real_syntax(const char *text)
+{
+    return text && ((text[0] >= '0' && text[0] <= '9') || text[0] == '.') &&
+           strspn(text, "0123456789.eE+-") == strlen(text);
+}
+
 static int parse_count(const char *opt, const char *text, long long lo, long long hi,
                        long long *out, bmc_err *err)
 {
     char *end;
     errno = 0;
-    long long v = strtoll(text ? text : "", &end, 10);
-    if (!text || *text == '\0' || *end != '\0' || errno || v < lo || v > hi)
+    long long v = whole_syntax(text) ? strtoll(text, &end, 10) : 0;
+    if (!whole_syntax(text) || *end != '\0' || errno || v < lo || v > hi)
         return bmc_fail(err, BMC_EUSAGE, "%s needs a whole number in [%lld, %lld], got \"%s\"",
                         opt, lo, hi, text ? text : "");
     *out = v;
@@ -123,8 +143,8 @@ static int parse_fraction(const char *opt, const char *text, double *out, bmc_er
 {
     char *end;
     errno = 0;
-    double v = strtod(text ? text : "", &end);
-    if (!text || *text == '\0' || *end != '\0' || errno || !(v >= 1e-6 && v <= 0.25))
+    double v = real_syntax(text) ? strtod(text, &end) : 0;
+    if (!real_syntax(text) || *end != '\0' || errno || !(v >= 1e-6 && v <= 0.25))
         return bmc_fail(err, BMC_EUSAGE, "%s needs a half-width in [1e-06, 0.25], got \"%s\"",
                         opt, text ? text : "");
     *out = v;
@@ -135,11 +155,24 @@ static int parse_seconds(const char *opt, const char *text, double *out, bmc_err
 {
     char *end;
     errno = 0;
-    double v = strtod(text ? text : "", &end);
-    if (!text || *text == '\0' || *end != '\0' || errno || !(v >= 0.01 && v <= 1e8))
+    double v = real_syntax(text) ? strtod(text, &end) : 0;
+    if (!real_syntax(text) || *end != '\0' || errno || !(v >= 0.01 && v <= 1e8))
         return bmc_fail(err, BMC_EUSAGE, "%s needs seconds in [0.01, 1e8], got \"%s\"", opt,
                         text ? text : "");
     *out = v;
+    return BMC_OK;
+}
+
+/* A file name that the kernel can take whole: an --out of 5,000 bytes must not be cut to
+ * another, shorter name. */
+static int parse_path(const char *opt, const char *text, const char **out, bmc_err *err)
+{
+    if (!text || !*text)
+        return bmc_fail(err, BMC_EUSAGE, "%s needs a file name", opt);
+    if (strlen(text) > BMC_PATH_MAX)
+        return bmc_fail(err, BMC_EUSAGE, "%s: the file name has %zu bytes, more than the %d a "
+                        "path may have", opt, strlen(text), BMC_PATH_MAX);
+    *out = text;
     return BMC_OK;
 }
 
@@ -207,10 +240,10 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
             a->threads = (int)v;
             i++;
         } else if (is_run && !strcmp(o, "--out")) {
-            if (!val || !*val)
-                return bmc_fail(err, BMC_EUSAGE, "--out needs a file name");
-            a->out = val;
+            rc = parse_path(o, val, &a->out, err);
             i++;
+        } else if (is_run && !strcmp(o, "--force")) {
+            a->force = true;
         } else if (is_run && !strcmp(o, "--trajectories")) {
             a->trajectories = true;
         } else if (is_run && !strcmp(o, "--check-invariants")) {
@@ -218,8 +251,8 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
         } else if (is_run && !strcmp(o, "--quiet")) {
             a->quiet = true;
         } else if (is_run && (!strcmp(o, "--checkpoint") || !strcmp(o, "--resume"))) {
-            if (!val || !*val)
-                return bmc_fail(err, BMC_EUSAGE, "%s needs a file name", o);
+            const char *path;
+            BMC_TRY(parse_path(o, val, &path, err));
             if (a->checkpoint && strcmp(a->checkpoint, val))
                 return bmc_fail(err, BMC_EUSAGE, "--checkpoint and --resume name one file");
             a->checkpoint = val;
@@ -253,6 +286,9 @@ static int parse_args(int argc, char **argv, cli_args *a, bmc_err *err)
     }
     if (!a->config)
         return bmc_fail(err, BMC_EUSAGE, "%s needs a CONFIG file", a->command);
+    if (a->checkpoint_every > 0 && !a->checkpoint)
+        return bmc_fail(err, BMC_EUSAGE, "--checkpoint-every needs --checkpoint FILE (or "
+                                         "--resume FILE): without one nothing is saved");
     if (a->precision > 0 && a->scenarios > 0)
         return bmc_fail(err, BMC_EUSAGE, "--scenarios fixes the number of scenarios, --precision "
                                          "lets it follow from the precision: give one (the "
@@ -357,10 +393,12 @@ static int command_run(const cli_args *a, FILE *out, bmc_err *err)
             .checkpoint = a->checkpoint,
             .checkpoint_every = a->checkpoint_every,
             .resume = a->resume,
+            .force = a->force,
             .block_size = (int)a->block_size,
             .n_variants = in.n_variants,
             .variants = in.variants,
         };
+        o.inputs = cfg_inputs(in.cfg, &o.n_inputs);
         bmc_run_summary s;
         if (rc == BMC_OK)
             rc = bmc_run(in.m, &o, &s, err);
@@ -410,6 +448,19 @@ static int command_check(const cli_args *a, FILE *out, bmc_err *err)
     return rc;
 }
 
+/* What was printed must have arrived: a table lost to a full disk (summary > /dev/full) is a
+ * failure, not exit 0. */
+static int flush_out(FILE *out, int rc, bmc_err *err)
+{
+    errno = 0;
+    if (fflush(out) == 0 && !ferror(out))
+        return rc;
+    int e = errno ? errno : EIO;
+    if (rc != BMC_OK)
+        return rc;
+    return bmc_fail(err, BMC_EIO, "cannot write to standard output: %s", strerror(e));
+}
+
 int bmc_cli_main(int argc, char **argv, FILE *out, FILE *errout)
 {
     bmc_err err = {{0}};
@@ -418,25 +469,21 @@ int bmc_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     gsl_set_error_handler_off();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     int rc = parse_args(argc, argv, &a, &err);
-    if (rc == BMC_OK && a.help) {
+    if (rc == BMC_OK && a.help)
         fputs(USAGE, out);
-        return 0;
-    }
-    if (rc == BMC_OK && (!strcmp(a.command, "version") || !strcmp(a.command, "--version"))) {
+    else if (rc == BMC_OK && (!strcmp(a.command, "version") || !strcmp(a.command, "--version")))
         fprintf(out, "backlogmc %s (git %s)\n", BACKLOGMC_VERSION, BACKLOGMC_GIT_COMMIT);
-        return 0;
-    }
-    int rest = argc - 2; /* the arguments after the command name */
-    if (rc == BMC_OK && !strcmp(a.command, "state"))
-        rc = bmc_state_command(rest, argv + 2, out, &err);
+    else if (rc == BMC_OK && !strcmp(a.command, "state"))
+        rc = bmc_state_command(argc - 2, argv + 2, out, &err);
     else if (rc == BMC_OK && !strcmp(a.command, "monitor"))
-        rc = bmc_monitor_command(rest, argv + 2, out, &err);
+        rc = bmc_monitor_command(argc - 2, argv + 2, out, &err);
     else if (rc == BMC_OK && !strcmp(a.command, "attribute"))
-        rc = bmc_attribute_command(rest, argv + 2, out, &err);
+        rc = bmc_attribute_command(argc - 2, argv + 2, out, &err);
     else if (rc == BMC_OK)
         rc = !strcmp(a.command, "run")       ? command_run(&a, out, &err)
              : !strcmp(a.command, "summary") ? bmc_summary_command(a.config, out, &err)
                                              : command_check(&a, out, &err);
+    rc = flush_out(out, rc, &err);
     /* under MPI every rank has the same message (agreed): rank 0 says it */
     if (rc != BMC_OK && bmc_mpi_launch_rank() == 0)
         fprintf(errout, "backlogmc: %s\n", err.msg);

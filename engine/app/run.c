@@ -13,6 +13,7 @@
 #include "h5out.h"
 #include "mpi_comm.h"
 #include "mpi_env.h"
+#include "outpaths.h"
 #include "paired.h"
 #include "progress.h"
 #include "scenario.h"
@@ -38,28 +39,39 @@ static int stop_signal(void)
     return atomic_load_explicit(&stop_requested, memory_order_relaxed);
 }
 
-/* SIGINT, SIGTERM and SIGUSR1 (Open MPI's mpirun forwards SIGUSR1 to every rank, SIGTERM it
- * does not) stop the run after the round. A SIGINT ignored by whoever started us (a
- * background job of a script) stays ignored. */
-static const int STOP_SIGNALS[] = {SIGINT, SIGTERM, SIGUSR1};
+/* SIGINT, SIGTERM, SIGUSR1 (Open MPI's mpirun forwards SIGUSR1 to every rank, SIGTERM it
+ * does not), SIGHUP (the terminal or ssh session went away) and SIGQUIT stop the run after
+ * the round. A signal ignored by whoever started us (SIGINT and SIGQUIT in a background job
+ * of a script, SIGHUP under nohup) stays ignored. SIGXFSZ is ignored while the run writes:
+ * a file-size limit (ulimit -f) then makes the write fail like a full disk, and the run
+ * cleans up, instead of being killed with its temporary file left behind. */
+static const int STOP_SIGNALS[] = {SIGINT, SIGTERM, SIGUSR1, SIGHUP, SIGQUIT};
 #define N_STOP_SIGNALS (sizeof STOP_SIGNALS / sizeof STOP_SIGNALS[0])
 
-static void catch_signals(struct sigaction *old)
+typedef struct saved_signals {
+    struct sigaction stop[N_STOP_SIGNALS];
+    struct sigaction xfsz;
+} saved_signals;
+
+static void catch_signals(saved_signals *old)
 {
-    struct sigaction sa = {.sa_handler = on_signal};
+    struct sigaction sa = {.sa_handler = on_signal}, ignore = {.sa_handler = SIG_IGN};
     sigemptyset(&sa.sa_mask);
+    sigemptyset(&ignore.sa_mask);
     atomic_store(&stop_requested, 0);
     for (size_t i = 0; i < N_STOP_SIGNALS; i++) {
-        sigaction(STOP_SIGNALS[i], NULL, &old[i]);
-        if (STOP_SIGNALS[i] != SIGINT || old[i].sa_handler != SIG_IGN)
+        sigaction(STOP_SIGNALS[i], NULL, &old->stop[i]);
+        if (old->stop[i].sa_handler != SIG_IGN)
             sigaction(STOP_SIGNALS[i], &sa, NULL);
     }
+    sigaction(SIGXFSZ, &ignore, &old->xfsz);
 }
 
-static void restore_signals(const struct sigaction *old)
+static void restore_signals(const saved_signals *old)
 {
     for (size_t i = 0; i < N_STOP_SIGNALS; i++)
-        sigaction(STOP_SIGNALS[i], &old[i], NULL);
+        sigaction(STOP_SIGNALS[i], &old->stop[i], NULL);
+    sigaction(SIGXFSZ, &old->xfsz, NULL);
 }
 
 /* One simulator per thread and result set (the reference, then each variant). */
@@ -150,6 +162,7 @@ typedef struct run {
     bmc_h5out *out;
     bmc_checkpoint *ck;
     bool ck_consistent;      /* the summaries describe exactly the checkpoint's rows */
+    bool ck_created;         /* by this run (not resumed) */
     bmc_summary *summary[MAX_SETS];        /* written to the output as /summary */
     bmc_paired *paired[MAX_SETS];          /* [1 + v]: variant v against the reference */
     int64_t *hist[MAX_SETS];               /* completion days, [ndays] = not by the horizon */
@@ -273,16 +286,6 @@ static int block_size(const bmc_run_options *o, const bmc_layout *l, int n_sets,
     return block > 0 ? (int)block : 1;
 }
 
-/* The temporary output of a process killed mid-run is garbage once its run is resumed. */
-static void remove_stale_output(const char *out_path, long pid)
-{
-    if (pid <= 0 || pid == (long)getpid())
-        return;
-    char tmp[4096 + 32];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out_path, pid);
-    unlink(tmp);
-}
-
 /* Seed, scenarios, configuration and the layout of every result set. */
 static void run_identity(const run *r, bmc_run_identity *id)
 {
@@ -331,17 +334,22 @@ static int open_output(run *r, bmc_err *err)
     meta.variants = variants;
     bmc_run_identity id;
     run_identity(r, &id);
-    long old_pid = 0;
-    int rc = BMC_OK;
+    bmc_out_plan plan = {.out = o->out_path, .checkpoint = o->checkpoint, .resume = o->resume,
+                         .force = o->force, .inputs = o->inputs, .n_inputs = o->n_inputs};
+    int rc = bmc_out_plan_check(&plan, err);
     for (int k = 0; k < r->n_sets && rc == BMC_OK; k++)
         rc = bmc_summary_create(&r->layout[k], m->ndays, m->target_day,
                                 bmc_calendar_date(m->cal, 0), &r->summary[k], err);
     for (int k = 1; k < r->n_sets && rc == BMC_OK; k++)
         rc = bmc_paired_create(m->ndays, m->target_day, &r->paired[k], err);
     if (rc == BMC_OK && o->checkpoint && o->resume) {
-        rc = bmc_checkpoint_open(o->checkpoint, &id, &r->ck, &old_pid, err);
+        /* the temporary output of a process killed mid-run is garbage once its run is
+         * resumed, whatever output this resume writes */
+        static const char hdf5_signature[8] = "\x89HDF\r\n\x1a\n";
+        bmc_checkpoint_writer old;
+        rc = bmc_checkpoint_open(o->checkpoint, &id, o->out_path, &r->ck, &old, err);
         if (rc == BMC_OK)
-            remove_stale_output(o->out_path, old_pid);
+            bmc_remove_stale_tmp(old.out_path, old.pid, hdf5_signature, 8);
     }
     if (rc == BMC_OK)
         rc = bmc_h5out_open(o->out_path, &r->layout[0], &meta, &r->out, err);
@@ -351,8 +359,8 @@ static int open_output(run *r, bmc_err *err)
     if (rc != BMC_OK || !o->checkpoint)
         return rc;
     if (!r->ck) {
-        rc = bmc_checkpoint_create(o->checkpoint, &id, &r->ck, err);
-        r->ck_consistent = rc == BMC_OK;
+        rc = bmc_checkpoint_create(o->checkpoint, &id, o->out_path, &r->ck, err);
+        r->ck_consistent = r->ck_created = rc == BMC_OK;
         return rc;
     }
     r->ck_consistent = true; /* until a replayed block fails */
@@ -544,28 +552,46 @@ static int finish_output(run *r, int rc, bmc_err *err)
             rc = bmc_h5out_write_paired(r->out, k - 1, r->paired[k], err);
     }
     if (rc == BMC_OK) {
-        rc = bmc_h5out_commit(r->out, err);
+        rc = bmc_h5out_commit(r->out, err); /* removes the temporary file when it fails */
         r->out = NULL;
-        /* once the output is complete a checkpoint that cannot be removed is only clutter:
-         * resuming it would write the same file again */
-        bmc_checkpoint_close(r->ck, rc == BMC_OK, &ignored);
-        r->ck = NULL;
-        return rc;
+        if (rc == BMC_OK) {
+            /* once the output is complete a checkpoint that cannot be removed is only
+             * clutter: resuming it would write the same file again */
+            bmc_checkpoint_close(r->ck, true, &ignored);
+            r->ck = NULL;
+            return rc;
+        }
+    } else {
+        bmc_h5out_abort(r->out);
+        r->out = NULL;
     }
-    bmc_h5out_abort(r->out);
-    r->out = NULL;
     if (!r->ck)
         return rc;
     int64_t saved = bmc_checkpoint_rows(r->ck);
+    /* a checkpoint this run created that holds nothing is of no use to a resume */
+    if (saved == 0 && r->ck_created) {
+        bmc_checkpoint_close(r->ck, true, &ignored);
+        r->ck = NULL;
+        return rc;
+    }
+    /* every row reached the checkpoint: with a final snapshot a resume redoes nothing */
     int src = save_checkpoint(r, &ignored);
     int crc = bmc_checkpoint_close(r->ck, false, &ignored);
     r->ck = NULL;
-    if (rc == BMC_EINTERRUPTED && src == BMC_OK && crc == BMC_OK)
+    bool kept = src == BMC_OK && crc == BMC_OK;
+    if (rc == BMC_EINTERRUPTED && kept)
         return bmc_fail(err, BMC_ESAVED,
                         "stopped by a signal after %lld of %s%lld scenarios; checkpoint %s "
                         "holds them: continue with --resume %s",
                         (long long)saved, precision_stop(r->o) ? "at most " : "",
                         (long long)r->o->scenarios, r->o->checkpoint, r->o->checkpoint);
+    if (rc == BMC_EIO && kept && saved > 0) {
+        char why[BMC_ERR_LEN];
+        snprintf(why, sizeof why, "%s", err->msg);
+        return bmc_fail(err, rc, "%.900s; checkpoint %s keeps the scenarios done: continue "
+                        "with --resume %s once there is room", why, r->o->checkpoint,
+                        r->o->checkpoint);
+    }
     return rc;
 }
 
@@ -616,10 +642,6 @@ static int setup(run *r, bmc_err *err)
                         o->precision, (long long)o->precision_batch);
     if (o->resume && !o->checkpoint)
         return bmc_fail(err, BMC_EUSAGE, "resuming needs the checkpoint file");
-    /* the finished run deletes its checkpoint: it must not be the output */
-    if (o->checkpoint && !strcmp(o->checkpoint, o->out_path))
-        return bmc_fail(err, BMC_EUSAGE, "the checkpoint %s cannot also be the output file",
-                        o->checkpoint);
     if (o->n_variants < 0 || o->n_variants > BMC_RUN_MAX_VARIANTS ||
         (o->n_variants > 0 && !o->variants))
         return bmc_fail(err, BMC_EINTERNAL, "%d variants", o->n_variants);
@@ -666,8 +688,8 @@ int bmc_run(const bmc_model *m, const bmc_run_options *o, bmc_run_summary *summa
     if (rc != BMC_OK)
         return rc;
     /* from before the output exists: a signal in between must not kill us */
-    struct sigaction old_actions[N_STOP_SIGNALS];
-    catch_signals(old_actions);
+    saved_signals old_actions;
+    catch_signals(&old_actions);
     plan(&r);
     rc = check_ranks_agree(&r, err); /* the same result on every rank */
     if (rc == BMC_OK)
@@ -697,7 +719,7 @@ int bmc_run(const bmc_model *m, const bmc_run_options *o, bmc_run_summary *summa
         bmc_progress_end(&r.progress, r.done);
         rc = finish_output(&r, rc, err);
     }
-    restore_signals(old_actions);
+    restore_signals(&old_actions);
     /* rank 0's commit is the last thing that can fail */
     rc = bmc_mpi_agree(&r.mpi, rc, NULL, err);
 

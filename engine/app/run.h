@@ -43,6 +43,9 @@ typedef struct bmc_run_options {
     const char *checkpoint; /* save finished scenarios to this file (NULL: none) */
     double checkpoint_every; /* seconds between syncs of the checkpoint; <= 0: 300 */
     bool resume;            /* continue the run saved in `checkpoint` */
+    bool force;             /* an earlier results file at out_path may be replaced */
+    const char *const *inputs; /* files the run reads (config, base: files): never written */
+    int n_inputs;
     double progress_every;  /* seconds between progress lines when not on a terminal;
                                <= 0: 10 */
     int n_variants;         /* 0..BMC_RUN_MAX_VARIANTS */
@@ -79,9 +82,11 @@ typedef struct bmc_run_summary {
     } variant[BMC_RUN_MAX_VARIANTS];
 } bmc_run_summary;
 
-/* BMC_EINTERRUPTED after SIGINT/SIGTERM without a checkpoint (no output written),
- * BMC_ESAVED after one with a checkpoint (synced; continue with resume). The output file
- * exists only after BMC_OK; the checkpoint is removed then. */
+/* BMC_EINTERRUPTED after a stop signal (SIGINT, SIGTERM, SIGUSR1, SIGHUP, SIGQUIT) without a
+ * checkpoint (no output written), BMC_ESAVED after one with a checkpoint (synced; continue
+ * with resume). The output file exists only after BMC_OK; the checkpoint is removed then.
+ * The paths are checked first (outpaths.h): a refusal (BMC_EUSAGE or BMC_EIO) comes before
+ * any file is created and any scenario simulated. */
 int bmc_run(const bmc_model *m, const bmc_run_options *o, bmc_run_summary *summary,
             bmc_err *err);
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "textfile.h"
+
 /* libfyaml 0.7 has no source marks on document nodes (no fy_node_get_start_mark), so the
  * config is read through the event parser into this small tree, where every node keeps the
  * file, line and column it came from, also across base: merging and --set. */
@@ -17,6 +19,14 @@
 #define TRY BMC_TRY
 #define PATH_LEN 512      /* key paths in messages */
 #define MAX_BASE_DEPTH 16 /* files in one base: chain */
+/* Limits that keep a hostile or broken document from exhausting the stack (the tree is built
+ * and freed recursively), the memory, or the time (keys are looked up linearly): a real
+ * configuration is a few hundred nodes, a dozen levels, lists of at most a few thousand
+ * schedule points. */
+#define MAX_DEPTH 64        /* nested collections */
+#define MAX_NODES 200000    /* nodes in one document (a file or a --set value) */
+#define MAX_MAP_KEYS 1000   /* keys in one mapping */
+#define MAX_SEQ_ITEMS 10000 /* items in one list */
 
 enum ynode_type { Y_SCALAR, Y_MAP, Y_SEQ };
 
@@ -38,6 +48,8 @@ struct bmc_cfg {
     ynode *root;
     char **files; /* file names and --set texts the nodes point to */
     int n_files;
+    char **inputs; /* the files read: the config, then its base: files */
+    int n_inputs;
     char *name;
 };
 
@@ -267,6 +279,8 @@ typedef struct parse_ctx {
     int line, col;      /* end of the last event with a mark: where an empty value sits */
     size_t pos;         /* ... and its byte offset in text */
     char path[PATH_LEN]; /* key path of the node being parsed, for messages */
+    int depth;          /* collections open, the one being parsed included */
+    long nodes;         /* nodes made so far */
     bmc_err *err;
 } parse_ctx;
 
@@ -345,6 +359,32 @@ static void scalar_mark(const parse_ctx *c, struct fy_token *tok, const struct f
 
 static int parse_node(parse_ctx *c, struct fy_event *ev, ynode **out);
 
+/* The text of a scalar, malloc'd into *out: 0, -1 when out of memory, 1 when it holds a NUL
+ * (an escaped \0, which C strings would cut). Read chunk by chunk: libfyaml 0.7's
+ * fy_token_get_text keeps the unescaped text of a long quoted scalar in a buffer that it
+ * never frees. */
+static int scalar_text(struct fy_token *tok, char **out)
+{
+    size_t len = tok ? fy_token_get_text_length(tok) : 0, n = 0;
+    char *text = malloc(len + 1);
+    struct fy_token_iter *it = tok && text ? fy_token_iter_create(tok) : NULL;
+    if (!text || (tok && !it)) {
+        free(text);
+        return -1;
+    }
+    const struct fy_iter_chunk *ch = NULL;
+    int e = 0;
+    while (it && (ch = fy_token_iter_chunk_next(it, ch, &e)) && ch->len <= len - n) {
+        memcpy(text + n, ch->str, ch->len);
+        n += ch->len;
+    }
+    if (it)
+        fy_token_iter_destroy(it);
+    text[n] = '\0';
+    *out = text;
+    return memchr(text, '\0', n) ? 1 : 0;
+}
+
 static int nomem(parse_ctx *c)
 {
     return bmc_fail(c->err, BMC_ENOMEM, "out of memory reading %s", c->file);
@@ -392,9 +432,19 @@ static int check_key(parse_ctx *c, const ynode *map, const ynode *key)
                      key->text, map->key[dup]->line);
 }
 
+/* A collection too deep or too long for a configuration. */
+static int too_big(parse_ctx *c, const ynode *at, const char *what, int limit)
+{
+    return fail_node(at, c->path, c->from_set ? BMC_EUSAGE : BMC_ECONFIG, c->err,
+                     "%s %d: not a configuration a person writes", what, limit);
+}
+
 static int parse_collection(parse_ctx *c, ynode *n)
 {
     enum fy_event_type end = n->type == Y_MAP ? FYET_MAPPING_END : FYET_SEQUENCE_END;
+    int limit = n->type == Y_MAP ? MAX_MAP_KEYS : MAX_SEQ_ITEMS;
+    if (c->depth > MAX_DEPTH)
+        return too_big(c, n, "lists and mappings nested deeper than", MAX_DEPTH);
     for (;;) {
         struct fy_event *ev;
         TRY(next_event(c, &ev));
@@ -402,6 +452,11 @@ static int parse_collection(parse_ctx *c, ynode *n)
             note_end(c, ev);
             fy_parser_event_free(c->fyp, ev);
             return BMC_OK;
+        }
+        if (n->n == limit) {
+            fy_parser_event_free(c->fyp, ev);
+            return too_big(c, n, n->type == Y_MAP ? "a mapping with more keys than"
+                                                  : "a list with more items than", limit);
         }
         ynode *key = NULL;
         if (n->type == Y_MAP) {
@@ -428,21 +483,26 @@ static int parse_node(parse_ctx *c, struct fy_event *ev, ynode **out)
     ynode *n = NULL;
     int rc = BMC_OK;
     *out = NULL;
+    if (++c->nodes > MAX_NODES) {
+        ynode at = here(c, line, col);
+        fy_parser_event_free(c->fyp, ev);
+        return too_big(c, &at, "more values in one document than", MAX_NODES);
+    }
     if (type == FYET_SCALAR && mk && ev->scalar.value)
         scalar_mark(c, ev->scalar.value, mk, &line, &col);
     else if (type == FYET_ALIAS && mk && col > 1)
         col--; /* marked after its '*' */
     note_end(c, ev);
     if (type == FYET_SCALAR) {
-        size_t len = 0;
-        const char *text = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &len) : NULL;
         n = ynode_new(Y_SCALAR, c->file, c->from_set, line, col);
-        if (n && !(n->text = strndup(text ? text : "", text ? len : 0))) {
-            free(n);
-            n = NULL;
-        }
-        if (!n)
+        int got = n ? scalar_text(ev->scalar.value, &n->text) : -1;
+        if (got < 0)
             rc = nomem(c);
+        if (got > 0) {
+            ynode at = here(c, line, col);
+            rc = fail_node(&at, c->path, c->from_set ? BMC_EUSAGE : BMC_ECONFIG, c->err,
+                           "a NUL character (\\0) in a value: not text");
+        }
     } else if (type == FYET_MAPPING_START || type == FYET_SEQUENCE_START) {
         n = ynode_new(type == FYET_MAPPING_START ? Y_MAP : Y_SEQ, c->file, c->from_set, line,
                       col);
@@ -455,8 +515,11 @@ static int parse_node(parse_ctx *c, struct fy_event *ev, ynode **out)
                                           : "unexpected YAML content");
     }
     fy_parser_event_free(c->fyp, ev);
-    if (rc == BMC_OK && n->type != Y_SCALAR)
+    if (rc == BMC_OK && n->type != Y_SCALAR) {
+        c->depth++; /* keys count too: a mapping key may itself be a collection */
         rc = parse_collection(c, n);
+        c->depth--;
+    }
     if (rc != BMC_OK) {
         ynode_free(n);
         return rc;
@@ -503,6 +566,52 @@ static int parse_document(parse_ctx *c, ynode **out)
     return rc;
 }
 
+/* libfyaml 0.7 frees a parser's state twice when it refuses a tab between a block indicator
+ * (-, ? or :) and another one (?, :, |, > or -), and crashes as it cleans up ("key:\t|" is
+ * enough). Such a tab is found here first and refused in the same words; the scan skips
+ * comments and quoted text, and may refuse the pattern inside a block scalar too. The offset
+ * of the tab, or len when there is none. */
+static size_t tab_before_indicator(const char *t, size_t len)
+{
+    char quote = 0;
+    bool comment = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = t[i];
+        bool after_blank = i == 0 || t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '\n';
+        if (ch == '\n')
+            comment = false;
+        if (comment)
+            continue;
+        if (quote) {
+            if (ch == '\\' && quote == '"' && i + 1 < len)
+                i++;
+            else if (ch == quote)
+                quote = 0;
+            continue;
+        }
+        if (ch == '#' && after_blank) {
+            comment = true;
+            continue;
+        }
+        if ((ch == '\'' || ch == '"') && after_blank) {
+            quote = ch;
+            continue;
+        }
+        if (ch != '-' && ch != '?' && ch != ':')
+            continue;
+        size_t j = i + 1, tab = len;
+        for (; j < len && (t[j] == ' ' || t[j] == '\t'); j++)
+            if (t[j] == '\t' && tab == len)
+                tab = j;
+        if (tab == len || j >= len)
+            continue;
+        bool dash = t[j] == '-' && (j + 1 >= len || strchr(" \t\r\n", t[j + 1]));
+        if (strchr("?:|>", t[j]) || dash)
+            return tab;
+    }
+    return len;
+}
+
 /* Parses text (len bytes) as one YAML document whose nodes say they come from file.
  * path: the key path the document sits at (for --set values). libfyaml's diagnostics are
  * collected, never printed. */
@@ -513,6 +622,14 @@ static int parse_yaml(const char *file, const char *text, size_t len, bool from_
                    .col = 1, .err = err};
     snprintf(c.path, sizeof c.path, "%s", path);
     *out = NULL;
+    size_t tab = tab_before_indicator(text, len);
+    if (tab < len) {
+        ynode at = here(&c, 1, 1);
+        bmc_text_locate(text, tab, &at.line, &at.col);
+        return fail_node(&at, from_set ? c.path : "", from_set ? BMC_EUSAGE : BMC_ECONFIG, err,
+                         "YAML syntax error: cannot use tab for indentation of block entry "
+                         "(use spaces)");
+    }
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;
@@ -638,47 +755,20 @@ typedef struct chain {
     int n;
 } chain;
 
-/* Reads the whole file; NULL with errno set on failure. */
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    errno = 0;
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *bigger = realloc(buf, cap *= 2);
-        if (!bigger)
-            free(buf);
-        buf = bigger;
-    }
-    int e = !buf ? ENOMEM : ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (e) {
-        free(buf);
-        errno = e;
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
-static int load_doc(bmc_cfg *cfg, const char *name, const char *text, chain *ch, ynode **out,
-                    bmc_err *err);
+static int load_doc(bmc_cfg *cfg, const char *name, const char *text, size_t len,
+                    const ynode *from, chain *ch, ynode **out, bmc_err *err);
 
 /* The file named by base value bn of file (relative to its directory; to the working
- * directory when the including document is a string). */
-static void base_path(const ynode *bn, const char *file, bool from_string, char *out, size_t n)
+ * directory when the including document is a string); false when the name is too long. */
+static bool base_path(const ynode *bn, const char *file, bool from_string, char *out, size_t n)
 {
     const char *slash = strrchr(file, '/');
+    int len;
     if (bn->text[0] == '/' || from_string || !slash)
-        snprintf(out, n, "%s", bn->text);
+        len = snprintf(out, n, "%s", bn->text);
     else
-        snprintf(out, n, "%.*s/%s", (int)(slash - file), file, bn->text);
+        len = snprintf(out, n, "%.*s/%s", (int)(slash - file), file, bn->text);
+    return len >= 0 && (size_t)len < n;
 }
 
 /* Loads the base named by bn (the value of base: in file) into *out, checking that it
@@ -691,15 +781,14 @@ static int load_base(bmc_cfg *cfg, const ynode *bn, const char *file, bool from_
     describe(bn, desc, sizeof desc);
     if (bn->type != Y_SCALAR || !bn->text[0])
         return fail_node(bn, "base", BMC_ECONFIG, err, "expected a file name, got %s", desc);
-    base_path(bn, file, from_string, path, sizeof path);
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
-        return fail_node(bn, "base", BMC_ECONFIG, err, "cannot read the base file \"%s\": %s",
-                         path, strerror(errno));
-    fclose(probe);
+    if (!base_path(bn, file, from_string, path, sizeof path))
+        return fail_node(bn, "base", BMC_ECONFIG, err, "the path of the base file is longer "
+                         "than %d bytes", PATH_MAX - 1);
     char *real = realpath(path, NULL);
     if (!real)
-        return bmc_fail(err, BMC_ENOMEM, "out of memory");
+        return errno == ENOMEM ? bmc_fail(err, BMC_ENOMEM, "out of memory")
+                               : fail_node(bn, "base", BMC_ECONFIG, err, "cannot read the "
+                                           "base file \"%s\": %s", path, strerror(errno));
     for (int i = 0; i < ch->n; i++) {
         if (!ch->real[i] || strcmp(ch->real[i], real) != 0)
             continue;
@@ -716,25 +805,60 @@ static int load_base(bmc_cfg *cfg, const ynode *bn, const char *file, bool from_
     }
     ch->real[ch->n] = real;
     ch->shown[ch->n++] = path;
-    int rc = load_doc(cfg, path, NULL, ch, out, err);
+    int rc = load_doc(cfg, path, NULL, 0, bn, ch, out, err);
     free(ch->real[--ch->n]);
     return rc;
 }
 
-/* Loads the file name (or text, when not NULL, as if it were that file) with its base:
- * chain merged underneath. */
-static int load_doc(bmc_cfg *cfg, const char *name, const char *text, chain *ch, ynode **out,
-                    bmc_err *err)
+/* Reads file whole (textfile.h: a regular file of bounded size) and notes it as an input. A
+ * file that cannot be read is an error at the base: value that named it (from), or an I/O
+ * error for the configuration itself. */
+static int read_input(bmc_cfg *cfg, const char *file, const ynode *from, char **buf,
+                      size_t *len, bmc_err *err)
+{
+    char why[256];
+    if (bmc_text_read(file, buf, len, why, sizeof why) != 0) {
+        if (from)
+            return fail_node(from, "base", BMC_ECONFIG, err,
+                             "cannot read the base file \"%s\": %s", file, why);
+        return bmc_fail(err, BMC_EIO, "%s: cannot read the config: %s", file, why);
+    }
+    char **in = realloc(cfg->inputs, (size_t)(cfg->n_inputs + 1) * sizeof *in);
+    if (in)
+        cfg->inputs = in;
+    if (!in || !(in[cfg->n_inputs] = strdup(file))) {
+        free(*buf);
+        *buf = NULL;
+        return bmc_fail(err, BMC_ENOMEM, "out of memory");
+    }
+    cfg->n_inputs++;
+    return BMC_OK;
+}
+
+/* Loads the file name (or len bytes of text, when not NULL, as if they were that file) with
+ * its base: chain merged underneath; from is the base: value that named it (NULL for the
+ * configuration itself). */
+static int load_doc(bmc_cfg *cfg, const char *name, const char *text, size_t len,
+                    const ynode *from, chain *ch, ynode **out, bmc_err *err)
 {
     const char *file = remember(cfg, name);
     if (!file)
         return bmc_fail(err, BMC_ENOMEM, "out of memory");
-    size_t len = text ? strlen(text) : 0;
+    bool from_string = text != NULL;
     char *buf = NULL;
-    if (!text && !(buf = read_file(file, &len)))
-        return bmc_fail(err, BMC_EIO, "%s: cannot read the config: %s", file, strerror(errno));
+    if (!text) {
+        TRY(read_input(cfg, file, from, &buf, &len, err));
+        text = buf;
+    }
+    /* libfyaml would stop at a NUL byte without a word and misread other encodings */
+    bmc_text_problem tp;
+    if (bmc_text_check(text, len, &tp) != 0) {
+        free(buf);
+        ynode at = {.type = Y_SCALAR, .file = file, .line = tp.line, .col = tp.col};
+        return fail_node(&at, "", BMC_ECONFIG, err, "%s", tp.why);
+    }
     ynode *doc;
-    int rc = parse_yaml(file, text ? text : buf, len, false, "", &doc, err);
+    int rc = parse_yaml(file, text, len, false, "", &doc, err);
     free(buf);
     if (rc != BMC_OK)
         return rc;
@@ -749,7 +873,7 @@ static int load_doc(bmc_cfg *cfg, const char *name, const char *text, chain *ch,
         return BMC_OK;
     }
     ynode *base;
-    rc = load_base(cfg, doc->val[b], file, text != NULL, ch, &base, err);
+    rc = load_base(cfg, doc->val[b], file, from_string, ch, &base, err);
     if (rc != BMC_OK) {
         ynode_free(doc);
         return rc;
@@ -782,15 +906,27 @@ static int new_cfg(const char *name, bmc_cfg **out, bmc_err *err)
 int cfg_load_file(const char *path, bmc_cfg **out, bmc_err *err)
 {
     *out = NULL;
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
-        return bmc_fail(err, BMC_EIO, "%s: cannot open the config: %s", path, strerror(errno));
-    fclose(probe);
     bmc_cfg *cfg;
     TRY(new_cfg(path, &cfg, err));
     chain ch = {.real = {realpath(path, NULL)}, .shown = {path}, .n = 1};
-    int rc = load_doc(cfg, path, NULL, &ch, &cfg->root, err);
+    int rc = load_doc(cfg, path, NULL, 0, NULL, &ch, &cfg->root, err);
     free(ch.real[0]);
+    if (rc != BMC_OK) {
+        cfg_free(cfg);
+        return rc;
+    }
+    *out = cfg;
+    return BMC_OK;
+}
+
+int cfg_load_buffer(const char *name, const char *text, size_t len, bmc_cfg **out,
+                    bmc_err *err)
+{
+    *out = NULL;
+    bmc_cfg *cfg;
+    TRY(new_cfg(name, &cfg, err));
+    chain ch = {.shown = {name}, .n = 1};
+    int rc = load_doc(cfg, name, text ? text : "", text ? len : 0, NULL, &ch, &cfg->root, err);
     if (rc != BMC_OK) {
         cfg_free(cfg);
         return rc;
@@ -801,17 +937,13 @@ int cfg_load_file(const char *path, bmc_cfg **out, bmc_err *err)
 
 int cfg_load_string(const char *name, const char *text, bmc_cfg **out, bmc_err *err)
 {
-    *out = NULL;
-    bmc_cfg *cfg;
-    TRY(new_cfg(name, &cfg, err));
-    chain ch = {.shown = {name}, .n = 1};
-    int rc = load_doc(cfg, name, text, &ch, &cfg->root, err);
-    if (rc != BMC_OK) {
-        cfg_free(cfg);
-        return rc;
-    }
-    *out = cfg;
-    return BMC_OK;
+    return cfg_load_buffer(name, text, text ? strlen(text) : 0, out, err);
+}
+
+const char *const *cfg_inputs(const bmc_cfg *cfg, int *n)
+{
+    *n = cfg->n_inputs;
+    return (const char *const *)cfg->inputs;
 }
 
 void cfg_free(bmc_cfg *cfg)
@@ -822,6 +954,9 @@ void cfg_free(bmc_cfg *cfg)
     for (int i = 0; i < cfg->n_files; i++)
         free(cfg->files[i]);
     free(cfg->files);
+    for (int i = 0; i < cfg->n_inputs; i++)
+        free(cfg->inputs[i]);
+    free(cfg->inputs);
     free(cfg->name);
     free(cfg);
 }
@@ -915,6 +1050,10 @@ static int set_walk(ynode *root, const char *origin, const char *keypath, set_ta
 int cfg_apply_set(bmc_cfg *cfg, const char *assignment, bmc_err *err)
 {
     char origin[BMC_ERR_LEN / 2], keypath[PATH_LEN];
+    bmc_text_problem tp;
+    if (bmc_text_check(assignment, strlen(assignment), &tp) != 0)
+        return bmc_fail(err, BMC_EUSAGE, "--set: byte %zu of \"%.*s...\" is not UTF-8: give "
+                        "keys and values in UTF-8", tp.offset + 1, (int)tp.offset, assignment);
     snprintf(origin, sizeof origin, "--set %s", assignment);
     const char *eq = strchr(assignment, '=');
     if (!eq || eq == assignment)
@@ -1007,10 +1146,29 @@ static bool plain_ok(const char *t)
         return false;
     if (strstr(t, ": ") || strstr(t, " #") || strpbrk(t, ",[]{}"))
         return false;
+    /* beyond ASCII, quoted: a byte order mark at the start of a line would be dropped, and
+     * YAML 1.1 readers take U+0085, U+2028 and U+2029 for line breaks */
     for (const char *p = t; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
             return false;
     return true;
+}
+
+/* The escape for a character that must not appear raw even inside quotes, or NULL. */
+static const char *unicode_escape(const unsigned char *p, size_t *len)
+{
+    static const struct {
+        const char *utf8, *escape;
+    } special[] = {{"\xC2\x85", "\\N"}, {"\xE2\x80\xA8", "\\L"}, {"\xE2\x80\xA9", "\\P"},
+                   {"\xEF\xBB\xBF", "\\uFEFF"}};
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+        size_t n = strlen(special[i].utf8);
+        if (!strncmp((const char *)p, special[i].utf8, n)) {
+            *len = n;
+            return special[i].escape;
+        }
+    }
+    return NULL;
 }
 
 static void emit_scalar(strbuf *b, const char *t)
@@ -1022,6 +1180,13 @@ static void emit_scalar(strbuf *b, const char *t)
     sb_add(b, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
         char esc[8];
+        size_t skip = 0;
+        const char *u = *p >= 0x80 ? unicode_escape(p, &skip) : NULL;
+        if (u) {
+            sb_str(b, u);
+            p += skip - 1;
+            continue;
+        }
         if (*p == '"' || *p == '\\')
             snprintf(esc, sizeof esc, "\\%c", *p);
         else if (*p == '\n')
@@ -1662,10 +1827,11 @@ static int read_variant(const ynode *item, int i, cfg_variant *v, const cfg_vari
     join_path(path, "name", npath, sizeof npath);
     /* the name becomes an HDF5 group, /variants/<name> */
     if (name->type != Y_SCALAR || !name->text[0] || strlen(name->text) >= sizeof v->name ||
-        strchr(name->text, '/') || !strcmp(name->text, ".") || !strcmp(name->text, "base"))
+        strchr(name->text, '/') || !strcmp(name->text, ".") || !strcmp(name->text, "..") ||
+        !strcmp(name->text, "base"))
         return fail_node(name, npath, BMC_ECONFIG, err,
-                         "expected a name of 1 to %zu characters without '/', not \".\" or "
-                         "\"base\" (the reference)",
+                         "expected a name of 1 to %zu characters without '/', not \".\", "
+                         "\"..\" or \"base\" (the reference)",
                          sizeof v->name - 1);
     for (int j = 0; j < i; j++)
         if (!strcmp(before[j].name, name->text))

@@ -39,7 +39,15 @@
  * appended; any other value (also an empty list) replaces. The loader consumes `base:`; it
  * is not part of the resolved document (cfg_emit). Chains are allowed (at most 16 base files
  * deep); a cycle or an unreadable base file is a BMC_ECONFIG error at the `base:` value
- * naming the files. Error positions point into the file that holds the value. */
+ * naming the files. Error positions point into the file that holds the value.
+ *
+ * What is read: regular files only (textfile.h), at most 16 MiB, UTF-8 without NUL bytes
+ * (a UTF-16 file is refused at 1:1, a stray Latin-1 byte or a NUL at its line and column;
+ * nothing is converted). A file that cannot be read is BMC_EIO for the configuration itself
+ * and BMC_ECONFIG at the `base:` value for a base file. A document may nest lists and
+ * mappings at most 64 deep, hold at most 1,000 keys in a mapping, 10,000 items in a list and
+ * 200,000 values in all; beyond that it is refused at the collection, as nothing a person
+ * writes (and to keep the recursive reader and its linear lookups bounded). */
 
 typedef struct bmc_cfg bmc_cfg;
 
@@ -53,6 +61,12 @@ typedef struct cfg_map {
 int cfg_load_file(const char *path, bmc_cfg **out, bmc_err *err);
 /* For tests: parse text as if it were a file called name (base: resolved relative to cwd). */
 int cfg_load_string(const char *name, const char *text, bmc_cfg **out, bmc_err *err);
+/* The same for len bytes that may hold NUL bytes (the fuzz harness). */
+int cfg_load_buffer(const char *name, const char *text, size_t len, bmc_cfg **out,
+                    bmc_err *err);
+/* The files the document was read from, in the order read: the configuration, then each
+ * base: file (the paths as opened). Outputs must never overwrite one of them. */
+const char *const *cfg_inputs(const bmc_cfg *cfg, int *n);
 void cfg_free(bmc_cfg *cfg);
 
 /* Applies one "key.path=value" override (value parsed as a YAML flow value, so numbers,
@@ -129,7 +143,7 @@ bool cfg_is_scalar(const cfg_map *m, const char *key);
 
 /* Policy variants (README, "Policy variants"): the top-level list
  *     variants:
- *       - name: a-one-hearing          # 1..63 characters, no '/', unique, not "base"
+ *       - name: a-one-hearing          # 1..63 bytes, no '/', not "." or "..", unique, not "base"
  *         description: text            # optional
  *         override: {mapping}          # laid over the configuration like a file over its base:
  * Takes the list out of cfg (which then reads as the reference, without variants) and returns

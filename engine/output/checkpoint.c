@@ -6,13 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "backlogmc_version.h"
 #include "block_columns.h"
+#include "outpaths.h"
 
-#define FILE_MAGIC "BMCCKPT1"
+#define FILE_MAGIC "BMCCKPT2"
 #define RECORD_MAGIC "BMCROWS1"
 #define SNAPSHOT_MAGIC "BMCSUMS1"
 #define ENDIAN_MARK UINT64_C(0x0102030405060708)
@@ -28,6 +30,7 @@ typedef struct file_header {
     uint64_t layout_hash;
     int64_t writer_pid;
     char engine[96];
+    char out_path[BMC_PATH_MAX + 1]; /* the writer's output: a resume removes its temporary */
     uint64_t hash; /* of everything above */
 } file_header;
 
@@ -47,6 +50,10 @@ struct bmc_checkpoint {
     off_t end;         /* end of the last whole record: appends go here */
     bool replayed;     /* appends only after the replay (which cuts what follows it) */
     int64_t snap_rows; /* rows at the last snapshot, -1 before the first */
+    off_t snap_at;     /* where the last snapshot record starts, -1 before the first */
+    off_t snap_len;    /* and its length */
+    off_t dead;        /* bytes of the snapshots it superseded */
+    off_t compact_min; /* no compaction below this many dead bytes (after one failed) */
 };
 
 /* FNV-1a over 64-bit words (a tail shorter than a word is zero-padded), then a final mix:
@@ -179,11 +186,55 @@ static bmc_checkpoint *checkpoint_new(const char *path)
     if (!c)
         return NULL;
     c->fd = -1;
+    c->snap_rows = -1;
+    c->snap_at = -1;
     if (!(c->path = strdup(path))) {
         free(c);
         return NULL;
     }
     return c;
+}
+
+/* One process at a time: a second run resuming the same file would interleave records. A
+ * file system without locks is taken as it is. */
+static int lock(const bmc_checkpoint *c, int fd, bmc_err *err)
+{
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK)
+        return BMC_OK;
+    return bmc_fail(err, BMC_EUSAGE, "checkpoint %s is in use by another backlogmc run (pid "
+                    "%lld): wait for it to end or stop it", c->path,
+                    (long long)c->header.writer_pid);
+}
+
+/* The header at the start of path, when it is a checkpoint of this kind of machine. */
+static bool read_header(int fd, file_header *h)
+{
+    return read_all(fd, h, sizeof *h) > 0 && !memcmp(h->magic, FILE_MAGIC, 8)
+           && h->endian == ENDIAN_MARK && h->hash == hash_of(h, offsetof(file_header, hash));
+}
+
+static int check_identity(const bmc_checkpoint *c, const bmc_run_identity *id, bmc_err *err);
+
+/* --checkpoint names a file that exists: say what it is; it is left alone. */
+static int refuse_existing(bmc_checkpoint *c, const bmc_run_identity *id, bmc_err *err)
+{
+    int fd = open(c->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    bool is_ck = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+                 && read_header(fd, &c->header);
+    if (fd >= 0)
+        close(fd);
+    bmc_err why;
+    if (!is_ck)
+        return bmc_fail(err, BMC_EUSAGE, "--checkpoint %s exists and is not a backlogmc "
+                        "checkpoint: refusing to overwrite it (choose another --checkpoint)",
+                        c->path);
+    if (check_identity(c, id, &why) != BMC_OK)
+        return bmc_fail(err, BMC_EUSAGE, "--checkpoint %s holds another run: remove it or "
+                        "choose another --checkpoint", c->path);
+    return bmc_fail(err, BMC_EUSAGE, "--checkpoint %s holds this run, saved before: add "
+                    "--resume %s to continue it, or remove the file to start over", c->path,
+                    c->path);
 }
 
 static void checkpoint_free(bmc_checkpoint *c)
@@ -194,17 +245,31 @@ static void checkpoint_free(bmc_checkpoint *c)
     free(c);
 }
 
-int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, bmc_checkpoint **out,
-                          bmc_err *err)
+static void set_out_path(file_header *h, const char *out_path)
+{
+    memset(h->out_path, 0, sizeof h->out_path);
+    snprintf(h->out_path, sizeof h->out_path, "%s", out_path ? out_path : "");
+}
+
+int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, const char *out_path,
+                          bmc_checkpoint **out, bmc_err *err)
 {
     *out = NULL;
     bmc_checkpoint *c = checkpoint_new(path);
     if (!c)
         return bmc_fail(err, BMC_ENOMEM, "out of memory for the checkpoint");
-    c->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    /* never over an existing file: it may be a checkpoint to resume, or anything else */
+    c->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (c->fd < 0) {
-        int rc = io_fail(c, err, "cannot create it");
+        int rc = errno == EEXIST ? refuse_existing(c, id, err)
+                                 : io_fail(c, err, "cannot create it");
         checkpoint_free(c);
+        return rc;
+    }
+    int rc = lock(c, c->fd, err);
+    if (rc != BMC_OK) {
+        checkpoint_free(c);
+        unlink(path);
         return rc;
     }
     memcpy(c->header.magic, FILE_MAGIC, 8);
@@ -215,7 +280,8 @@ int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, bmc_chec
     c->header.layout_hash = id->layout_hash;
     c->header.writer_pid = (int64_t)getpid();
     memcpy(c->header.engine, id->engine, sizeof c->header.engine);
-    int rc = write_header(c, err);
+    set_out_path(&c->header, out_path);
+    rc = write_header(c, err);
     if (rc == BMC_OK && fsync(c->fd) < 0)
         rc = io_fail(c, err, "cannot sync it");
     if (rc != BMC_OK) {
@@ -225,7 +291,6 @@ int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, bmc_chec
     }
     c->end = (off_t)sizeof c->header;
     c->replayed = true; /* nothing to replay */
-    c->snap_rows = -1;
     *out = c;
     return BMC_OK;
 }
@@ -258,41 +323,44 @@ static int check_identity(const bmc_checkpoint *c, const bmc_run_identity *id, b
     return BMC_OK;
 }
 
-int bmc_checkpoint_open(const char *path, const bmc_run_identity *id, bmc_checkpoint **out,
-                        long *old_pid, bmc_err *err)
+int bmc_checkpoint_open(const char *path, const bmc_run_identity *id, const char *out_path,
+                        bmc_checkpoint **out, bmc_checkpoint_writer *old, bmc_err *err)
 {
     *out = NULL;
     bmc_checkpoint *c = checkpoint_new(path);
     if (!c)
         return bmc_fail(err, BMC_ENOMEM, "out of memory for the checkpoint");
     int rc = BMC_OK;
-    c->fd = open(path, O_RDWR | O_CLOEXEC);
+    struct stat st;
+    c->fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (c->fd < 0)
         rc = io_fail(c, err, "cannot open it");
-    if (rc == BMC_OK) {
-        int r = read_all(c->fd, &c->header, sizeof c->header);
-        if (r < 0)
-            rc = io_fail(c, err, "cannot read it");
-        else if (r == 0 || memcmp(c->header.magic, FILE_MAGIC, 8) != 0 ||
-                 c->header.endian != ENDIAN_MARK ||
-                 c->header.hash != hash_of(&c->header, offsetof(file_header, hash)))
-            rc = bmc_fail(err, BMC_EIO, "%s is not a backlogmc checkpoint (or was written on "
-                          "another kind of machine)", path);
-    }
+    else if (fstat(c->fd, &st) < 0 || !S_ISREG(st.st_mode))
+        rc = bmc_fail(err, BMC_EIO, "%s is not a backlogmc checkpoint (not a regular file)",
+                      path);
+    else if (!read_header(c->fd, &c->header))
+        rc = bmc_fail(err, BMC_EIO, "%s is not a backlogmc checkpoint (or was written on "
+                      "another kind of machine or by another version)", path);
     if (rc == BMC_OK)
         rc = check_identity(c, id, err);
+    if (rc == BMC_OK)
+        rc = lock(c, c->fd, err);
     if (rc == BMC_OK) {
         /* recorded by a successful replay: a resume that fails before leaves the file as
-         * it was, and the next one still finds the temporary output of the killed run */
-        *old_pid = (long)c->header.writer_pid;
+         * it was, and the next one still finds the temporary files of the killed run */
+        old->pid = (long)c->header.writer_pid;
+        memcpy(old->out_path, c->header.out_path, sizeof old->out_path);
+        old->out_path[sizeof old->out_path - 1] = '\0';
         c->header.writer_pid = (int64_t)getpid();
+        set_out_path(&c->header, out_path);
+        /* a compaction of the killed run may have left its copy */
+        bmc_remove_stale_tmp(path, old->pid, FILE_MAGIC, 8);
     }
     if (rc != BMC_OK) {
         checkpoint_free(c);
         return rc;
     }
     c->end = (off_t)sizeof c->header;
-    c->snap_rows = -1;
     *out = c;
     return BMC_OK;
 }
@@ -363,6 +431,8 @@ typedef struct scan {
     int64_t rows;
     off_t snap_end;       /* of the last whole snapshot (the header end when none) */
     int64_t snap_rows;
+    off_t snap_len;       /* its length (0 when none) */
+    off_t snap_bytes;     /* of all snapshots */
 } scan;
 
 static int scan_records(bmc_checkpoint *c, const bmc_layout *const *layouts, int n_sets,
@@ -371,6 +441,7 @@ static int scan_records(bmc_checkpoint *c, const bmc_layout *const *layouts, int
     bmc_result_block *b[BMC_CHECKPOINT_MAX_SETS] = {NULL};
     sc->end = sc->snap_end = (off_t)sizeof c->header;
     sc->rows = sc->snap_rows = 0;
+    sc->snap_len = sc->snap_bytes = 0;
     void *buf = NULL;
     size_t cap = 0;
     int rc = BMC_OK;
@@ -413,6 +484,8 @@ static int scan_records(bmc_checkpoint *c, const bmc_layout *const *layouts, int
         if (snap) {
             sc->snap_end = sc->end;
             sc->snap_rows = sc->rows;
+            sc->snap_len = (off_t)(sizeof r + r.bytes);
+            sc->snap_bytes += sc->snap_len;
         }
     }
     free(buf);
@@ -573,7 +646,11 @@ int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layou
         return rc;
     /* drop what comes after: appends continue the valid records */
     c->end = cut;
-    c->snap_rows = restore && upto > 0 ? upto : -1;
+    bool kept = restore && upto > 0 && sc.snap_len > 0;
+    c->snap_rows = kept ? upto : -1;
+    c->snap_at = kept ? cut - sc.snap_len : -1;
+    c->snap_len = kept ? sc.snap_len : 0;
+    c->dead = kept ? sc.snap_bytes - sc.snap_len : sc.snap_bytes;
     if (ftruncate(c->fd, c->end) < 0 || lseek(c->fd, c->end, SEEK_SET) < 0)
         return io_fail(c, err, "cannot cut what follows the last whole record");
     rc = write_header(c, err);
@@ -617,6 +694,95 @@ static void put_word(int64_t **w, size_t *n, size_t *cap, int64_t v, bool *oom)
     (*w)[(*n)++] = v;
 }
 
+/* ---- compaction ---------------------------------------------------------------------------- */
+
+/* Copies len bytes at offset from of c's file to the end of fd. */
+static int copy_bytes(const bmc_checkpoint *c, int fd, off_t from, off_t len)
+{
+    char buf[1 << 16];
+    while (len > 0) {
+        size_t n = len < (off_t)sizeof buf ? (size_t)len : sizeof buf;
+        ssize_t got = pread(c->fd, buf, n, from);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0 || write_all(fd, buf, (size_t)got) < 0)
+            return -1;
+        from += got;
+        len -= got;
+    }
+    return 0;
+}
+
+/* The header, every row record and the last snapshot, in their order, to fd. */
+static int copy_live(const bmc_checkpoint *c, int fd, off_t *snap_at)
+{
+    file_header h = c->header;
+    header_seal(&h);
+    if (write_all(fd, &h, sizeof h) < 0)
+        return -1;
+    off_t out = (off_t)sizeof h;
+    for (off_t at = (off_t)sizeof h; at < c->end;) {
+        record_header r;
+        if (pread(c->fd, &r, sizeof r, at) != (ssize_t)sizeof r)
+            return -1;
+        off_t len = (off_t)(sizeof r + r.bytes);
+        bool keep = memcmp(r.magic, SNAPSHOT_MAGIC, 8) != 0 || at == c->snap_at;
+        if (keep && at == c->snap_at)
+            *snap_at = out;
+        if (keep && copy_bytes(c, fd, at, len) < 0)
+            return -1;
+        out += keep ? len : 0;
+        at += len;
+    }
+    return 0;
+}
+
+/* fsync of the directory that holds path: makes a rename in it durable. */
+static void sync_dir(const char *path)
+{
+    char dir[BMC_PATH_MAX + 1];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)!fsync(fd);
+        close(fd);
+    }
+}
+
+/* Replaces the file by a copy without the superseded snapshots, when they take more room
+ * than the rest: the file then stays within about twice its rows and one snapshot, and the
+ * copying costs at most what the snapshots wrote. The copy is complete and synced before
+ * rename(2) puts it in place, so a crash at any point leaves one whole checkpoint: the old or
+ * the new. A copy that fails (a full disk) is removed and the old file stays; the next try
+ * waits until twice as much is superseded. */
+static void compact(bmc_checkpoint *c)
+{
+    char tmp[BMC_PATH_MAX + 1];
+    off_t snap_at = -1;
+    c->compact_min = 2 * c->dead;
+    if (bmc_tmp_path(c->path, (long)getpid(), tmp, sizeof tmp) != 0)
+        return;
+    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return;
+    bmc_err ignored;
+    bool ok = copy_live(c, fd, &snap_at) == 0 && fsync(fd) == 0
+              && lock(c, fd, &ignored) == BMC_OK && rename(tmp, c->path) == 0;
+    if (!ok) {
+        close(fd);
+        unlink(tmp);
+        return;
+    }
+    sync_dir(c->path);
+    close(c->fd);
+    c->fd = fd;
+    c->end -= c->dead;
+    c->snap_at = snap_at;
+    c->dead = 0;
+    c->compact_min = 0;
+}
+
 int bmc_checkpoint_append_snapshot(bmc_checkpoint *c, const int64_t *const *counts,
                                    const size_t *n_counts, int n_sets, bmc_err *err)
 {
@@ -657,10 +823,16 @@ int bmc_checkpoint_append_snapshot(bmc_checkpoint *c, const int64_t *const *coun
     if (write_all(c->fd, &r, sizeof r) < 0 || write_all(c->fd, w, (size_t)r.bytes) < 0) {
         rc = append_failed(c, err);
     } else {
-        c->end += (off_t)(sizeof r + r.bytes);
+        if (c->snap_at >= 0)
+            c->dead += c->snap_len; /* superseded */
+        c->snap_at = c->end;
+        c->snap_len = (off_t)(sizeof r + r.bytes);
+        c->end += c->snap_len;
         c->snap_rows = c->rows;
     }
     free(w);
+    if (rc == BMC_OK && c->dead > c->end - c->dead && c->dead >= c->compact_min)
+        compact(c);
     return rc;
 }
 

@@ -18,7 +18,10 @@
  * (seed, scenario, purpose), so the saved rows plus the rest computed later give the same
  * output as a straight run, whatever the threads and ranks of either part. The file is
  * native binary (same machine type for both parts); it holds every per-scenario number the
- * output holds, uncompressed. */
+ * output holds, uncompressed. A snapshot supersedes the ones before it: when they take more
+ * room than the rest of the file, the file is rewritten without them (a synced copy renamed
+ * over it, so a crash leaves the old file or the new one, whole). One process at a time
+ * holds a checkpoint (flock). */
 
 typedef struct bmc_checkpoint bmc_checkpoint;
 
@@ -38,16 +41,27 @@ void bmc_run_identity_add_value(bmc_run_identity *id, uint64_t v);
 /* Folds the layout of one more result set (a policy variant) into the identity. */
 void bmc_run_identity_add_layout(bmc_run_identity *id, const bmc_layout *layout);
 
-/* Creates (or replaces) path holding the identity and no rows; BMC_EIO naming the path. */
-int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, bmc_checkpoint **out,
-                          bmc_err *err);
+/* Creates path holding the identity and no rows, recording out_path (the run's output) for
+ * a later resume. Never over an existing file: BMC_EUSAGE saying whether it is this run's
+ * checkpoint (resume it or remove it), another run's, or no checkpoint at all; BMC_EIO naming
+ * the path when it cannot be created. */
+int bmc_checkpoint_create(const char *path, const bmc_run_identity *id, const char *out_path,
+                          bmc_checkpoint **out, bmc_err *err);
 
-/* Opens path to resume the run id: BMC_EIO when it cannot be read or is not a checkpoint,
- * BMC_EUSAGE (naming what differs) when it belongs to another run. *old_pid is the process
- * that wrote it before (its temporary output, "<out>.tmp-<pid>", may be left over); the
- * file records this process once the replay succeeded. */
-int bmc_checkpoint_open(const char *path, const bmc_run_identity *id, bmc_checkpoint **out,
-                        long *old_pid, bmc_err *err);
+/* The run that wrote a checkpoint before: its process and output path. A run killed outright
+ * leaves its temporary output beside that path (outpaths.h, bmc_tmp_path). */
+typedef struct bmc_checkpoint_writer {
+    long pid;
+    char out_path[4096];
+} bmc_checkpoint_writer;
+
+/* Opens path to resume the run id (whose output is out_path): BMC_EIO when it cannot be
+ * read or is not a checkpoint, BMC_EUSAGE (naming what differs) when it belongs to another
+ * run or another process holds it. *old says who wrote it before; the file records this
+ * process once the replay succeeded. A copy that a compaction of the old process left is
+ * removed. */
+int bmc_checkpoint_open(const char *path, const bmc_run_identity *id, const char *out_path,
+                        bmc_checkpoint **out, bmc_checkpoint_writer *old, bmc_err *err);
 
 /* Hands the saved rows, in order, to fn as blocks (layout as the run's); stops at the first
  * torn or corrupt record and cuts the file there, so appends continue the valid rows.
@@ -78,7 +92,8 @@ int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layou
 /* A snapshot of state that the rows alone cannot rebuild (the run's summaries, whose monthly
  * histograms come from trajectories the checkpoint does not keep): counts[k][0 .. n[k]) of
  * each set, which must describe exactly the rows appended so far. Zero runs are stored
- * compactly; nothing is written when no row came since the last snapshot. */
+ * compactly; nothing is written when no row came since the last snapshot. May compact the
+ * file (see above); a compaction that fails leaves the file as it was and is no error. */
 int bmc_checkpoint_append_snapshot(bmc_checkpoint *c, const int64_t *const *counts,
                                    const size_t *n_counts, int n_sets, bmc_err *err);
 int bmc_checkpoint_append_sets(bmc_checkpoint *c, const bmc_result_block *const *b, int n_sets,

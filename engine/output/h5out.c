@@ -18,6 +18,8 @@
 #include "backlogmc_version.h"
 #include "h5text.h"
 #include "h5util.h"
+#include "h5vfd.h"
+#include "outpaths.h"
 #include "paired.h"
 #include "summary.h"
 #include "summary_h5.h"
@@ -116,6 +118,7 @@ struct bmc_h5out {
     char *tmp_path;
     int64_t n_scenarios;
     bool failed;       /* a write failed: the file must not be committed */
+    bmc_h5vfd vfd;     /* the file driver, with its switch to discard writes */
     hid_t file;
     int n_sets;        /* 1 + variants */
     result_set *sets;
@@ -366,6 +369,7 @@ static void close_datasets(bmc_h5out *h)
 
 static void h5out_free(bmc_h5out *h)
 {
+    bmc_h5vfd_release(&h->vfd);
     free(h->final_path);
     free(h->tmp_path);
     free(h->sets);
@@ -373,27 +377,30 @@ static void h5out_free(bmc_h5out *h)
 }
 
 /* Closes whatever is open, removes the temporary file, frees h: the one exit of every
- * failure. HDF5 1.10 cannot survive a close whose final flush fails (HDFFV-11052: the file is
- * freed but its id stays, and the library crashes at exit), and a full disk makes that flush
- * fail. The content is being discarded, so the file is emptied first, which gives the flush
- * its room back. */
+ * failure. The content is thrown away, so the flush of the close goes nowhere (h5vfd.h): it
+ * cannot fail on a full disk, and every HDF5 id is released. */
 static void discard(bmc_h5out *h)
 {
     if (!h)
         return;
-    if (h->file >= 0 && h->tmp_path) {
-        int fd = open(h->tmp_path, O_WRONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            (void)!ftruncate(fd, 0);
-            close(fd);
-        }
-    }
+    h->vfd.discard = true;
     close_datasets(h);
     if (h->file >= 0)
         H5Fclose(h->file);
     if (h->tmp_path)
         unlink(h->tmp_path);
     h5out_free(h);
+}
+
+/* A write that failed below HDF5 (h5vfd.h) fails the step that made it, and the file. */
+static int written(bmc_h5out *h, int rc, bmc_err *err)
+{
+    if (rc == BMC_OK && h->vfd.write_errno)
+        rc = bmc_fail(err, BMC_EIO, "%s: not written: cannot write %s: %s", h->final_path,
+                      h->tmp_path, strerror(h->vfd.write_errno));
+    if (rc)
+        h->failed = true;
+    return rc;
 }
 
 static void set_init(result_set *r, const char *variant, const bmc_layout *layout,
@@ -413,12 +420,13 @@ static bmc_h5out *h5out_new(const char *path, const bmc_layout *layout, const bm
     if (!h)
         return NULL;
     h->file = H5I_INVALID_HID;
+    h->vfd.driver = H5I_INVALID_HID;
     h->n_sets = 1 + m->n_variants;
     h->sets = calloc((size_t)h->n_sets, sizeof *h->sets);
     h->n_scenarios = m->n_scenarios;
     size_t len = strlen(path);
     h->final_path = malloc(len + 1);
-    h->tmp_path = malloc(len + 32);
+    h->tmp_path = malloc(BMC_PATH_MAX + 1);
     if (!h->sets || !h->final_path || !h->tmp_path) {
         h5out_free(h);
         return NULL;
@@ -428,8 +436,6 @@ static bmc_h5out *h5out_new(const char *path, const bmc_layout *layout, const bm
         set_init(&h->sets[1 + v], m->variants[v].name, m->variants[v].layout,
                  m->omit_trajectories);
     memcpy(h->final_path, path, len + 1);
-    /* same directory as the final file, so that rename(2) is atomic */
-    snprintf(h->tmp_path, len + 32, "%s.tmp-%ld", path, (long)getpid());
     return h;
 }
 
@@ -487,7 +493,9 @@ static int open_hdf5(bmc_h5ctx *e, bmc_h5out *h)
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     /* strong close: H5Fclose releases the file even if a handle was missed, so the
      * temporary file can always be removed */
-    if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
+    if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0
+        && H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) >= 0
+        && bmc_h5vfd_use(&h->vfd, fapl) == 0)
         h->file = H5Fcreate(h->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     int rc = h->file < 0 ? bmc_h5_fail(e, "create the HDF5 file") : BMC_OK;
     bmc_h5_close_plist(fapl);
@@ -585,7 +593,8 @@ static int check_variants(const bmc_layout *ref, const bmc_run_meta *meta, bmc_e
         const bmc_h5_variant *var = &meta->variants[v];
         const bmc_layout *l = var->layout;
         if (!var->name || !var->name[0] || strlen(var->name) >= BMC_NAME_LEN
-            || strchr(var->name, '/') || !strcmp(var->name, ".") || !l)
+            || strchr(var->name, '/') || !strcmp(var->name, ".") || !strcmp(var->name, "..")
+            || !l)
             return bmc_fail(err, BMC_EINTERNAL, "variant %d has no usable name or layout", v);
         for (int w = 0; w < v; w++)
             if (!strcmp(var->name, meta->variants[w].name))
@@ -620,7 +629,11 @@ int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_met
     bmc_h5out *h = h5out_new(path, layout, meta);
     if (!h)
         return bmc_fail(err, BMC_ENOMEM, "out of memory opening %s", path);
-    rc = create_tmp_file(h, err);
+    /* same directory as the final file, so that rename(2) is atomic */
+    rc = bmc_tmp_path(path, (long)getpid(), h->tmp_path, BMC_PATH_MAX + 1) == 0
+             ? create_tmp_file(h, err)
+             : bmc_fail(err, BMC_EIO, "cannot create results file %s: its path leaves no room "
+                        "for a temporary name beside it", path);
     if (rc) {
         free(h->tmp_path); /* not ours to unlink: creating it failed */
         h->tmp_path = NULL;
@@ -631,7 +644,7 @@ int bmc_h5out_open(const char *path, const bmc_layout *layout, const bmc_run_met
     bmc_h5ctx_begin(&e, h->tmp_path, err);
     rc = open_hdf5(&e, h);
     if (!rc)
-        rc = write_layout(&e, h, meta);
+        rc = written(h, write_layout(&e, h, meta), err);
     if (rc)
         discard(h);
     else
@@ -780,10 +793,9 @@ int bmc_h5out_append_sets(bmc_h5out *h, const bmc_result_block *const *b, int n,
             rc = write_paired_diff(&e, &h->sets[s], b[0], b[s]);
     }
     bmc_h5ctx_end(&e);
-    if (rc) {
-        h->failed = true;
+    rc = written(h, rc, err);
+    if (rc)
         return rc;
-    }
     for (int s = 0; s < n; s++)
         h->sets[s].rows += b[s]->count;
     return BMC_OK;
@@ -801,10 +813,7 @@ int bmc_h5out_write_summary(bmc_h5out *h, const char *name, const bmc_summary *s
         return bmc_fail(err, BMC_EINTERNAL, "bmc_h5out_write_summary: missing argument");
     if (h->failed)
         return bmc_fail(err, BMC_EIO, "%s: an earlier write failed", h->final_path);
-    int rc = bmc_summary_write(s, h->file, name, err);
-    if (rc)
-        h->failed = true;
-    return rc;
+    return written(h, bmc_summary_write(s, h->file, name, err), err);
 }
 
 static int write_paired_attrs(bmc_h5ctx *e, hid_t g, const bmc_paired *p)
@@ -880,9 +889,7 @@ int bmc_h5out_write_paired(bmc_h5out *h, int variant, const bmc_paired *p, bmc_e
         rc = write_paired_arrays(&e, g, p);
     bmc_h5_close_group(g);
     bmc_h5ctx_end(&e);
-    if (rc)
-        h->failed = true;
-    return rc;
+    return written(h, rc, err);
 }
 
 static int shrink_dataset(bmc_h5ctx *e, hid_t ds, int64_t n)
@@ -927,9 +934,8 @@ int bmc_h5out_set_scenarios(bmc_h5out *h, int64_t n, bmc_err *err)
     if (!rc)
         rc = bmc_h5_attr_scalar(&e, h->file, "n_scenarios", H5T_STD_I64LE, H5T_NATIVE_INT64, &n);
     bmc_h5ctx_end(&e);
-    if (rc)
-        h->failed = true;
-    else
+    rc = written(h, rc, err);
+    if (!rc)
         h->n_scenarios = n;
     return rc;
 }
@@ -956,7 +962,7 @@ int bmc_h5out_write_precision(bmc_h5out *h, const bmc_h5_precision *p, bmc_err *
                                     H5T_NATIVE_INT32, &reached)))
         h->failed = true;
     bmc_h5ctx_end(&e);
-    return rc;
+    return written(h, rc, err);
 }
 
 /* ---- commit and abort ---------------------------------------------------------------------- */
@@ -977,13 +983,11 @@ static size_t chunk_bytes(hid_t ds)
     return bytes;
 }
 
-/* HDF5 1.10 does not recover from a failed metadata flush: the cache is left half-flushed,
- * every later flush and the close fail too, and the failed close leaves a dangling file id
- * that crashes the library at exit (HDFFV-11052). A full disk or quota is the usual cause, so
- * the blocks the final flush can need are reserved first: every hole below the end of the file
- * (fallocate mode 0 fills them) plus room past it for the cached chunks (two per dataset, at
- * most) and the cached metadata. Without the room, commit fails here, before anything was
- * flushed, and discard can still close the file. Filesystems without fallocate skip this. */
+/* A full disk at the final flush would fail the commit anyway (h5vfd.h keeps HDF5 whole);
+ * reserving the blocks the flush can need first says so early and plainly: every hole below
+ * the end of the file (fallocate mode 0 fills them) plus room past it for the cached chunks
+ * (two per dataset, at most) and the cached metadata. Filesystems without fallocate skip
+ * this. */
 static int reserve_for_flush(bmc_h5ctx *e, bmc_h5out *h)
 {
 #ifdef FALLOC_FL_KEEP_SIZE
@@ -1024,6 +1028,7 @@ static int close_file(bmc_h5ctx *e, bmc_h5out *h)
         return rc;
     if (H5Fflush(h->file, H5F_SCOPE_LOCAL) < 0)
         return bmc_h5_fail(e, "flush");
+    BMC_TRY(written(h, BMC_OK, e->err));
     close_datasets(h);
     ssize_t open_ids = H5Fget_obj_count(h->file, H5F_OBJ_ALL);
     if (open_ids != 1)
@@ -1033,7 +1038,7 @@ static int close_file(bmc_h5ctx *e, bmc_h5out *h)
     h->file = H5I_INVALID_HID;
     if (closed < 0)
         return bmc_h5_fail(e, "close");
-    return BMC_OK;
+    return written(h, BMC_OK, e->err);
 }
 
 /* Gives back what reserve_for_flush held past the end of the file (a truncate to the same
@@ -1084,6 +1089,11 @@ int bmc_h5out_commit(bmc_h5out *h, bmc_err *err)
         h5out_free(h);
     bmc_h5ctx_end(&e);
     return rc;
+}
+
+const char *bmc_h5out_tmp_path(const bmc_h5out *h)
+{
+    return h->tmp_path;
 }
 
 void bmc_h5out_abort(bmc_h5out *h)

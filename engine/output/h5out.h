@@ -89,6 +89,8 @@ int bmc_h5out_write_precision(bmc_h5out *h, const bmc_h5_precision *p, bmc_err *
  * the final path and frees h (also on failure, in which case the temporary file is
  * removed). */
 int bmc_h5out_commit(bmc_h5out *h, bmc_err *err);
+/* The temporary name the file is written under until commit (outpaths.h, bmc_tmp_path). */
+const char *bmc_h5out_tmp_path(const bmc_h5out *h);
 /* Closes, removes the temporary file, frees h. NULL is fine. */
 void bmc_h5out_abort(bmc_h5out *h);
 

@@ -46,6 +46,9 @@ typedef struct bmc_h5read bmc_h5read;
  * another schema version, or inconsistent; the message names the file. */
 int bmc_h5read_open(const char *path, bmc_h5read **out, bmc_err *err);
 void bmc_h5read_close(bmc_h5read *r);
+/* Is path a backlogmc results file (HDF5 at offset 0 with the format attribute), of any
+ * schema version? False for anything else, also when it cannot be read. */
+bool bmc_h5read_is_results(const char *path);
 const bmc_h5read_info *bmc_h5read_get_info(const bmc_h5read *r);
 
 /* The summary of the results under group (NULL or "" for the main results, or
