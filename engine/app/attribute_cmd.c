@@ -12,6 +12,7 @@
 typedef struct attribute_args {
     const char *old, *new, *old_state, *new_state, *out;
     long long scenarios, seed, threads, reps;
+    bool force;
 } attribute_args;
 
 static int parse_count(const char *opt, const char *text, long long lo, long long hi,
@@ -43,6 +44,8 @@ static int parse(int argc, char **argv, attribute_args *a, bmc_err *err)
                 return bmc_fail(err, BMC_EUSAGE, "%s needs a file name", o);
             *file = val;
             i++;
+        } else if (!strcmp(o, "--force")) {
+            a->force = true;
         } else if (!strcmp(o, "--scenarios")) {
             BMC_TRY(parse_count(o, val, 1, 100000000, &a->scenarios, err));
             i++;
@@ -177,7 +180,13 @@ int bmc_attribute_command(int argc, char **argv, FILE *out, bmc_err *err)
     BMC_TRY(parse(argc, argv, &a, err));
     bmc_forecast_input old = {0}, new = {0};
     bmc_waterfall *w = calloc(1, sizeof *w);
+    const char *inputs[4] = {a.old, a.new, a.old_state ? a.old_state : a.old,
+                             a.new_state ? a.new_state : a.new};
+    bmc_h5_file_plan plan = {.path = a.out, .force = a.force, .inputs = inputs, .n_inputs = 4,
+                             .format = BMC_ATTRIBUTION_FORMAT};
     int rc = w ? BMC_OK : bmc_fail(err, BMC_ENOMEM, "out of memory for the attribution");
+    if (rc == BMC_OK && a.out) /* before the simulations, not after */
+        rc = bmc_h5_file_check(&plan, err);
     if (rc == BMC_OK)
         rc = bmc_forecast_input_load(a.old, a.old_state, &old, err);
     if (rc == BMC_OK)
@@ -194,7 +203,7 @@ int bmc_attribute_command(int argc, char **argv, FILE *out, bmc_err *err)
         print_table(&a, &old, &new, &o, w, out);
     if (rc == BMC_OK && a.out) {
         bmc_attribution_out f = {old.describe, new.describe, o.seed, o.scenarios, w};
-        rc = bmc_attribution_write(a.out, &f, err);
+        rc = bmc_attribution_write(plan, &f, err);
         if (rc == BMC_OK)
             fprintf(out, "wrote %s\n", a.out);
     }

@@ -6,7 +6,7 @@
 #include "status.h"
 
 /* `backlogmc attribute OLD NEW [--old-state FILE] [--new-state FILE] [--scenarios N]
- * [--seed S] [--threads T] [--resamples B] [--out FILE.h5]` (argv: the arguments after the
+ * [--seed S] [--threads T] [--resamples B] [--out FILE.h5 [--force]]` (argv: the arguments after the
  * command name): why the forecast moved from OLD to NEW (MODEL.md section 13), as a table and,
  * with --out, an HDF5 file. OLD and NEW are results files or configurations (each with an
  * optional state file); scenarios and seed default to NEW's. */

@@ -33,11 +33,11 @@ static const char USAGE[] =
     "       backlogmc state CONFIG --as-of DATE [--state FILE] [--set K=V ...]\n"
     "                                        the central projection's state at the end of\n"
     "                                        DATE as a state file (whole cases), on stdout\n"
-    "       backlogmc monitor FORECAST.h5 STATE [--out FILE.h5]\n"
+    "       backlogmc monitor FORECAST.h5 STATE [--out FILE.h5 [--force]]\n"
     "                                        where the state's observed values lie in the\n"
     "                                        forecast's monthly distributions\n"
     "       backlogmc attribute OLD NEW [--old-state FILE] [--new-state FILE] [--scenarios N]\n"
-    "                 [--seed S] [--threads T] [--resamples B] [--out FILE.h5]\n"
+    "                 [--seed S] [--threads T] [--resamples B] [--out FILE.h5 [--force]]\n"
     "                                        why the forecast moved from OLD to NEW (results\n"
     "                                        files or configurations), group by group\n"
     "       backlogmc version                version and git commit\n"
@@ -398,7 +398,8 @@ static int command_run(const cli_args *a, FILE *out, bmc_err *err)
             .n_variants = in.n_variants,
             .variants = in.variants,
         };
-        o.inputs = cfg_inputs(in.cfg, &o.n_inputs);
+        o.inputs = in.inputs;
+        o.n_inputs = in.n_inputs;
         bmc_run_summary s;
         if (rc == BMC_OK)
             rc = bmc_run(in.m, &o, &s, err);

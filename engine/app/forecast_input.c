@@ -41,17 +41,17 @@ static int from_results(const char *path, bmc_forecast_input *in, bmc_err *err)
     const bmc_h5read_info *info = bmc_h5read_get_info(r);
     in->scenarios = info->n_scenarios;
     in->seed = info->seed;
-    bmc_h5read_close(r);
     char *config = NULL, *state = NULL;
     bmc_cfg *cfg = NULL;
     char cname[1100], sname[1100];
     snprintf(cname, sizeof cname, "%s:/config/text", path);
     snprintf(sname, sizeof sname, "%s:/state/text", path);
-    int rc = bmc_h5_read_text(path, "/config/text", &config, err);
+    int rc = bmc_h5_read_text(r, "/config/text", &config, err);
     if (rc == BMC_OK && !config)
         rc = bmc_fail(err, BMC_EIO, "%s has no /config/text", path);
     if (rc == BMC_OK)
-        rc = bmc_h5_read_text(path, "/state/text", &state, err);
+        rc = bmc_h5_read_text(r, "/state/text", &state, err);
+    bmc_h5read_close(r);
     if (rc == BMC_OK)
         rc = cfg_load_string(cname, config, &cfg, err);
     bmc_state_source src = {sname, state};

@@ -14,11 +14,14 @@ static const char *const LABEL[BMC_OBS_COUNT] = {"old-case first decisions", "ol
                                                  "new on-time share", "intake"};
 
 static int parse(int argc, char **argv, const char **forecast, const char **state,
-                 const char **out, bmc_err *err)
+                 const char **out, bool *force, bmc_err *err)
 {
     *forecast = *state = *out = NULL;
+    *force = false;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--out")) {
+        if (!strcmp(argv[i], "--force")) {
+            *force = true;
+        } else if (!strcmp(argv[i], "--out")) {
             if (i + 1 >= argc || !*argv[i + 1])
                 return bmc_fail(err, BMC_EUSAGE, "--out needs a file name");
             *out = argv[++i];
@@ -83,12 +86,18 @@ static void print_table(const char *forecast, const char *state, bmc_date day0, 
 int bmc_monitor_command(int argc, char **argv, FILE *out, bmc_err *err)
 {
     const char *forecast, *state, *path;
-    BMC_TRY(parse(argc, argv, &forecast, &state, &path, err));
+    bool force;
+    BMC_TRY(parse(argc, argv, &forecast, &state, &path, &force, err));
+    const char *inputs[2] = {forecast, state};
+    bmc_h5_file_plan plan = {.path = path, .force = force, .inputs = inputs, .n_inputs = 2,
+                             .format = BMC_MONITOR_FORMAT};
     bmc_forecast_input in = {0};
     bmc_h5read *r = NULL;
     bmc_observed *obs = malloc(sizeof *obs);
     bmc_monitor m = {0};
     int rc = obs ? BMC_OK : bmc_fail(err, BMC_ENOMEM, "out of memory reading %s", state);
+    if (rc == BMC_OK && path)
+        rc = bmc_h5_file_check(&plan, err);
     if (rc == BMC_OK)
         rc = bmc_h5read_open(forecast, &r, err);
     if (rc == BMC_OK)
@@ -98,11 +107,11 @@ int bmc_monitor_command(int argc, char **argv, FILE *out, bmc_err *err)
         rc = bmc_state_load(&src, in.p, obs, err);
     const bmc_h5read_info *info = r ? bmc_h5read_get_info(r) : NULL;
     if (rc == BMC_OK)
-        rc = bmc_monitor_compute(forecast, info->day0, info->pact_date, obs, &m, err);
+        rc = bmc_monitor_compute(r, obs, &m, err);
     if (rc == BMC_OK)
         print_table(forecast, state, info->day0, in.p->start.as_of, &m, out);
     if (rc == BMC_OK && path) {
-        rc = bmc_monitor_write(path, forecast, state, in.p->start.as_of, &m, err);
+        rc = bmc_monitor_write(plan, forecast, state, in.p->start.as_of, &m, err);
         if (rc == BMC_OK)
             fprintf(out, "wrote %s\n", path);
     }

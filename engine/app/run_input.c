@@ -1,11 +1,11 @@
 #include "run_input.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "state.h"
+#include "textfile.h"
 
 static void apply_run_args(const bmc_run_input_args *a, bmc_params *p)
 {
@@ -42,36 +42,30 @@ static int check_comparable(const bmc_params *ref, const bmc_params *v, const cf
 }
 
 /* The state file's text: kept for the results file, and read from it, so that what the run
- * used is what the file says. */
+ * used is what the file says. The limits of every text input (textfile.h). */
 static int read_state_text(const char *path, char **out, bmc_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return bmc_fail(err, BMC_EIO, "%s: cannot open the state file: %s", path, strerror(errno));
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        len += fread(buf + len, 1, cap - 1 - len, f);
-        if (len < cap - 1)
-            break;
-        char *more = cap < ((size_t)64 << 20) ? realloc(buf, cap *= 2) : NULL;
-        if (!more) {
-            free(buf);
-            buf = NULL;
-        }
-        buf = more;
-    }
-    int rc = !buf        ? bmc_fail(err, BMC_EIO, "%s: cannot read the state file (out of "
-                                                  "memory, or larger than 64 MB)", path)
-             : ferror(f) ? bmc_fail(err, BMC_EIO, "%s: read error", path)
-                         : BMC_OK;
-    fclose(f);
-    if (rc != BMC_OK) {
-        free(buf);
-        return rc;
-    }
-    buf[len] = '\0';
-    *out = buf;
+    char why[160];
+    size_t len;
+    if (bmc_text_read(path, out, &len, why, sizeof why) != 0)
+        return bmc_fail(err, BMC_EIO, "%s: cannot read the state file: %s", path, why);
+    return BMC_OK;
+}
+
+/* The files the run reads, which no output may overwrite: the configuration with its
+ * base: files, and the state. */
+static int list_inputs(bmc_run_input *in, bmc_err *err)
+{
+    int n = 0;
+    const char *const *cfg = cfg_inputs(in->cfg, &n);
+    in->inputs = calloc((size_t)n + 1, sizeof *in->inputs);
+    if (!in->inputs)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory");
+    for (int i = 0; i < n; i++)
+        in->inputs[i] = cfg[i];
+    if (in->state_text)
+        in->inputs[n++] = in->state_name;
+    in->n_inputs = n;
     return BMC_OK;
 }
 
@@ -146,6 +140,8 @@ int bmc_run_input_load(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *
         rc = cfg_take_variants(in->cfg, &in->cv, &in->n_variants, err);
     if (rc == BMC_OK)
         rc = load_state(a, in, err);
+    if (rc == BMC_OK)
+        rc = list_inputs(in, err);
     bmc_state_source src = {in->state_name, in->state_text};
     if (rc == BMC_OK)
         rc = bmc_params_load_state(in->cfg, in->state_text ? &src : NULL, &in->p, err);
@@ -169,6 +165,7 @@ void bmc_run_input_free(bmc_run_input *in)
     bmc_model_free(in->m);
     free(in->text);
     free(in->state_text);
+    free(in->inputs);
     cfg_free(in->cfg);
     memset(in, 0, sizeof *in);
 }

@@ -24,6 +24,8 @@ typedef struct bmc_run_input {
     char *state_text;      /* the state file the run starts from (MODEL.md section 12), as
                             * read; NULL without one */
     char state_name[4096]; /* its path */
+    const char **inputs;   /* the files read (configuration, base: files, state): no output */
+    int n_inputs;          /* may overwrite them */
 } bmc_run_input;
 
 typedef struct bmc_run_input_args {

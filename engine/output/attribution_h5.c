@@ -118,7 +118,8 @@ static int fill(bmc_h5ctx *e, hid_t file, const void *arg)
     return rc;
 }
 
-int bmc_attribution_write(const char *path, const bmc_attribution_out *a, bmc_err *err)
+int bmc_attribution_write(bmc_h5_file_plan plan, const bmc_attribution_out *a, bmc_err *err)
 {
-    return bmc_h5_write_file(path, BMC_ATTRIBUTION_FORMAT, fill, a, err);
+    plan.format = BMC_ATTRIBUTION_FORMAT;
+    return bmc_h5_write_file(&plan, fill, a, err);
 }

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "attribution_stats.h"
+#include "h5file.h"
 #include "status.h"
 
 /* An attribution as an HDF5 file (docs/output.md, "Attribution files"): root attribute
@@ -20,6 +21,7 @@ typedef struct bmc_attribution_out {
 #define BMC_ATTRIBUTION_FORMAT "backlogmc-attribution"
 #define BMC_ATTRIBUTION_VERSION 1
 
-int bmc_attribution_write(const char *path, const bmc_attribution_out *a, bmc_err *err);
+/* plan->format is set here. */
+int bmc_attribution_write(bmc_h5_file_plan plan, const bmc_attribution_out *a, bmc_err *err);
 
 #endif

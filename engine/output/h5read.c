@@ -21,9 +21,7 @@ struct bmc_h5read {
     bmc_h5read_info info;
 };
 
-/* Read-only, through the engine's file driver, which refuses a damaged global heap instead
- * of letting HDF5 1.10 copy past its end (h5vfd.c). */
-static hid_t open_file(const char *path, bmc_h5vfd *vfd)
+hid_t bmc_h5read_open_file(const char *path, bmc_h5vfd *vfd)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), file = H5I_INVALID_HID;
     if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0
@@ -356,7 +354,7 @@ bool bmc_h5read_is_results(const char *path)
     bmc_h5ctx e;
     bmc_h5ctx_begin(&e, path, &ignored);
     bmc_h5vfd vfd = {.driver = H5I_INVALID_HID};
-    hid_t file = open_file(path, &vfd);
+    hid_t file = bmc_h5read_open_file(path, &vfd);
     char format[64];
     bool ok = file >= 0 && read_attr_string(file, "format", format, sizeof format)
               && !strcmp(format, BMC_H5_FORMAT);
@@ -388,7 +386,7 @@ int bmc_h5read_open(const char *path, bmc_h5read **out, bmc_err *err)
     int rc = BMC_OK;
     if (H5Fis_hdf5(path) <= 0)
         rc = bmc_fail(err, BMC_EIO, "%s: not an HDF5 file", path);
-    else if ((r->file = open_file(path, &r->vfd)) < 0)
+    else if ((r->file = bmc_h5read_open_file(path, &r->vfd)) < 0)
         rc = bmc_h5_fail(&e, "open the HDF5 file");
     if (!rc)
         rc = read_info(&e, r->file, &r->info);
@@ -414,6 +412,16 @@ void bmc_h5read_close(bmc_h5read *r)
 const bmc_h5read_info *bmc_h5read_get_info(const bmc_h5read *r)
 {
     return &r->info;
+}
+
+hid_t bmc_h5read_file(const bmc_h5read *r)
+{
+    return r->file;
+}
+
+const char *bmc_h5read_path(const bmc_h5read *r)
+{
+    return r->path;
 }
 
 /* ---- the summary from /summary ----------------------------------------------------------- */

@@ -4,7 +4,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <hdf5.h>
+
 #include "calendar.h"
+#include "h5vfd.h"
 #include "results.h"
 #include "status.h"
 #include "summary.h"
@@ -50,6 +53,13 @@ void bmc_h5read_close(bmc_h5read *r);
  * schema version? False for anything else, also when it cannot be read. */
 bool bmc_h5read_is_results(const char *path);
 const bmc_h5read_info *bmc_h5read_get_info(const bmc_h5read *r);
+/* The open file and its path, for readers of further parts (h5text.h, monthly_hist.h). */
+hid_t bmc_h5read_file(const bmc_h5read *r);
+const char *bmc_h5read_path(const bmc_h5read *r);
+/* Opens an HDF5 file read-only through the engine's file driver, which refuses a damaged
+ * global heap instead of letting HDF5 1.10 copy past its end (h5vfd.c); the caller closes
+ * the file, then releases vfd. Negative on failure. */
+hid_t bmc_h5read_open_file(const char *path, bmc_h5vfd *vfd);
 
 /* The summary of the results under group (NULL or "" for the main results, or
  * "variants/<name>"): the day histograms of <group>/summary when it exists, else computed

@@ -3,6 +3,7 @@
 
 #include <hdf5.h>
 
+#include "h5read.h"
 #include "h5util.h"
 #include "status.h"
 
@@ -12,9 +13,9 @@
 /* loc/name holding text. */
 int bmc_h5_write_text(bmc_h5ctx *e, hid_t loc, const char *name, const char *text);
 
-/* The text of dataset `name` (e.g. "/state/text") of the HDF5 file at path, malloc'd into
+/* The text of dataset `name` (e.g. "/state/text") of an open results file, malloc'd into
  * *out; *out NULL when the file has no such dataset. BMC_EIO naming the file when it cannot
- * be read or the dataset is not a scalar string. */
-int bmc_h5_read_text(const char *path, const char *name, char **out, bmc_err *err);
+ * be read or the dataset is not a scalar variable-length string. */
+int bmc_h5_read_text(bmc_h5read *r, const char *name, char **out, bmc_err *err);
 
 #endif

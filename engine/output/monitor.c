@@ -59,9 +59,11 @@ static const char *not_comparable(int obs, int month, const bmc_monitor *m, bmc_
     return NULL;
 }
 
-int bmc_monitor_compute(const char *path, bmc_date day0, bmc_date pact,
-                        const bmc_observed *obs, bmc_monitor *out, bmc_err *err)
+int bmc_monitor_compute(bmc_h5read *r, const bmc_observed *obs, bmc_monitor *out,
+                        bmc_err *err)
 {
+    const bmc_h5read_info *info = bmc_h5read_get_info(r);
+    bmc_date day0 = info->day0, pact = info->pact_date;
     memset(out, 0, sizeof *out);
     out->first_month = bmc_history_month_of(day0);
     int total = 0;
@@ -76,23 +78,23 @@ int bmc_monitor_compute(const char *path, bmc_date day0, bmc_date pact,
             continue;
         int series = summary_series(k), bins = bmc_summary_monthly_bins(series);
         int64_t *h = NULL;
-        rc = bmc_monthly_hist_read(path, series, &h, &out->months, err);
+        rc = bmc_monthly_hist_read(r, series, &h, &out->months, err);
         for (int i = 0; i < obs->n[k] && rc == BMC_OK; i++) {
             const bmc_obs_point *pt = &obs->p[k][i];
             if (pt->month < out->first_month) {
                 out->before++;
                 continue;
             }
-            bmc_monitor_row *r = &out->row[out->n++];
-            *r = (bmc_monitor_row){.series = k, .month = pt->month, .observed = pt->value,
-                                   .percentile = NAN, .position = BMC_MONITOR_NONE};
+            bmc_monitor_row *row = &out->row[out->n++];
+            *row = (bmc_monitor_row){.series = k, .month = pt->month, .observed = pt->value,
+                                     .percentile = NAN, .position = BMC_MONITOR_NONE};
             for (int l = 0; l < BMC_MONITOR_FAN; l++)
-                r->fan[l] = NAN;
+                row->fan[l] = NAN;
             const char *why = not_comparable(k, pt->month, out, day0, pact);
             if (why)
-                snprintf(r->note, sizeof r->note, "%s", why);
+                snprintf(row->note, sizeof row->note, "%s", why);
             else
-                place(h + (size_t)(pt->month - out->first_month) * (size_t)bins, series, r);
+                place(h + (size_t)(pt->month - out->first_month) * (size_t)bins, series, row);
         }
         free(h);
     }

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "h5read.h"
 #include "state.h"
 #include "status.h"
 
@@ -36,12 +37,12 @@ typedef struct bmc_monitor {
     int first_month, months; /* the forecast's months */
 } bmc_monitor;
 
-/* The rows for obs against the forecast file `path` (day0 its first day, pact its Pact date).
+/* The rows for obs against the forecast file r.
  * A month outside the forecast, partly simulated, without a defined value in any scenario, or
  * (intake) before the Pact date, where the forecast counts new arrivals only, gets
  * BMC_MONITOR_NONE and a note. */
-int bmc_monitor_compute(const char *path, bmc_date day0, bmc_date pact,
-                        const bmc_observed *obs, bmc_monitor *out, bmc_err *err);
+int bmc_monitor_compute(bmc_h5read *r, const bmc_observed *obs, bmc_monitor *out,
+                        bmc_err *err);
 void bmc_monitor_free(bmc_monitor *m);
 
 /* "below 5 %", "inside", "above 95 %", "n/a". */

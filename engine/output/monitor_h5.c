@@ -81,9 +81,10 @@ static int fill(bmc_h5ctx *e, hid_t file, const void *arg)
     return rc;
 }
 
-int bmc_monitor_write(const char *path, const char *forecast, const char *state,
+int bmc_monitor_write(bmc_h5_file_plan plan, const char *forecast, const char *state,
                       bmc_date as_of, const bmc_monitor *m, bmc_err *err)
 {
     monitor_file f = {forecast, state, as_of, m};
-    return bmc_h5_write_file(path, BMC_MONITOR_FORMAT, fill, &f, err);
+    plan.format = BMC_MONITOR_FORMAT;
+    return bmc_h5_write_file(&plan, fill, &f, err);
 }

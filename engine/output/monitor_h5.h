@@ -1,6 +1,7 @@
 #ifndef BACKLOGMC_MONITOR_H5_H
 #define BACKLOGMC_MONITOR_H5_H
 
+#include "h5file.h"
 #include "monitor.h"
 #include "status.h"
 
@@ -10,7 +11,8 @@
 #define BMC_MONITOR_FORMAT "backlogmc-monitor"
 #define BMC_MONITOR_VERSION 1
 
-int bmc_monitor_write(const char *path, const char *forecast, const char *state,
+/* plan->format is set here. */
+int bmc_monitor_write(bmc_h5_file_plan plan, const char *forecast, const char *state,
                       bmc_date as_of, const bmc_monitor *m, bmc_err *err);
 
 #endif

@@ -10,9 +10,10 @@
 #include "summary.h"
 #include "summary_bins.h"
 
-int bmc_monthly_hist_read(const char *path, int series, int64_t **out, int *months,
+int bmc_monthly_hist_read(bmc_h5read *r, int series, int64_t **out, int *months,
                           bmc_err *err)
 {
+    const char *path = bmc_h5read_path(r);
     *out = NULL;
     *months = 0;
     const char *name = bmc_summary_monthly_name(series);
@@ -21,10 +22,10 @@ int bmc_monthly_hist_read(const char *path, int series, int64_t **out, int *mont
     snprintf(dset, sizeof dset, "/summary/monthly_histogram/%s", name ? name : "?");
     bmc_h5ctx e;
     bmc_h5ctx_begin(&e, path, err);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t f = bmc_h5read_file(r);
     hid_t d = H5I_INVALID_HID, s = H5I_INVALID_HID;
     hsize_t dims[2] = {0, 0};
-    int rc = f < 0 ? bmc_h5_fail(&e, "open the file") : BMC_OK;
+    int rc = BMC_OK;
     if (rc == BMC_OK && (H5Lexists(f, "/summary", H5P_DEFAULT) <= 0 ||
                          H5Lexists(f, "/summary/monthly_histogram", H5P_DEFAULT) <= 0 ||
                          H5Lexists(f, dset, H5P_DEFAULT) <= 0))
@@ -46,8 +47,6 @@ int bmc_monthly_hist_read(const char *path, int series, int64_t **out, int *mont
     }
     bmc_h5_close_space(s);
     bmc_h5_close_dataset(&d);
-    if (f >= 0)
-        H5Fclose(f);
     bmc_h5ctx_end(&e);
     return rc;
 }

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "h5read.h"
 #include "status.h"
 
 /* The monthly distributions a results file keeps for monitoring: /summary/monthly_histogram/
@@ -12,7 +13,7 @@
  * keeps: old_open_total, old_decisions_total, new_on_time_share, new_arrivals) into *out,
  * malloc'd [*months][bins] with bins = bmc_summary_monthly_bins(series). BMC_EIO naming the
  * file when it has none (written before they were kept) or their shape is not that. */
-int bmc_monthly_hist_read(const char *path, int series, int64_t **out, int *months,
+int bmc_monthly_hist_read(bmc_h5read *r, int series, int64_t **out, int *months,
                           bmc_err *err);
 
 /* Where value v lies in the histogram h of a series: the mid-rank percentile

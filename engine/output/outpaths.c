@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "h5file.h"
 #include "h5read.h"
 
 #define NAME_BYTES 255 /* NAME_MAX of Linux file systems */
@@ -127,6 +128,14 @@ static int check_out(const bmc_out_plan *p, const file_id *id, bmc_err *err)
     if (!S_ISREG(id->mode))
         return bmc_fail(err, BMC_EIO, "cannot write results to %s: %s", p->out,
                         S_ISDIR(id->mode) ? "it is a directory" : "not a regular file");
+    if (p->format) /* another backlogmc output (h5file.h) */
+        return !bmc_h5_has_format(p->out, p->format)
+                   ? bmc_fail(err, BMC_EUSAGE, "--out %s exists and is not a %s file: refusing "
+                              "to replace it (choose another --out)", p->out, p->format)
+               : !p->force ? bmc_fail(err, BMC_EUSAGE, "--out %s holds an earlier %s file: add "
+                                      "--force to replace it, or choose another --out", p->out,
+                                      p->format)
+                           : BMC_OK;
     if (!bmc_h5read_is_results(p->out))
         return bmc_fail(err, BMC_EUSAGE, "--out %s exists and is not a backlogmc results file: "
                         "refusing to replace it (choose another --out)", p->out);

@@ -35,6 +35,9 @@ typedef struct bmc_out_plan {
     bool force;                     /* an earlier results file at out may be replaced */
     const char *const *inputs;      /* files read: the config, its base: files, ... */
     int n_inputs;
+    /* NULL: out is a results file; else the root attribute `format` of another backlogmc
+     * output (h5file.h), the only kind of file --force may then replace */
+    const char *format;
 } bmc_out_plan;
 
 /* BMC_EUSAGE when out or the checkpoint names an input (compared by device and inode, so
