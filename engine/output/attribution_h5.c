@@ -10,12 +10,14 @@
 static const char *const METRIC_GROUP[BMC_ATTR_METRICS] = {"completion", "p_target",
                                                            "new_on_time_share"};
 static const char *const METRIC_UNITS[BMC_ATTR_METRICS] = {
-    "value, forward, backward: days since 1970-01-01 (inf = the median lies beyond the "
-    "horizon; value NaN after an unknown effect); effect, low, high, total: days (NaN = "
-    "unknown)",
-    "value: probability; effect, low, high, total: difference of probabilities",
-    "value: share of new cases decided on time (NaN = none settled); effect, low, high, total: "
-    "difference of shares"};
+    ("value, forward, backward: days since 1970-01-01 (inf = the median lies beyond the "
+     "horizon; value NaN after an unknown effect); effect, low, high, total: days (NaN = "
+     "unknown)"),
+    ("value, forward, backward: probability; effect, low, high, total: difference of "
+     "probabilities"),
+    ("value, forward, backward: share of new cases decided on time (NaN = none settled); "
+     "effect, low, high, total: difference of shares"),
+};
 
 static int write_doubles(bmc_h5ctx *e, hid_t g, const char *name, const double *v, hsize_t n)
 {
