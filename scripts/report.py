@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Turns a backlogmc results file into PNG figures and a Markdown report.
 
-    scripts/report.py results/baseline.h5 [--out DIR]
+    scripts/report.py results/baseline.h5 [--out DIR] [--monitor MONITOR.h5]
+                      [--attribution ATTRIBUTION.h5]
 
 writes DIR (default: <name>-report next to the file, e.g. results/baseline-report/) with
 report.md and one PNG per figure. The numbers come from the file's /summary group (written by
 `backlogmc run`); for files without one they are computed here from /scenarios, and the fan
-charts from /trajectories when the file has them.
+charts from /trajectories when the file has them. --monitor adds the table of `backlogmc
+monitor --out` with the actuals drawn over the fan, --attribution the table and waterfall of
+`backlogmc attribute --out` (scripts/report_cycle.py).
 
 The report is drawn in a temporary folder beside DIR and renamed to DIR only when it is
 complete, so a failure never leaves a half-written report. An existing DIR is replaced only
@@ -38,6 +41,9 @@ from datetime import date, timedelta  # noqa: E402
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also when loaded as a module
+import report_cycle  # noqa: E402
 
 FORMAT = "backlogmc-results"
 SCHEMA = 2
@@ -747,6 +753,8 @@ def markdown(r, made):
              f"| created | {a.get('created')} |",
              f"| period | {r.day0} to {r.horizon}; Pact {a.get('pact_date')}; target "
              f"{r.target} |",
+             *([f"| forecast as of | {a['as_of']} (from the state in /state/text) |"]
+               if "as_of" in a else []),
              f"| numbers from | {'/summary' if r.from_file else '/scenarios (no /summary)'} |",
              "", "## Completion of the old cases", "",
              "| quantile | date | 95 % interval |", "|---|---|---|"]
@@ -783,6 +791,7 @@ def markdown(r, made):
                          f"{r.day_text(cat['ci_high'][0, ci, i50])} | {r.day_text(q[i95])} |")
     if r.variant_names:
         lines += variants_markdown(r)
+    lines += r.cycle_lines
     if r.left_out:
         lines += ["", f"{len(r.left_out)} variant(s) left out: a name that is not a plain group "
                   f"name of at most {NAME_BYTES} bytes.", ""]
@@ -807,6 +816,7 @@ def markdown(r, made):
 
 # Everything report.py may write into its folder: an existing folder is replaced only when it
 # holds nothing else.
+CAPTIONS.update(report_cycle.CAPTIONS)
 REPORT_FILES = {"report.md"} | set(CAPTIONS)
 
 
@@ -837,22 +847,30 @@ def publish(tmp, out):
     shutil.rmtree(old)
 
 
-def report(path, out):
+def report(path, out, monitor=None, attribution=None):
     """Draws into a temporary folder beside out, renamed to out once complete."""
     check_replaceable(out)
     r = Results(path)
     tmp = f"{out.rstrip(os.sep) or out}.tmp-{os.getpid()}"
     os.mkdir(tmp)
     try:
-        md, made = draw(r, tmp)
+        md, made = draw(r, tmp, monitor, attribution)
         publish(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return os.path.join(out, os.path.basename(md)), made
 
 
-def draw(r, out):
+def draw(r, out, monitor=None, attribution=None):
     made = []
+    r.cycle_lines = []
+    try:
+        if monitor:
+            r.cycle_lines += report_cycle.monitor_section(monitor, r, out, made)
+        if attribution:
+            r.cycle_lines += report_cycle.attribution_section(attribution, out, made)
+    except ValueError as e:
+        raise ReportError(one_line(e)) from e
     fig_cdf(r, out, made)
     fig_histogram(r, out, made)
     fan_chart(r, out, made, "old_open_total", "old_open_fan.png",
@@ -884,11 +902,14 @@ def main(argv):
                                              "results file.")
     ap.add_argument("file", help="results file written by backlogmc run")
     ap.add_argument("--out", help="output directory (default: <name>-report next to the file)")
+    ap.add_argument("--monitor", help="a monitoring file of this forecast (backlogmc monitor "
+                                      "--out)")
+    ap.add_argument("--attribution", help="an attribution file (backlogmc attribute --out)")
     a = ap.parse_args(argv)
     out = a.out or os.path.join(os.path.dirname(a.file) or ".",
                                 os.path.splitext(os.path.basename(a.file))[0] + "-report")
     try:
-        md, made = report(a.file, out)
+        md, made = report(a.file, out, a.monitor, a.attribution)
     except ReportError as e:
         print(f"report.py: {one_line(e)}", file=sys.stderr)
         return 4

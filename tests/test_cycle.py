@@ -2,11 +2,13 @@
 """The monthly cycle on the command line (README, "The monthly cycle"): forecasts from the two
 example states, their results files carrying the state (its text and as-of date, "forecast as
 of" in summary), monitoring, and attribution from the results files, which must give the
-numbers the configurations and states give; the attribution file holds the table. Also the
+numbers the configurations and states give; the attribution file holds the table; the report
+draws both. Also the
 refusals: a bad state for run (exit 3, one line with its position), a state for a results
 file, OLD and NEW with different categories."""
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -93,6 +95,34 @@ def check(tmp):
     for k in a:
         if not np.array_equal(back[k]["effect"], -a[k]["effect"], equal_nan=True):
             fail("%s: swapping OLD and NEW does not negate the effects" % k)
+
+    # the report: the monitoring table with the fan, the attribution table with its waterfall
+    mon = os.path.join(tmp, "monitor.h5")
+    rc, _, err = run(["monitor", old, S2, "--out", mon], cwd=SOURCE)
+    check_clean_failure("monitor --out", rc, err, (0,))
+    rep = os.path.join(tmp, "report")
+    p = subprocess.run(["/usr/bin/python3", os.path.join(SOURCE, "scripts", "report.py"), old,
+                        "--monitor", mon, "--attribution", os.path.join(tmp, "a.h5"), "--out",
+                        rep], capture_output=True, text=True)
+    if p.returncode != 0:
+        fail("report.py: " + p.stderr)
+    with open(os.path.join(rep, "report.md"), encoding="utf-8") as fh:
+        md = fh.read()
+    for want in ("| forecast as of | 2026-12-31", "## Monitoring: the actuals in this forecast",
+                 "| 2027-01 | Old cases open at month end |", "## What changed since the last "
+                 "forecast", "| + staff (no key changed) |", "| = NEW |", "monitor_fan.png",
+                 "attribution_waterfall.png"):
+        if want not in md:
+            fail("report.md lacks %r" % want)
+    for fig in ("monitor_fan.png", "attribution_waterfall.png"):
+        if os.path.getsize(os.path.join(rep, fig)) < 10000:
+            fail("%s is missing or empty" % fig)
+    p = subprocess.run(["/usr/bin/python3", os.path.join(SOURCE, "scripts", "report.py"), old,
+                        "--attribution", mon, "--out", os.path.join(tmp, "report2")],
+                       capture_output=True, text=True)
+    if p.returncode != 4 or "not a backlogmc-attribution file" not in p.stderr:
+        fail("report.py takes a monitoring file for an attribution: %d %s" % (p.returncode,
+                                                                            p.stderr))
 
     # refusals
     bad = os.path.join(tmp, "bad.yaml")
