@@ -866,7 +866,7 @@ def draw(r, out, monitor=None, attribution=None):
     r.cycle_lines = []
     try:
         if monitor:
-            r.cycle_lines += report_cycle.monitor_section(monitor, r, out, made)
+            r.cycle_lines += report_cycle.monitor_section(monitor, out, made)
         if attribution:
             r.cycle_lines += report_cycle.attribution_section(attribution, out, made)
     except ValueError as e:

@@ -15,12 +15,12 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 FIGSIZE = (10, 5.6)
 DPI = 150
 POSITION = {-1: "below 5 %", 0: "inside", 1: "above 95 %", 2: "n/a"}
-# monitored indicator -> (its fan in the forecast's /summary/monthly, title, is a stock)
+# monitored indicator -> (title, is a stock)
 SERIES = {
-    "first_decisions_old": ("old_decisions_total", "Old-case first decisions", False),
-    "old_open": ("old_open_total", "Old cases open at month end", True),
-    "new_on_time_share": ("new_on_time_share", "New cases decided on time", False),
-    "intake": ("new_arrivals", "Intake (new applications)", False),
+    "first_decisions_old": ("Old-case first decisions", False),
+    "old_open": ("Old cases open at month end", True),
+    "new_on_time_share": ("New cases decided on time", False),
+    "intake": ("Intake (new applications)", False),
 }
 METRICS = [("completion", "median completion date", "days"),
            ("p_target", "P(complete by target)", "probability"),
@@ -60,44 +60,45 @@ def _value(series, v):
     return f"{100 * v:.1f} %" if series == "new_on_time_share" else f"{v:,.0f}"
 
 
-def monitor_section(path, results, out, made):
-    """Markdown lines and the figure monitor_fan.png for the monitoring file at path, drawn over
-    the fans of results (report.py's Results of the forecast)."""
-    rows, state, as_of = _read(path, "backlogmc-monitor", lambda f: (
+def monitor_section(path, out, made):
+    """Markdown lines and the figure monitor_fan.png for the monitoring file at path: the
+    actuals over the fan of the forecast they were compared with (kept in the file)."""
+    rows, state, as_of, forecast, months, fans = _read(path, "backlogmc-monitor", lambda f: (
         list(zip([_text(s) for s in f["series"][:]], [_text(m) for m in f["month"][:]],
                  f["observed"][:], f["percentile"][:], f["position"][:], f["fan"][:])),
-        _text(f.attrs["state"]), _text(f.attrs["as_of"])))
-    lines = ["", "## Monitoring: the actuals in this forecast", "",
-             f"The observed values of `{state}` (as of {as_of}) placed in this forecast's "
-             "distribution for their month (the mid-rank percentile among the scenarios).", "",
+        _text(f.attrs["state"]), _text(f.attrs["as_of"]), _text(f.attrs["forecast"]),
+        [_month(_text(m)) for m in f["forecast_fan/month"][:]],
+        {k: f["forecast_fan"][k][:] for k in SERIES}))
+    lines = ["", "## Monitoring: the actuals in the last forecast", "",
+             f"The observed values of `{state}` (as of {as_of}) placed in the distribution "
+             f"that the forecast `{forecast}` gave for their month (the mid-rank percentile "
+             "among its scenarios).", "",
              "| month | indicator | observed | forecast 5 % / 50 % / 95 % | percentile | "
              "position |", "|---|---|---|---|---|---|"]
     for s, m, obs, pct, pos, fan in rows:
         band = " / ".join(_value(s, v) for v in (fan[0], fan[2], fan[4]))
-        lines.append(f"| {m} | {SERIES[s][1]} | {_value(s, obs)} | {band} | "
+        lines.append(f"| {m} | {SERIES[s][0]} | {_value(s, obs)} | {band} | "
                      f"{'–' if math.isnan(pct) else f'{pct:.1f}'} | {POSITION[int(pos)]} |")
     if not rows:
         lines.append("| – | no observed month lies within the forecast | | | | |")
-    monthly = results.s["monthly"]
-    if monthly is None or not rows:
+    if not rows:
         return lines
     fig, axes = plt.subplots(2, 2, figsize=(FIGSIZE[0], FIGSIZE[1] * 1.4))
-    for ax, (key, (fan_key, title, stock)) in zip(axes.flat, SERIES.items()):
+    for ax, (key, (title, stock)) in zip(axes.flat, SERIES.items()):
         mine = [(m, obs) for s, m, obs, _, pos, _ in rows if s == key and pos != 2]
-        if fan_key in monthly:
-            q = monthly[fan_key]
-            x = [first + timedelta(days=27 if stock else 14) for first in results.months]
-            ax.fill_between(x, q[:, 0], q[:, 4], color="tab:blue", alpha=0.2, linewidth=0,
-                            label="5–95 %")
-            ax.fill_between(x, q[:, 1], q[:, 3], color="tab:blue", alpha=0.4, linewidth=0,
-                            label="25–75 %")
-            ax.plot(x, q[:, 2], color="tab:blue", linewidth=1.5, label="median")
+        q = fans[key]
+        x = [first + timedelta(days=27 if stock else 14) for first in months]
+        ax.fill_between(x, q[:, 0], q[:, 4], color="tab:blue", alpha=0.2, linewidth=0,
+                        label="5–95 %")
+        ax.fill_between(x, q[:, 1], q[:, 3], color="tab:blue", alpha=0.4, linewidth=0,
+                        label="25–75 %")
+        ax.plot(x, q[:, 2], color="tab:blue", linewidth=1.5, label="median")
         if mine:
             ax.plot([_month(m) + timedelta(days=27 if stock else 14) for m, _ in mine],
                     [v for _, v in mine], "o", color="tab:red", label="observed")
             last = max(_month(m) for m, _ in mine)
-            ax.set_xlim(results.months[0], max(last + timedelta(days=120),
-                                               results.months[0] + timedelta(days=180)))
+            ax.set_xlim(months[0], max(last + timedelta(days=120),
+                                       months[0] + timedelta(days=180)))
         ax.set_title(title, fontsize=10)
         if key == "new_on_time_share":
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))

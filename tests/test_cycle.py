@@ -108,7 +108,7 @@ def check(tmp):
         fail("report.py: " + p.stderr)
     with open(os.path.join(rep, "report.md"), encoding="utf-8") as fh:
         md = fh.read()
-    for want in ("| forecast as of | 2026-12-31", "## Monitoring: the actuals in this forecast",
+    for want in ("| forecast as of | 2026-12-31", "## Monitoring: the actuals in the last forecast",
                  "| 2027-01 | Old cases open at month end |", "## What changed since the last "
                  "forecast", "| + staff (no key changed) |", "| = NEW |", "monitor_fan.png",
                  "attribution_waterfall.png"):

@@ -59,6 +59,20 @@ static const char *not_comparable(int obs, int month, const bmc_monitor *m, bmc_
     return NULL;
 }
 
+/* The fan of every month of histograms h [months][bins] of series. */
+static int whole_fan(const int64_t *h, int series, int months, double **out, bmc_err *err)
+{
+    int bins = bmc_summary_monthly_bins(series);
+    *out = malloc((size_t)(months > 0 ? months : 1) * BMC_MONITOR_FAN * sizeof **out);
+    if (!*out)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory for the monitoring fans");
+    for (int m = 0; m < months; m++)
+        for (int l = 0; l < BMC_MONITOR_FAN; l++)
+            (*out)[(size_t)m * BMC_MONITOR_FAN + (size_t)l] =
+                bmc_monthly_hist_quantile(h + (size_t)m * (size_t)bins, series, FAN_LEVELS[l]);
+    return BMC_OK;
+}
+
 int bmc_monitor_compute(bmc_h5read *r, const bmc_observed *obs, bmc_monitor *out,
                         bmc_err *err)
 {
@@ -74,11 +88,11 @@ int bmc_monitor_compute(bmc_h5read *r, const bmc_observed *obs, bmc_monitor *out
         return bmc_fail(err, BMC_ENOMEM, "out of memory for the monitoring table");
     int rc = BMC_OK;
     for (int k = 0; k < BMC_OBS_COUNT && rc == BMC_OK; k++) {
-        if (obs->n[k] == 0)
-            continue;
         int series = summary_series(k), bins = bmc_summary_monthly_bins(series);
         int64_t *h = NULL;
         rc = bmc_monthly_hist_read(r, series, &h, &out->months, err);
+        if (rc == BMC_OK)
+            rc = whole_fan(h, series, out->months, &out->fan[k], err);
         for (int i = 0; i < obs->n[k] && rc == BMC_OK; i++) {
             const bmc_obs_point *pt = &obs->p[k][i];
             if (pt->month < out->first_month) {
@@ -108,4 +122,8 @@ void bmc_monitor_free(bmc_monitor *m)
     free(m->row);
     m->row = NULL;
     m->n = 0;
+    for (int k = 0; k < BMC_OBS_COUNT; k++) {
+        free(m->fan[k]);
+        m->fan[k] = NULL;
+    }
 }

@@ -35,6 +35,9 @@ typedef struct bmc_monitor {
     bmc_monitor_row *row;   /* [n], by series then month */
     int before;             /* observed months before the forecast's first month: left out */
     int first_month, months; /* the forecast's months */
+    /* the forecast's fan of each monitored indicator, [months][BMC_MONITOR_FAN], for the
+     * chart of the actuals over it (NaN where the indicator is undefined) */
+    double *fan[BMC_OBS_COUNT];
 } bmc_monitor;
 
 /* The rows for obs against the forecast file r.

@@ -47,6 +47,30 @@ static int write_columns(bmc_h5ctx *e, hid_t file, const bmc_monitor *m, char (*
     return rc;
 }
 
+/* /forecast_fan/<indicator> [months][5] and /forecast_fan/month: the forecast's whole fan. */
+static int write_fans(bmc_h5ctx *e, hid_t file, const bmc_monitor *m)
+{
+    hid_t g = bmc_h5_create_group(file, "forecast_fan");
+    if (g < 0)
+        return bmc_h5_fail(e, "create /forecast_fan");
+    size_t n = m->months > 0 ? (size_t)m->months : 1;
+    char(*months)[BMC_NAME_LEN] = calloc(n, sizeof *months);
+    int rc = months ? BMC_OK : bmc_fail(e->err, BMC_ENOMEM, "out of memory for the fans");
+    for (int i = 0; i < m->months && !rc; i++) {
+        bmc_history_period p = {m->first_month + i, 1, 0};
+        bmc_history_format_period(&p, months[i]);
+    }
+    if (!rc)
+        rc = bmc_h5_write_names(e, g, "month", (const char(*)[BMC_NAME_LEN])months, m->months);
+    hsize_t dims[2] = {(hsize_t)m->months, BMC_MONITOR_FAN};
+    for (int k = 0; k < BMC_OBS_COUNT && !rc; k++)
+        rc = bmc_h5_write_array(e, g, bmc_obs_name(k), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims,
+                                m->fan[k]);
+    free(months);
+    bmc_h5_close_group(g);
+    return rc;
+}
+
 static int fill(bmc_h5ctx *e, hid_t file, const void *arg)
 {
     const monitor_file *f = arg;
@@ -75,6 +99,8 @@ static int fill(bmc_h5ctx *e, hid_t file, const void *arg)
         rc = bmc_fail(e->err, BMC_ENOMEM, "out of memory writing the monitoring table");
     if (!rc)
         rc = write_columns(e, file, m, names, v, pos);
+    if (!rc)
+        rc = write_fans(e, file, m);
     free(names);
     free(v);
     free(pos);
