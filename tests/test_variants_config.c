@@ -2,6 +2,7 @@
  * is taken out of the reference, each override is laid over a copy like a file over its
  * base:, and every mistake is reported at its file, line and key. */
 #include "testutil.h"
+#include "variants.h"
 
 #include <unistd.h>
 

@@ -8,6 +8,7 @@
 #include "h5read.h"
 #include "h5text.h"
 #include "state.h"
+#include "variants.h"
 #include "yamlcfg.h"
 
 static bool is_hdf5(const char *path)

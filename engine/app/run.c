@@ -20,7 +20,6 @@
 #include "summary.h"
 
 #define DEFAULT_BLOCK 4096
-#define MAX_SETS (1 + BMC_RUN_MAX_VARIANTS) /* the reference and the variants */
 /* trajectory rows are long: a block of them stays under this many bytes */
 #define TRAJ_BLOCK_BYTES (16u << 20)
 
@@ -144,28 +143,27 @@ static int run_block(workers *w, const bmc_run_options *o, bmc_result_block **b,
     return bad_rc;
 }
 
-/* Everything one run holds. Rank 0 alone has the output side (out, checkpoint, histogram,
+/* Everything one run holds. Rank 0 alone has the output side (out, checkpoint, summaries,
  * progress). */
 typedef struct run {
     const bmc_model *m;
     const bmc_run_options *o;
     bmc_mpi mpi;
     int n_sets;                            /* 1 + variants; set 0 is the reference */
-    const bmc_model *models[MAX_SETS];
-    bmc_layout layout[MAX_SETS];           /* as simulated: monthly values always */
-    bmc_layout saved[MAX_SETS];            /* as written and checkpointed */
+    const bmc_model *models[BMC_MAX_RESULT_SETS];
+    bmc_layout layout[BMC_MAX_RESULT_SETS];           /* as simulated: monthly values always */
+    bmc_layout saved[BMC_MAX_RESULT_SETS];            /* as written and checkpointed */
     workers w;
     int threads;
     int block;                             /* scenarios per rank and round */
-    bmc_result_block *mine[MAX_SETS];      /* this rank's block */
-    bmc_result_block *other[MAX_SETS];     /* rank 0: a block received from another rank */
+    bmc_result_block *mine[BMC_MAX_RESULT_SETS];      /* this rank's block */
+    bmc_result_block *other[BMC_MAX_RESULT_SETS];     /* rank 0: a block received from another rank */
     bmc_h5out *out;
     bmc_checkpoint *ck;
     bool ck_consistent;      /* the summaries describe exactly the checkpoint's rows */
     bool ck_created;         /* by this run (not resumed) */
-    bmc_summary *summary[MAX_SETS];        /* written to the output as /summary */
-    bmc_paired *paired[MAX_SETS];          /* [1 + v]: variant v against the reference */
-    int64_t *hist[MAX_SETS];               /* completion days, [ndays] = not by the horizon */
+    bmc_summary *summary[BMC_MAX_RESULT_SETS];        /* written to the output as /summary */
+    bmc_paired *paired[BMC_MAX_RESULT_SETS];          /* [1 + v]: variant v against the reference */
     int64_t done;            /* scenarios in the output so far */
     int64_t goal;            /* the rounds stop here: the end of the batch, or of the run */
     bool precise;            /* the precision stop was reached (at a batch boundary) */
@@ -174,14 +172,6 @@ typedef struct run {
     double last_sync;
     bmc_progress progress;
 } run;
-
-static void count_completions(const bmc_result_block *b, int64_t *hist, int ndays)
-{
-    for (int i = 0; i < b->count; i++) {
-        int d = b->completion_day[i];
-        hist[d < 0 || d >= ndays ? ndays : d]++;
-    }
-}
 
 static bool precision_stop(const bmc_run_options *o)
 {
@@ -211,8 +201,8 @@ static int sink(run *r, const bmc_result_block *const *b, bool replayed, bmc_err
         rc = bmc_paired_add(r->paired[k], b[0], b[k], err);
     if (rc == BMC_OK && !replayed && r->ck) {
         /* the checkpoint keeps what the output keeps: trajectories only when written */
-        bmc_result_block view[MAX_SETS];
-        const bmc_result_block *vp[MAX_SETS];
+        bmc_result_block view[BMC_MAX_RESULT_SETS];
+        const bmc_result_block *vp[BMC_MAX_RESULT_SETS];
         for (int k = 0; k < r->n_sets; k++) {
             view[k] = *b[k];
             view[k].layout = &r->saved[k];
@@ -221,8 +211,6 @@ static int sink(run *r, const bmc_result_block *const *b, bool replayed, bmc_err
         rc = bmc_checkpoint_append_sets(r->ck, vp, r->n_sets, err);
     }
     if (rc == BMC_OK) {
-        for (int k = 0; k < r->n_sets; k++)
-            count_completions(b[k], r->hist[k], r->m->ndays);
         r->done += b[0]->count;
     } else {
         r->ck_consistent = false;
@@ -258,8 +246,8 @@ static int save_checkpoint(run *r, bmc_err *err)
 {
     if (!r->ck_consistent)
         return bmc_checkpoint_sync(r->ck, err); /* the last snapshot stands */
-    const int64_t *counts[MAX_SETS];
-    size_t n[MAX_SETS];
+    const int64_t *counts[BMC_MAX_RESULT_SETS];
+    size_t n[BMC_MAX_RESULT_SETS];
     for (int k = 0; k < r->n_sets; k++)
         counts[k] = bmc_summary_counts(r->summary[k], &n[k]);
     int rc = bmc_checkpoint_append_snapshot(r->ck, counts, n, r->n_sets, err);
@@ -325,7 +313,7 @@ static int open_output(run *r, bmc_err *err)
         .as_of = o->as_of,
         .n_variants = r->n_sets - 1,
     };
-    bmc_h5_variant variants[BMC_RUN_MAX_VARIANTS];
+    bmc_h5_variant variants[BMC_MAX_VARIANTS];
     for (int v = 0; v < o->n_variants; v++)
         variants[v] = (bmc_h5_variant){.name = o->variants[v].name,
                                        .description = o->variants[v].description,
@@ -353,7 +341,7 @@ static int open_output(run *r, bmc_err *err)
     }
     if (rc == BMC_OK)
         rc = bmc_h5out_open(o->out_path, &r->layout[0], &meta, &r->out, err);
-    const bmc_layout *layouts[MAX_SETS];
+    const bmc_layout *layouts[BMC_MAX_RESULT_SETS];
     for (int k = 0; k < r->n_sets; k++)
         layouts[k] = &r->saved[k];
     if (rc != BMC_OK || !o->checkpoint)
@@ -497,30 +485,28 @@ static int simulate(run *r, int64_t start, bmc_err *err)
     return BMC_OK;
 }
 
-static void summarise_hist(const bmc_model *m, const int64_t *hist, int64_t n,
-                           int64_t *completed, int64_t *by_target, int *median_day)
+/* Rank 0: the numbers printed after a run, read off the summaries that go into the file, so
+ * the two cannot disagree. */
+static void summarise_set(const bmc_summary *sum, int64_t *completed, int64_t *by_target,
+                          int *median_day)
 {
-    int64_t cum = 0;
-    *by_target = 0;
-    *median_day = -1;
-    for (int d = 0; d < m->ndays; d++) {
-        cum += hist[d];
-        if (d <= m->target_day)
-            *by_target = cum;
-        if (*median_day < 0 && 2 * cum >= n)
-            *median_day = d;
-    }
-    *completed = cum;
+    bmc_sum_prob p;
+    bmc_summary_probability(sum, BMC_SUM_ALL, BMC_SUM_COMPLETE_BY_HORIZON, &p);
+    *completed = p.count;
+    bmc_summary_probability(sum, BMC_SUM_ALL, BMC_SUM_COMPLETE_BY_TARGET, &p);
+    *by_target = p.count;
+    bmc_sum_quantile q;
+    bmc_summary_day_quantile(sum, BMC_SUM_ALL, BMC_SUM_COMPLETION, 50, &q);
+    *median_day = q.day >= 0 ? q.day : -1;
 }
 
 static void summarise(const run *r, bmc_run_summary *s)
 {
-    summarise_hist(r->m, r->hist[0], s->scenarios, &s->completed, &s->by_target,
-                   &s->median_day);
+    summarise_set(r->summary[0], &s->completed, &s->by_target, &s->median_day);
     s->n_variants = r->n_sets - 1;
     for (int k = 1; k < r->n_sets; k++) {
-        summarise_hist(r->m, r->hist[k], s->scenarios, &s->variant[k - 1].completed,
-                       &s->variant[k - 1].by_target, &s->variant[k - 1].median_day);
+        summarise_set(r->summary[k], &s->variant[k - 1].completed,
+                      &s->variant[k - 1].by_target, &s->variant[k - 1].median_day);
         bmc_paired_counts c;
         bmc_paired_get_counts(r->paired[k], &c);
         s->variant[k - 1].later = c.later;
@@ -598,12 +584,11 @@ static int finish_output(run *r, int rc, bmc_err *err)
 static void run_free(run *r)
 {
     workers_free(&r->w);
-    for (int k = 0; k < MAX_SETS; k++) {
+    for (int k = 0; k < BMC_MAX_RESULT_SETS; k++) {
         bmc_result_block_free(r->mine[k]);
         bmc_result_block_free(r->other[k]);
         bmc_summary_free(r->summary[k]);
         bmc_paired_free(r->paired[k]);
-        free(r->hist[k]);
     }
     bmc_h5out_abort(r->out);
     bmc_err ignored;
@@ -642,7 +627,7 @@ static int setup(run *r, bmc_err *err)
                         o->precision, (long long)o->precision_batch);
     if (o->resume && !o->checkpoint)
         return bmc_fail(err, BMC_EUSAGE, "resuming needs the checkpoint file");
-    if (o->n_variants < 0 || o->n_variants > BMC_RUN_MAX_VARIANTS ||
+    if (o->n_variants < 0 || o->n_variants > BMC_MAX_VARIANTS ||
         (o->n_variants > 0 && !o->variants))
         return bmc_fail(err, BMC_EINTERNAL, "%d variants", o->n_variants);
     bool need_other = r->mpi.rank == 0 && r->mpi.size > 1;
@@ -653,8 +638,7 @@ static int setup(run *r, bmc_err *err)
         r->mine[k] = bmc_result_block_alloc(&r->layout[k], r->block);
         if (need_other)
             r->other[k] = bmc_result_block_alloc(&r->layout[k], r->block);
-        r->hist[k] = calloc((size_t)m->ndays + 1, sizeof *r->hist[k]);
-        if (!r->mine[k] || !r->hist[k] || (need_other && !r->other[k]))
+        if (!r->mine[k] || (need_other && !r->other[k]))
             return bmc_fail(err, BMC_ENOMEM, "out of memory for a block of %d scenarios",
                             r->block);
     }

@@ -6,6 +6,7 @@
 
 #include "model.h"
 #include "status.h"
+#include "variants.h"
 
 /* The parallel driver. Scenarios go in rounds: each MPI rank simulates one block of
  * consecutive scenarios per round, with OpenMP threads over the scenarios of its block;
@@ -25,7 +26,6 @@ typedef struct bmc_variant {
     const bmc_model *m;    /* same period and categories as the reference */
 } bmc_variant;
 
-#define BMC_RUN_MAX_VARIANTS 32
 
 typedef struct bmc_run_options {
     int64_t scenarios;      /* with a precision stop: the most */
@@ -48,7 +48,7 @@ typedef struct bmc_run_options {
     int n_inputs;
     double progress_every;  /* seconds between progress lines when not on a terminal;
                                <= 0: 10 */
-    int n_variants;         /* 0..BMC_RUN_MAX_VARIANTS */
+    int n_variants;         /* 0..BMC_MAX_VARIANTS */
     const bmc_variant *variants;
     /* Precision stop: > 0 runs batches of precision_batch scenarios until the 95 % Wilson
      * interval of P(complete by target) (the reference's) has at most this half-width, or
@@ -61,8 +61,8 @@ typedef struct bmc_run_options {
 
 #define BMC_CHECKPOINT_EVERY_DEFAULT 300.0
 
-/* What the driver reports back (on every rank): exact, from an integer histogram of
- * completion days. */
+/* What the driver reports back (on every rank): read off rank 0's summaries (summary.h), the
+ * same numbers as the file's /summary. */
 typedef struct bmc_run_summary {
     int64_t scenarios;
     int64_t completed;        /* completion reached by the horizon */
@@ -79,7 +79,7 @@ typedef struct bmc_run_summary {
         int64_t completed, by_target;
         int median_day;
         int64_t later;        /* scenarios in which the variant completes later */
-    } variant[BMC_RUN_MAX_VARIANTS];
+    } variant[BMC_MAX_VARIANTS];
 } bmc_run_summary;
 
 /* BMC_EINTERRUPTED after a stop signal (SIGINT, SIGTERM, SIGUSR1, SIGHUP, SIGQUIT) without a

@@ -6,6 +6,7 @@
 #include "model.h"
 #include "run.h"
 #include "status.h"
+#include "variants.h"
 #include "yamlcfg.h"
 
 /* What `run` and `check` read from the command line and the configuration: the reference

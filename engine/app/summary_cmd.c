@@ -36,13 +36,13 @@ static void print_provenance(const char *path, const bmc_h5read_info *in, FILE *
 typedef struct loaded {
     bmc_summary *main;
     int n_variants;
-    bmc_summary *variants[BMC_H5READ_MAX_VARIANTS];
-    char names[BMC_H5READ_MAX_VARIANTS][BMC_NAME_LEN];
+    bmc_summary *variants[BMC_MAX_VARIANTS];
+    char names[BMC_MAX_VARIANTS][BMC_NAME_LEN];
     int n_unreadable;
-    char unreadable[BMC_H5READ_MAX_VARIANTS][BMC_ERR_LEN];
-    bmc_h5read_paired_info paired[BMC_H5READ_MAX_VARIANTS]; /* [info->n_variants] */
+    char unreadable[BMC_MAX_VARIANTS][BMC_ERR_LEN];
+    bmc_h5read_paired_info paired[BMC_MAX_VARIANTS]; /* [info->n_variants] */
     int n_paired_unreadable;
-    char paired_unreadable[BMC_H5READ_MAX_VARIANTS][BMC_ERR_LEN];
+    char paired_unreadable[BMC_MAX_VARIANTS][BMC_ERR_LEN];
 } loaded;
 
 static void loaded_free(loaded *l)
@@ -93,7 +93,7 @@ static void print_variants(const bmc_h5read_info *in, const loaded *l, FILE *out
     if (in->n_variants_skipped)
         fprintf(out, "  %d variant(s) left out: more than %d, or a name that is not a plain "
                 "group name of at most %d bytes\n", in->n_variants_skipped,
-                BMC_H5READ_MAX_VARIANTS, BMC_NAME_LEN - 1);
+                BMC_MAX_VARIANTS, BMC_NAME_LEN - 1);
     if (in->n_variants == 0)
         return;
     fprintf(out, "\n");

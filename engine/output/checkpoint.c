@@ -438,7 +438,7 @@ typedef struct scan {
 static int scan_records(bmc_checkpoint *c, const bmc_layout *const *layouts, int n_sets,
                         scan *sc, bmc_err *err)
 {
-    bmc_result_block *b[BMC_CHECKPOINT_MAX_SETS] = {NULL};
+    bmc_result_block *b[BMC_MAX_RESULT_SETS] = {NULL};
     sc->end = sc->snap_end = (off_t)sizeof c->header;
     sc->rows = sc->snap_rows = 0;
     sc->snap_len = sc->snap_bytes = 0;
@@ -560,7 +560,7 @@ static int reread_blob(bmc_checkpoint *c, record_header *r, void **buf, size_t *
 static int replay_rows(bmc_checkpoint *c, const bmc_layout *const *layouts, int n_sets,
                        int64_t upto, bmc_checkpoint_sets_fn fn, void *ctx, bmc_err *err)
 {
-    bmc_result_block *b[BMC_CHECKPOINT_MAX_SETS] = {NULL};
+    bmc_result_block *b[BMC_MAX_RESULT_SETS] = {NULL};
     int rc = BMC_OK;
     while (rc == BMC_OK && c->rows < upto) {
         record_header r;
@@ -628,7 +628,7 @@ int bmc_checkpoint_replay_sets(bmc_checkpoint *c, const bmc_layout *const *layou
     *rows = 0;
     if (c->replayed)
         return bmc_fail(err, BMC_EINTERNAL, "checkpoint %s replayed twice", c->path);
-    if (n_sets < 1 || n_sets > BMC_CHECKPOINT_MAX_SETS)
+    if (n_sets < 1 || n_sets > BMC_MAX_RESULT_SETS)
         return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets", n_sets);
     scan sc;
     int rc = scan_records(c, layouts, n_sets, &sc, err);
@@ -858,7 +858,7 @@ int bmc_checkpoint_replay(bmc_checkpoint *c, const bmc_layout *layout, bmc_check
 int bmc_checkpoint_append_sets(bmc_checkpoint *c, const bmc_result_block *const *b, int n_sets,
                                bmc_err *err)
 {
-    if (n_sets < 1 || n_sets > BMC_CHECKPOINT_MAX_SETS)
+    if (n_sets < 1 || n_sets > BMC_MAX_RESULT_SETS)
         return bmc_fail(err, BMC_EINTERNAL, "checkpoint of %d result sets", n_sets);
     BMC_TRY(begin_append(c, err));
     for (int k = 0; k < n_sets; k++)

@@ -7,6 +7,7 @@
 
 #include "results.h"
 #include "status.h"
+#include "variants.h"
 
 /* Checkpoint of a run: the identity of the run, then the rows of the scenarios finished so
  * far, in scenario order, as records of whole blocks, each with its own checksum, and from
@@ -78,7 +79,6 @@ int bmc_checkpoint_append(bmc_checkpoint *c, const bmc_result_block *b, bmc_err 
 /* The same for a run with policy variants: each record holds the same scenarios of every
  * result set (the reference, then each variant), so a resumed run continues them all at
  * one scenario. */
-#define BMC_CHECKPOINT_MAX_SETS 64
 typedef int (*bmc_checkpoint_sets_fn)(void *ctx, const bmc_result_block *const *b, int n_sets,
                                       bmc_err *err);
 /* restore (may be NULL) receives the counts of each set from the last snapshot; with it the

@@ -157,7 +157,7 @@ static bool plain_name(const char *s)
 
 static void keep_variant(bmc_h5read_info *in, const char *name)
 {
-    if (in->n_variants < BMC_H5READ_MAX_VARIANTS && plain_name(name))
+    if (in->n_variants < BMC_MAX_VARIANTS && plain_name(name))
         snprintf(in->variants[in->n_variants++], BMC_NAME_LEN, "%s", name);
     else
         in->n_variants_skipped++;

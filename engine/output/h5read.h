@@ -10,13 +10,13 @@
 #include "h5vfd.h"
 #include "results.h"
 #include "status.h"
+#include "variants.h"
 #include "summary.h"
 
 /* Reading a results file (docs/output.md): the provenance, and the summary of the main
  * results or of a variant. Only files with format "backlogmc-results" and the schema version
  * this engine writes are opened. */
 
-#define BMC_H5READ_MAX_VARIANTS 64
 
 typedef struct bmc_h5read_info {
     int schema_version;
@@ -36,10 +36,10 @@ typedef struct bmc_h5read_info {
     bool has_summary;    /* /summary exists */
     /* The variants, in configuration order (the attribute names of /variants; in files
      * without it, the groups under /variants by name). n_variants_skipped counts those left
-     * out: beyond BMC_H5READ_MAX_VARIANTS, or a name too long or not a plain group name. */
+     * out: beyond BMC_MAX_VARIANTS, or a name too long or not a plain group name. */
     int n_variants;
     int n_variants_skipped;
-    char variants[BMC_H5READ_MAX_VARIANTS][BMC_NAME_LEN];
+    char variants[BMC_MAX_VARIANTS][BMC_NAME_LEN];
     char reference[BMC_NAME_LEN]; /* what the comparison calls the main results: "base" */
 } bmc_h5read_info;
 

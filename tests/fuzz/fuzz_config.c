@@ -18,6 +18,7 @@
 #include "model.h"
 #include "params.h"
 #include "state.h"
+#include "variants.h"
 #include "yamlcfg.h"
 
 #define MAX_SETS 16

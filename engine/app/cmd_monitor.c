@@ -1,9 +1,10 @@
-#include "monitor_cmd.h"
+#include "commands.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_args.h"
 #include "forecast_input.h"
 #include "h5read.h"
 #include "monitor.h"
@@ -18,13 +19,12 @@ static int parse(int argc, char **argv, const char **forecast, const char **stat
 {
     *forecast = *state = *out = NULL;
     *force = false;
-    for (int i = 0; i < argc; i++) {
+    for (int i = 1; i < argc; i++) { /* argv[0] is the command */
         if (!strcmp(argv[i], "--force")) {
             *force = true;
         } else if (!strcmp(argv[i], "--out")) {
-            if (i + 1 >= argc || !*argv[i + 1])
-                return bmc_fail(err, BMC_EUSAGE, "--out needs a file name");
-            *out = argv[++i];
+            BMC_TRY(bmc_arg_path("--out", i + 1 < argc ? argv[i + 1] : NULL, out, err));
+            i++;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for monitor (try --help)",
                             argv[i]);
@@ -83,7 +83,7 @@ static void print_table(const char *forecast, const char *state, bmc_date day0, 
                 m->before);
 }
 
-int bmc_monitor_command(int argc, char **argv, FILE *out, bmc_err *err)
+int bmc_cmd_monitor(int argc, char **argv, FILE *out, bmc_err *err)
 {
     const char *forecast, *state, *path;
     bool force;

@@ -1,13 +1,25 @@
-#include "attribute_cmd.h"
+#include "commands.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "attribute.h"
 #include "attribution_h5.h"
+#include "cli_args.h"
 #include "forecast_input.h"
+
+const char bmc_cmd_attribute_options[] =
+    "attribute options (OLD and NEW: results files, or configurations):\n"
+    "  --old-state FILE    the state of the configuration OLD (default: its state: key)\n"
+    "  --new-state FILE    the same for NEW\n"
+    "  --scenarios N       scenarios of every step (default: NEW's)\n"
+    "  --seed S            master seed of every step (default: NEW's)\n"
+    "  --threads T         OpenMP threads (default: OMP_NUM_THREADS, else the cores)\n"
+    "  --resamples B       bootstrap resamples of the intervals (default 1000)\n"
+    "  --out FILE.h5       also write the attribution as an HDF5 file; an existing one only\n"
+    "                      with --force, and only an earlier attribution file\n"
+    "\n";
 
 typedef struct attribute_args {
     const char *old, *new, *old_state, *new_state, *out;
@@ -15,48 +27,33 @@ typedef struct attribute_args {
     bool force;
 } attribute_args;
 
-static int parse_count(const char *opt, const char *text, long long lo, long long hi,
-                       long long *out, bmc_err *err)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(text ? text : "", &end, 10);
-    if (!text || *text == '\0' || *end != '\0' || errno || v < lo || v > hi)
-        return bmc_fail(err, BMC_EUSAGE, "%s needs a whole number in [%lld, %lld], got \"%s\"",
-                        opt, lo, hi, text ? text : "");
-    *out = v;
-    return BMC_OK;
-}
-
 static int parse(int argc, char **argv, attribute_args *a, bmc_err *err)
 {
     memset(a, 0, sizeof *a);
     a->scenarios = a->seed = -1;
     a->reps = 1000;
-    for (int i = 0; i < argc; i++) {
+    for (int i = 1; i < argc; i++) { /* argv[0] is the command */
         const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         const char **file = !strcmp(o, "--old-state")   ? &a->old_state
                             : !strcmp(o, "--new-state") ? &a->new_state
                             : !strcmp(o, "--out")       ? &a->out
                                                         : NULL;
         if (file) {
-            if (!val || !*val)
-                return bmc_fail(err, BMC_EUSAGE, "%s needs a file name", o);
-            *file = val;
+            BMC_TRY(bmc_arg_path(o, val, file, err));
             i++;
         } else if (!strcmp(o, "--force")) {
             a->force = true;
         } else if (!strcmp(o, "--scenarios")) {
-            BMC_TRY(parse_count(o, val, 1, 100000000, &a->scenarios, err));
+            BMC_TRY(bmc_arg_count(o, val, 1, 100000000, &a->scenarios, err));
             i++;
         } else if (!strcmp(o, "--seed")) {
-            BMC_TRY(parse_count(o, val, 0, 9007199254740991LL, &a->seed, err));
+            BMC_TRY(bmc_arg_count(o, val, 0, 9007199254740991LL, &a->seed, err));
             i++;
         } else if (!strcmp(o, "--threads")) {
-            BMC_TRY(parse_count(o, val, 1, 4096, &a->threads, err));
+            BMC_TRY(bmc_arg_count(o, val, 1, 4096, &a->threads, err));
             i++;
         } else if (!strcmp(o, "--resamples")) {
-            BMC_TRY(parse_count(o, val, 100, 100000, &a->reps, err));
+            BMC_TRY(bmc_arg_count(o, val, 100, 100000, &a->reps, err));
             i++;
         } else if (o[0] == '-' && o[1] != '\0') {
             return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for attribute (try --help)",
@@ -174,7 +171,7 @@ static void print_table(const attribute_args *a, const bmc_forecast_input *old,
             target);
 }
 
-int bmc_attribute_command(int argc, char **argv, FILE *out, bmc_err *err)
+int bmc_cmd_attribute(int argc, char **argv, FILE *out, bmc_err *err)
 {
     attribute_args a;
     BMC_TRY(parse(argc, argv, &a, err));

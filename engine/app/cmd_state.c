@@ -1,4 +1,4 @@
-#include "state_cmd.h"
+#include "commands.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -6,22 +6,24 @@
 #include "model.h"
 #include "state.h"
 #include "state_export.h"
+#include "cli_args.h"
+#include "variants.h"
 #include "yamlcfg.h"
 
-#define MAX_SETS 256
+#define MAX_SET_OPTIONS 256
 
 typedef struct state_args {
     const char *config, *state;
     bmc_date as_of;
     bool has_as_of;
-    const char *sets[MAX_SETS];
+    const char *sets[MAX_SET_OPTIONS];
     int n_sets;
 } state_args;
 
 static int parse(int argc, char **argv, state_args *a, bmc_err *err)
 {
     memset(a, 0, sizeof *a);
-    for (int i = 0; i < argc; i++) {
+    for (int i = 1; i < argc; i++) { /* argv[0] is the command */
         const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(o, "--as-of")) {
             if (!val || bmc_date_parse(val, &a->as_of) != 0)
@@ -30,15 +32,13 @@ static int parse(int argc, char **argv, state_args *a, bmc_err *err)
             a->has_as_of = true;
             i++;
         } else if (!strcmp(o, "--state")) {
-            if (!val || !*val)
-                return bmc_fail(err, BMC_EUSAGE, "--state needs a file name");
-            a->state = val;
+            BMC_TRY(bmc_arg_path(o, val, &a->state, err));
             i++;
         } else if (!strcmp(o, "--set")) {
             if (!val)
                 return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
-            if (a->n_sets == MAX_SETS)
-                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SETS);
+            if (a->n_sets == MAX_SET_OPTIONS)
+                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SET_OPTIONS);
             a->sets[a->n_sets++] = val;
             i++;
         } else if (o[0] == '-' && o[1] != '\0') {
@@ -79,7 +79,7 @@ static int load(const state_args *a, bmc_params *p, bmc_err *err)
     return rc;
 }
 
-int bmc_state_command(int argc, char **argv, FILE *out, bmc_err *err)
+int bmc_cmd_state(int argc, char **argv, FILE *out, bmc_err *err)
 {
     state_args a;
     BMC_TRY(parse(argc, argv, &a, err));

@@ -1,0 +1,53 @@
+#include "commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const bmc_command bmc_commands[] = {
+    {"run", "CONFIG [options]", "simulate the scenarios, write an HDF5 results file",
+     bmc_cmd_run_options, bmc_cmd_run},
+    {"check", "CONFIG [--set K=V ...] [--state FILE]",
+     "validate, print the parameters and the central projection", NULL, bmc_cmd_check},
+    {"summary", "FILE.h5", "quantiles, probabilities and provenance of a results file",
+     NULL, bmc_cmd_summary},
+    {"state", "CONFIG --as-of DATE [--state FILE] [--set K=V ...]",
+     "the central projection's state at the end of DATE as a state file (whole cases)", NULL,
+     bmc_cmd_state},
+    {"monitor", "FORECAST.h5 STATE [--out FILE.h5 [--force]]",
+     "where the state's observed values lie in the forecast's monthly distributions", NULL,
+     bmc_cmd_monitor},
+    {"attribute", "OLD NEW [options]",
+     "why the forecast moved from OLD to NEW (results files or configurations)",
+     bmc_cmd_attribute_options, bmc_cmd_attribute},
+};
+const int bmc_n_commands = (int)(sizeof bmc_commands / sizeof bmc_commands[0]);
+
+const bmc_command *bmc_command_find(const char *name)
+{
+    for (int i = 0; i < bmc_n_commands; i++)
+        if (!strcmp(bmc_commands[i].name, name))
+            return &bmc_commands[i];
+    return NULL;
+}
+
+static const char EXIT_CODES[] =
+    "exit codes: 0 success, 1 internal error or out of memory, 2 bad command line\n"
+    "            (also a refused output or checkpoint path), 3 configuration error,\n"
+    "            4 input/output error, 5 stopped by a signal (no output), 6 stopped by a\n"
+    "            signal after saving the checkpoint\n";
+
+void bmc_commands_usage(FILE *out)
+{
+    fprintf(out, "usage: backlogmc COMMAND ...\n\n");
+    for (int i = 0; i < bmc_n_commands; i++) {
+        char head[96];
+        snprintf(head, sizeof head, "%s %s", bmc_commands[i].name, bmc_commands[i].synopsis);
+        fprintf(out, "  backlogmc %-34s %s\n", head, bmc_commands[i].purpose);
+    }
+    fprintf(out, "  backlogmc %-34s %s\n", "version", "version and git commit");
+    fprintf(out, "  backlogmc %-34s %s\n", "--help", "this text");
+    for (int i = 0; i < bmc_n_commands; i++)
+        if (bmc_commands[i].options)
+            fprintf(out, "\n%s", bmc_commands[i].options);
+    fprintf(out, "\n%s", EXIT_CODES);
+}
