@@ -11,6 +11,12 @@
 #include "monitor_h5.h"
 #include "state.h"
 
+const char bmc_cmd_monitor_options[] =
+    "monitor options (STATE: a state file with observed: values):\n"
+    "  --out FILE.h5       also write the table as an HDF5 file for scripts/report.py\n"
+    "                      --monitor; an existing one only with --force\n"
+    "\n";
+
 static const char *const LABEL[BMC_OBS_COUNT] = {"old-case first decisions", "old cases open",
                                                  "new on-time share", "intake"};
 

@@ -31,7 +31,7 @@ const char bmc_cmd_run_options[] =
     "                      (nothing else is ever replaced)\n"
     "  --set KEY.PATH=V    override any config key, validated like the file (repeatable)\n"
     "  --state FILE        start from the actual state in FILE (default: state: of the\n"
-    "                      config; MODEL.md section 12)\n"
+    "                      config; MODEL.md section 12); also for check\n"
     "  --threads T         OpenMP threads per rank (default: OMP_NUM_THREADS, else the\n"
     "                      cores, shared by the ranks of a node)\n"
     "  --trajectories      also write monthly trajectories per scenario (large)\n"

@@ -12,6 +12,14 @@
 
 #define MAX_SET_OPTIONS 256
 
+const char bmc_cmd_state_options[] =
+    "state options (the state file goes to standard output, rounded to whole cases and\n"
+    "marked illustrative):\n"
+    "  --as-of DATE        the last day of a month within the simulated period\n"
+    "  --state FILE        project from this state (default: state: of the config)\n"
+    "  --set KEY.PATH=V    override any config key (repeatable)\n"
+    "\n";
+
 typedef struct state_args {
     const char *config, *state;
     bmc_date as_of;

@@ -36,6 +36,8 @@ int bmc_cmd_state(int argc, char **argv, FILE *out, bmc_err *err);
 int bmc_cmd_monitor(int argc, char **argv, FILE *out, bmc_err *err);
 int bmc_cmd_attribute(int argc, char **argv, FILE *out, bmc_err *err);
 extern const char bmc_cmd_run_options[];
+extern const char bmc_cmd_state_options[];
+extern const char bmc_cmd_monitor_options[];
 extern const char bmc_cmd_attribute_options[];
 
 #endif
