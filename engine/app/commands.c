@@ -11,7 +11,7 @@ const bmc_command bmc_commands[] = {
     {"summary", "FILE.h5", "quantiles, probabilities and provenance of a results file",
      NULL, bmc_cmd_summary},
     {"state", "CONFIG --as-of D [options]",
-     "the central projection's state at the end of DATE as a state file", bmc_cmd_state_options,
+     "the central projection's state at the end of day D as a state file", bmc_cmd_state_options,
      bmc_cmd_state},
     {"monitor", "FORECAST STATE [options]",
      "where a state's actuals lie in the forecast's monthly distributions",
