@@ -11,7 +11,7 @@
 #include "assert_near.h"
 #include "attribute.h"
 
-#define N 240
+#define N 200
 
 static bmc_params *load(const char *const *sets)
 {
@@ -87,11 +87,42 @@ static void check_sums(const bmc_waterfall *w)
     }
 }
 
+/* The attributions the tests look at, made once: OLD to NEW on 2 threads and on 1, and NEW to
+ * OLD. */
+typedef struct fixture {
+    bmc_params *old, *new;
+    bmc_waterfall *forward, *forward_one_thread, *backward;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->old = load(NULL);
+    f->new = load(CHANGES);
+    f->forward = attribute(f->old, f->new, 2);
+    f->forward_one_thread = attribute(f->old, f->new, 1);
+    f->backward = attribute(f->new, f->old, 2);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    free(f->old);
+    free(f->new);
+    free(f->forward);
+    free(f->forward_one_thread);
+    free(f->backward);
+    free(f);
+    return 0;
+}
+
 static void test_waterfall_adds_up_and_unchanged_groups_are_zero(void **state)
 {
-    (void)state;
-    bmc_params *old = load(NULL), *new = load(CHANGES);
-    bmc_waterfall *w = attribute(old, new, 2);
+    const fixture *fx = *state;
+    const bmc_waterfall *w = fx->forward;
     check_sums(w);
     const bool changed[BMC_ATTR_GROUPS] = {false, true, true, false, true, true};
     for (int g = 0; g < BMC_ATTR_GROUPS; g++) {
@@ -110,16 +141,12 @@ static void test_waterfall_adds_up_and_unchanged_groups_are_zero(void **state)
     assert_true(w->row[BMC_ATTR_COMPLETION].effect[BMC_ATTR_INTAKE] > 0);
     assert_true(w->row[BMC_ATTR_COMPLETION].effect[BMC_ATTR_STAFF] > 0);
     assert_true(w->row[BMC_ATTR_P_TARGET].total < 0);
-    free(w);
-    free(old);
-    free(new);
 }
 
 static void test_swapping_flips_every_sign(void **state)
 {
-    (void)state;
-    bmc_params *old = load(NULL), *new = load(CHANGES);
-    bmc_waterfall *f = attribute(old, new, 2), *b = attribute(new, old, 2);
+    const fixture *fx = *state;
+    const bmc_waterfall *f = fx->forward, *b = fx->backward;
     check_sums(b);
     for (int k = 0; k < BMC_ATTR_METRICS; k++) {
         const bmc_attr_row *x = &f->row[k], *y = &b->row[k];
@@ -132,10 +159,6 @@ static void test_swapping_flips_every_sign(void **state)
             assert_true(y->low[g] == -x->high[g] && y->high[g] == -x->low[g]);
         }
     }
-    free(f);
-    free(b);
-    free(old);
-    free(new);
 }
 
 /* The median completion day and P(target) of a model simulated on its own, scenarios 0..N-1. */
@@ -168,9 +191,9 @@ static void on_its_own(const bmc_params *p, double *median_date, int64_t *by_tar
 
 static void test_ends_are_old_and_new_on_their_own(void **state)
 {
-    (void)state;
-    bmc_params *old = load(NULL), *new = load(CHANGES);
-    bmc_waterfall *w1 = attribute(old, new, 1), *w2 = attribute(old, new, 2);
+    const fixture *fx = *state;
+    const bmc_params *old = fx->old, *new = fx->new;
+    const bmc_waterfall *w1 = fx->forward_one_thread, *w2 = fx->forward;
     double med;
     int64_t target;
     on_its_own(old, &med, &target);
@@ -180,10 +203,6 @@ static void test_ends_are_old_and_new_on_their_own(void **state)
     assert_true(w1->row[BMC_ATTR_COMPLETION].forward[BMC_ATTR_GROUPS] == med);
     assert_near(w1->row[BMC_ATTR_P_TARGET].forward[BMC_ATTR_GROUPS], (double)target / N, 1e-12);
     assert_true(memcmp(w1->row, w2->row, sizeof w1->row) == 0); /* 1 and 2 threads */
-    free(w1);
-    free(w2);
-    free(old);
-    free(new);
 }
 
 static void test_different_categories_are_refused(void **state)
@@ -209,5 +228,5 @@ int main(void)
         cmocka_unit_test(test_ends_are_old_and_new_on_their_own),
         cmocka_unit_test(test_different_categories_are_refused),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }
