@@ -1,6 +1,8 @@
 #include "state_export.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 /* A count as written: whole cases, or exactly as held (%.17g reads back to the same double). */
@@ -42,6 +44,26 @@ static int put_lodging(FILE *f, const bmc_params *p, const bmc_start *s, const b
     return BMC_OK;
 }
 
+/* A category or track name as a YAML key: plain when it is letters, digits, '_' and '-' (not
+ * first), else double-quoted. */
+static void put_name(FILE *f, const char *name)
+{
+    bool plain = name[0] != '-' && name[0] != '\0';
+    for (const char *c = name; *c && plain; c++)
+        plain = isalnum((unsigned char)*c) || *c == '_' || *c == '-';
+    if (plain) {
+        fputs(name, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *c = name; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fputc('\\', f);
+        fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
 static void put_header(FILE *f, const char *header)
 {
     for (const char *l = header; l && *l;) {
@@ -57,7 +79,9 @@ static void put_old(FILE *f, const bmc_params *p, const bmc_start *s, bool whole
     fprintf(f, "old_cases:\n");
     for (int c = 0; c < p->n_categories; c++) {
         const double v[3] = {s->waiting[c], s->ready[c], s->remands[c]};
-        fprintf(f, "  %s: {", p->cat[c].name);
+        fprintf(f, "  ");
+        put_name(f, p->cat[c].name);
+        fprintf(f, ": {");
         for (int k = 0, n = 0; k < 3; k++) {
             if (v[k] <= 0 || (whole && round(v[k]) <= 0))
                 continue;
@@ -75,7 +99,9 @@ static int put_new(FILE *f, const bmc_params *p, const bmc_start *s, bool whole,
 {
     fprintf(f, "new_cases:\n");
     for (int k = 0; k < p->n_tracks; k++) {
-        fprintf(f, "  %s: [", p->track[k].name);
+        fprintf(f, "  ");
+        put_name(f, p->track[k].name);
+        fprintf(f, ": [");
         for (int j = 0, n = 0; j < s->n_lodging[k]; j++) {
             const bmc_lodging *l = &s->lodging[k][j];
             if (whole && round(l->count) <= 0)

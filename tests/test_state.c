@@ -390,6 +390,37 @@ static void test_written_state_reads_back(void **state)
     bmc_model_free(ma);
 }
 
+/* Names that are no plain YAML key are quoted, and read back. */
+static void test_written_names_read_back(void **state)
+{
+    (void)state;
+    const char *sets[] = {"run.deterministic=true", "old_cases.categories[1].name=\"A#1:[x]\"",
+                          "intake.tracks[1].name=\"-fast\"", NULL};
+    bmc_params *pa = load_params("configs/baseline.yaml", sets);
+    bmc_model *ma = make_model(pa);
+    bmc_snapshot *x = malloc(sizeof *x);
+    bmc_err err = {{0}};
+    assert_int_equal(bmc_state_export(ma, bmc_date_from_ymd(2026, 12, 31), false, x, &err),
+                     BMC_OK);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    assert_int_equal(bmc_state_write(f, pa, x, true, NULL, &err), BMC_OK);
+    fclose(f);
+    assert_non_null(strstr(text, "  \"A#1:[x]\": {waiting: "));
+    assert_non_null(strstr(text, "  \"-fast\": [[2026-12, "));
+    bmc_params *pb = load_params("configs/baseline.yaml", sets + 1);
+    load_state_text(pb, text, NULL);
+    assert_near(pb->start.waiting[1], round(x->start.waiting[1]), 0);
+    assert_int_equal(pb->start.n_lodging[1], 1);
+    free(text);
+    free(x);
+    free(pa);
+    free(pb);
+    bmc_model_free(ma);
+}
+
 /* The configuration's history before the state's first period, then the state's; without a
  * history in the state, the configuration's alone. */
 static void test_histories_combine(void **state)
@@ -425,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_triage_given_or_replayed),
         cmocka_unit_test(test_plan_cycle_grid),
         cmocka_unit_test(test_written_state_reads_back),
+        cmocka_unit_test(test_written_names_read_back),
         cmocka_unit_test(test_histories_combine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
