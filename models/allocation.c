@@ -34,7 +34,7 @@ static double annulments(bmc_sim *s, bmc_old_category *o, double d)
     return n;
 }
 
-/* MODEL.md sections 6 and 8: each first decision is a grant (g), a rejection that a court
+/* docs/model.md sections 6 and 8: each first decision is a grant (g), a rejection that a court
  * annuls ((1 - g) r, back after the delay) or a rejection that stands, independently. The
  * annulled ones are drawn today, Binomial(d, (1 - g) r) (annulments above), because their
  * return day depends on it; grants are only ever summed over months, so the grants among
@@ -144,7 +144,7 @@ static double plan_weight(const bmc_sim *s, int c, int t)
 /* The weight in the redistribution rounds: the plan share, or, for a category the cycle gave
  * no share (it had no open case at the cycle start), the officer-days its ready cases need
  * as a share of what the categories needed at the cycle start, i.e. the base share it would
- * have had (MODEL.md section 6 step 5). */
+ * have had (docs/model.md section 6 step 5). */
 static double redistribution_weight(const bmc_sim *s, int c, int t)
 {
     if (s->m->p.cat[c].priority || s->old[c].ready <= 0 || bmc_sim_held(s, c, t))

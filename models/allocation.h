@@ -4,7 +4,7 @@
 #include "results.h"
 #include "sim_state.h"
 
-/* One working day of MODEL.md section 6 (version 2): hands the day's `offered` officer-days
+/* One working day of docs/model.md section 6 (version 2): hands the day's `offered` officer-days
  * out in order (1 priority old categories, 2 remands, 3 new cases earliest deadline first as
  * far as the triage policy lets them, 4 the other old categories by plan shares with the
  * leftovers split again until no category has ready cases, 5 what is still left to the new

@@ -11,7 +11,7 @@
 #include "sampler.h"
 
 /* The model's random draws, each replaced by its expected value in deterministic mode
- * (MODEL.md section 11: the central projection; counts may then be fractional).
+ * (docs/model.md section 11: the central projection; counts may then be fractional).
  * Counts are doubles throughout: they hold exact integers in stochastic mode. A draw whose
  * outcome is fixed (nothing to draw from, probability 0 or 1) takes no random number. The
  * samplers (engine/sampler.h) are exact; which one runs depends only on the parameters, so

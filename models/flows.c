@@ -32,7 +32,7 @@ static double withdraw_stage(bmc_sim *s, double *stage)
 /* Counts above this would not fit the exact integer picks below. */
 #define WITHDRAW_PICK_MAX 4294967295.0
 
-/* MODEL.md section 8 as one draw a day. Only closures change the state (a re-lodged case
+/* docs/model.md section 8 as one draw a day. Only closures change the state (a re-lodged case
  * stays where it was), and a case that withdraws with probability p and then leaves with
  * 1 - refile closes with probability p (1 - refile), independently of every other case. The
  * per-stage closures are thus independent Binomial(n_i, p (1 - refile)); their total is

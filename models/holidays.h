@@ -5,7 +5,7 @@
 
 #include "calendar.h"
 
-/* The Dutch public holidays the working-day calendar skips (MODEL.md section 1), as a bit set
+/* The Dutch public holidays the working-day calendar skips (docs/model.md section 1), as a bit set
  * of rules named in the config's time.holidays. */
 enum bmc_holiday_rule {
     BMC_HOL_NEW_YEAR = 1u << 0,       /* 1 January */

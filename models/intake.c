@@ -73,7 +73,7 @@ double bmc_intake_mean(bmc_intake *in, const bmc_model *m, int t, gsl_rng *r, bo
 /* Given the day's rate lambda (the negative binomial's gamma mixing), the total is
  * Poisson(lambda), and a multinomial split of a Poisson count is the same as independent
  * Poisson(share_i lambda) counts (Poisson thinning): one Poisson draw per class and no
- * binomial gives the law of MODEL.md section 5 with its split by share. */
+ * binomial gives the law of docs/model.md section 5 with its split by share. */
 double bmc_intake_arrivals(const bmc_model *m, double mu, gsl_rng *r, bool det, int n,
                            const double *share, double *out)
 {

@@ -7,7 +7,7 @@
 
 #include "model.h"
 
-/* New intake of one scenario (MODEL.md section 5, version 2): the level L_y of each calendar
+/* New intake of one scenario (docs/model.md section 5, version 2): the level L_y of each calendar
  * year (L in the year the run starts, then L_y = L_{y-1} exp(delta zeta_y)); the persistent
  * monthly deviation x_m = phi x_{m-1} + sigma eps_m, started from its stationary law
  * N(0, v_x) and entering as the mean-one factor exp(x_m - v_x / 2); optional surges; and
@@ -28,7 +28,7 @@ typedef struct bmc_intake {
 
 /* level: L, the level of the year in which the run starts. */
 void bmc_intake_begin(bmc_intake *in, double level);
-/* After a history (MODEL.md section 12): the deviation of the month before the start is x,
+/* After a history (docs/model.md section 12): the deviation of the month before the start is x,
  * and the first month continues the AR(1) from it instead of starting stationary. */
 void bmc_intake_continue(bmc_intake *in, double x);
 /* Expected arrivals on day t. Call for t = 0, 1, 2, ... in order: 1 January draws the year's

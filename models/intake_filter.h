@@ -6,7 +6,7 @@
 #include "intake_history.h"
 #include "status.h"
 
-/* Intake conditioned on observed history (MODEL.md section 12): a Kalman filter over the
+/* Intake conditioned on observed history (docs/model.md section 12): a Kalman filter over the
  * months of a history for the state (l, x): l the log level offset from the prior median L0
  * (prior N(0, sdlog^2) at the first month, moving by the year-to-year walk delta zeta on
  * each 1 January) and x_m the AR(1) monthly deviation of section 5 (prior its stationary law

@@ -7,7 +7,7 @@
 #include "status.h"
 #include "yamlcfg.h"
 
-/* Observed first applications per period of whole months (MODEL.md section 12): a month
+/* Observed first applications per period of whole months (docs/model.md section 12): a month
  * (YYYY-MM) or a calendar quarter (YYYY-Qn), oldest first, periods not overlapping, gaps
  * allowed. Plain data (no pointers), so it can live in bmc_params. */
 
@@ -41,7 +41,7 @@ int bmc_history_month_of(bmc_date d);
 int bmc_history_load(cfg_map *m, const char *key, int before_month, bmc_history *h,
                      bmc_err *err);
 
-/* A series file (MODEL.md section 14): CSV with a header row, the period in the first column
+/* A series file (docs/model.md section 14): CSV with a header row, the period in the first column
  * (YYYY-MM or YYYY-Qn), the count in the column named `column` (NULL: the second column).
  * Quoted fields as in RFC 4180; empty count cells are gaps. Refused with FILE:LINE: a
  * missing file or column, a malformed period, a count that is not a number or negative,

@@ -127,7 +127,7 @@ static void build_tables(bmc_model *m)
 }
 
 /* The history months that end right before the start, back to the first gap: their days
- * extend the triage window (MODEL.md section 7). */
+ * extend the triage window (docs/model.md section 7). */
 static int contiguous_history_start(const bmc_history *h, int start_month)
 {
     int first = start_month;

@@ -67,7 +67,7 @@ typedef struct bmc_model {
     bmc_gamma_shape intake_gamma;      /* the negative binomial's mixing gamma */
     double deviation_var;       /* v_x = sigma^2 / (1 - phi^2), stationary variance of x */
     double availability_var;    /* v_a = tau^2 / (1 - rho^2), stationary variance of y */
-    /* intake conditioned on intake_history (MODEL.md section 12) */
+    /* intake conditioned on intake_history (docs/model.md section 12) */
     bmc_intake_posterior posterior;
     double level_median;        /* L0, the prior median the posterior's offset is relative to */
     bmc_dist standard_normal;   /* the dist of the two history slots */

@@ -5,7 +5,7 @@
 
 #include "params.h"
 
-/* The new cases of one track (MODEL.md section 5): open cases by lodging day, ready once the
+/* The new cases of one track (docs/model.md section 5): open cases by lodging day, ready once the
  * lead time has passed, decided first-in first-out, on time when decided within the
  * deadline. The arrays are sized once for the whole period and reused across scenarios.
  * A run from a state (MODEL.md section 12) holds cases lodged up to `before` days before day

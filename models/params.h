@@ -15,14 +15,14 @@
 #include "triage.h"
 #include "yamlcfg.h"
 
-/* Every model parameter, resolved and validated from a configuration (MODEL.md sections
+/* Every model parameter, resolved and validated from a configuration (docs/model.md sections
  * 1-9). Plain data, no pointers: a model can copy it and a variant can override it. */
 
 #define BMC_MAX_TRACKS 8
 _Static_assert(BMC_MAX_TRACKS == BMC_MAX_START_TRACKS, "a start holds every track");
 #define BMC_MAX_HOLIDAYS 256
 
-/* Work rates of one stage of a category (MODEL.md section 4). */
+/* Work rates of one stage of a category (docs/model.md section 4). */
 typedef struct bmc_rates {
     double hearings_per_day;  /* hearings one officer completes per working day */
     double decisions_per_day; /* decisions one officer drafts per working day */
@@ -92,7 +92,7 @@ typedef struct bmc_params {
     bmc_track_params track[BMC_MAX_TRACKS];
     bmc_dist new_work_factor; /* scenario factor on every track's work */
     bmc_dist new_grant_rate;
-    /* observed first applications before the start (MODEL.md section 12): the intake is
+    /* observed first applications before the start (docs/model.md section 12): the intake is
      * conditioned on them and the triage window reaches back into them */
     bmc_history intake_history;
 

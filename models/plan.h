@@ -1,7 +1,7 @@
 #ifndef BACKLOGMC_PLAN_H
 #define BACKLOGMC_PLAN_H
 
-/* The plan shares of a cycle with a stable grant rate (MODEL.md section 6, version 2).
+/* The plan shares of a cycle with a stable grant rate (docs/model.md section 6, version 2).
  * b_c are the officer-days category c needs to be cleared (open cases x work content w_c);
  * shares s are shares of officer-days, and the grant rate they produce is the
  * decision-weighted mean

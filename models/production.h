@@ -3,7 +3,7 @@
 
 #include "draws.h"
 
-/* The production rule of MODEL.md section 4: X officer-days on a queue of n cases of work
+/* The production rule of docs/model.md section 4: X officer-days on a queue of n cases of work
  * content w complete D = min(n, Poisson(X / w)) cases. Only when the queue empties does the
  * unused X - n w (when positive) flow on; otherwise the whole X is spent. */
 typedef struct bmc_produced {
@@ -32,7 +32,7 @@ static inline bmc_produced bmc_produce(gsl_rng *r, bool det, double n, double X,
     return out;
 }
 
-/* Work content of one first decision, MODEL.md section 4:
+/* Work content of one first decision, docs/model.md section 4:
  * w = h / hearings_per_day + 1 / decisions_per_day. */
 static inline double bmc_work_content(double hearing_share, double hearings_per_day,
                                       double decisions_per_day)

@@ -58,7 +58,7 @@ static void print_day(const bmc_model *m, const char *label, int day, FILE *out)
     fprintf(out, "  %-34s %s\n", label, buf);
 }
 
-/* MODEL.md section 12: what the history says about the intake at the start. */
+/* docs/model.md section 12: what the history says about the intake at the start. */
 static void print_posterior(const bmc_model *m, FILE *out)
 {
     const bmc_intake_posterior *post = &m->posterior;

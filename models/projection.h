@@ -7,7 +7,7 @@
 #include "model.h"
 #include "status.h"
 
-/* The central projection (MODEL.md section 11): every draw replaced by its expected value and
+/* The central projection (docs/model.md section 11): every draw replaced by its expected value and
  * every scenario-level parameter by its median, one fluid run. Reports the completion date
  * and whether the old cases can be cleared at all with the configured capacity. */
 typedef struct bmc_projection {

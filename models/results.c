@@ -5,39 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The names double as HDF5 dataset names (docs/output.md): changing one changes the
- * schema. */
+#define SCENARIO_FIELD(name, type, units)                                                      \
+    {#name, BMC_FIELD_IS_INT_##type, NULL, units, offsetof(bmc_result_block, name)},
+#define BMC_FIELD_IS_INT_I32 true
+#define BMC_FIELD_IS_INT_F64 false
+const bmc_field bmc_scenario_fields[BMC_N_SCENARIO_FIELDS] = {BMC_SCENARIO_FIELDS(SCENARIO_FIELD)};
+const int bmc_n_scenario_fields = (int)(sizeof bmc_scenario_fields / sizeof bmc_scenario_fields[0]);
+
+#define TRAJ_FIELD(ID, name, kind, units) [BMC_TRAJ_##ID] = {#name, false, kind, units, 0},
+const bmc_field bmc_traj_fields[BMC_TRAJ_COUNT] = {BMC_TRAJ_FIELDS(TRAJ_FIELD)};
+const bmc_field bmc_traj_cat_fields[BMC_TRAJ_CAT_COUNT] = {BMC_TRAJ_CAT_FIELDS(TRAJ_FIELD)};
+
 const char *bmc_traj_name(enum bmc_traj f)
 {
-    switch (f) {
-    case BMC_TRAJ_GRANTS: return "grants";
-    case BMC_TRAJ_REJECTIONS: return "rejections";
-    case BMC_TRAJ_VOORFASE_ATTENDED: return "voorfase_attended";
-    case BMC_TRAJ_HEARINGS: return "hearings";
-    case BMC_TRAJ_NEW_ARRIVALS: return "new_arrivals";
-    case BMC_TRAJ_NEW_DECISIONS: return "new_decisions";
-    case BMC_TRAJ_NEW_ON_TIME: return "new_on_time";
-    case BMC_TRAJ_NEW_OPEN: return "new_open";
-    case BMC_TRAJ_OFFICER_DAYS_OFFERED: return "officer_days_offered";
-    case BMC_TRAJ_OFFICER_DAYS_USED: return "officer_days_used";
-    case BMC_TRAJ_TRIAGE: return "triage";
-    case BMC_TRAJ_WITHDRAWN: return "withdrawn";
-    case BMC_TRAJ_REMAND_DECISIONS: return "remand_decisions";
-    case BMC_TRAJ_NAREIS: return "nareis";
-    case BMC_TRAJ_APPEALS: return "appeals";
-    case BMC_TRAJ_COUNT: break;
-    }
-    return NULL;
+    return f >= 0 && f < BMC_TRAJ_COUNT ? bmc_traj_fields[f].name : NULL;
 }
 
 const char *bmc_traj_cat_name(enum bmc_traj_cat f)
 {
-    switch (f) {
-    case BMC_TRAJ_OLD_OPEN: return "old_open";
-    case BMC_TRAJ_OLD_DECISIONS: return "old_decisions";
-    case BMC_TRAJ_CAT_COUNT: break;
-    }
-    return NULL;
+    return f >= 0 && f < BMC_TRAJ_CAT_COUNT ? bmc_traj_cat_fields[f].name : NULL;
 }
 
 /* calloc of count elements of size bytes; never NULL for count == 0 (so NULL always means
@@ -77,26 +63,16 @@ bmc_result_block *bmc_result_block_alloc(const bmc_layout *layout, int capacity)
     b->layout = layout;
     b->capacity = capacity;
     size_t n = (size_t)capacity;
-    b->completion_day = zalloc(n, sizeof *b->completion_day);
-    b->p90_day = zalloc(n, sizeof *b->p90_day);
-    b->p95_day = zalloc(n, sizeof *b->p95_day);
-    b->p99_day = zalloc(n, sizeof *b->p99_day);
-    b->decided_share_at_target = zalloc(n, sizeof *b->decided_share_at_target);
-    b->new_on_time_share = zalloc(n, sizeof *b->new_on_time_share);
-    b->triage_days = zalloc(n, sizeof *b->triage_days);
-    b->first_triage_day = zalloc(n, sizeof *b->first_triage_day);
-    b->grant_rate = zalloc(n, sizeof *b->grant_rate);
-    b->grant_rate_q_min = zalloc(n, sizeof *b->grant_rate_q_min);
-    b->grant_rate_q_max = zalloc(n, sizeof *b->grant_rate_q_max);
-    b->idle_share = zalloc(n, sizeof *b->idle_share);
+    bool ok = true;
+    for (int f = 0; f < bmc_n_scenario_fields; f++) {
+        void **col = (void **)(void *)((char *)b + bmc_scenario_fields[f].offset);
+        *col = zalloc(n, bmc_scenario_fields[f].is_int ? sizeof(int32_t) : sizeof(double));
+        ok = ok && *col;
+    }
     b->category_completion_day = zalloc(n * (size_t)layout->n_categories,
                                         sizeof *b->category_completion_day);
     b->params = zalloc(n * (size_t)layout->n_params, sizeof *b->params);
-    bool ok = b->completion_day && b->p90_day && b->p95_day && b->p99_day
-              && b->decided_share_at_target && b->new_on_time_share && b->triage_days
-              && b->first_triage_day && b->grant_rate && b->grant_rate_q_min
-              && b->grant_rate_q_max && b->idle_share && b->category_completion_day
-              && b->params;
+    ok = ok && b->category_completion_day && b->params;
     if (layout->trajectories) {
         for (int f = 0; f < BMC_TRAJ_COUNT; f++) {
             b->traj[f] = zalloc(traj_len(b), sizeof(double));
@@ -119,18 +95,8 @@ void bmc_result_block_free(bmc_result_block *b)
 {
     if (!b)
         return;
-    free(b->completion_day);
-    free(b->p90_day);
-    free(b->p95_day);
-    free(b->p99_day);
-    free(b->decided_share_at_target);
-    free(b->new_on_time_share);
-    free(b->triage_days);
-    free(b->first_triage_day);
-    free(b->grant_rate);
-    free(b->grant_rate_q_min);
-    free(b->grant_rate_q_max);
-    free(b->idle_share);
+    for (int f = 0; f < bmc_n_scenario_fields; f++)
+        free(bmc_result_column(b, f));
     free(b->category_completion_day);
     free(b->params);
     for (int f = 0; f < BMC_TRAJ_COUNT; f++)

@@ -60,8 +60,8 @@ void bmc_sim_free(bmc_sim *s)
 }
 
 /* Scenario-level parameters: slot i takes the i-th uniform of the parameters stream
- * (MODEL.md section 10), fixed or not, so positions never shift. The central projection
- * takes every one at its median (MODEL.md section 11). */
+ * (docs/model.md section 10), fixed or not, so positions never shift. The central projection
+ * takes every one at its median (docs/model.md section 11). */
 static void sample_parameters(bmc_sim *s)
 {
     const bmc_model *m = s->m;
@@ -238,7 +238,7 @@ static void track_progress(bmc_sim *s, int t)
         s->share_at_target = done;
 }
 
-/* MODEL.md section 6: at a cycle start the plan shares are set for the whole cycle from the
+/* docs/model.md section 6: at a cycle start the plan shares are set for the whole cycle from the
  * officer-days each non-priority category needs to be cleared, b_c = open_c w_c(t), tilted
  * towards the grant-rate band. A held category gets no share before its approach start. */
 static void start_cycle(bmc_sim *s, int t)
@@ -258,7 +258,7 @@ static void start_cycle(bmc_sim *s, int t)
     s->plan_active = true;
 }
 
-/* MODEL.md section 7, at every month end from the Pact date. */
+/* docs/model.md section 7, at every month end from the Pact date. */
 static void triage_month_end(bmc_sim *s, int t)
 {
     const bmc_model *m = s->m;
@@ -382,7 +382,7 @@ static int check_invariants(const bmc_sim *s, int t, bmc_err *err)
     return BMC_OK;
 }
 
-/* MODEL.md section 6 (version 2): officer-days stay unused only when no ready case is left
+/* docs/model.md section 6 (version 2): officer-days stay unused only when no ready case is left
  * anywhere, held categories aside. Checked right after the allocation, before the voorfase
  * makes its attendees ready for the next day. */
 static int check_idle(const bmc_sim *s, int t, bmc_err *err)

@@ -8,7 +8,7 @@
 #include "results.h"
 #include "status.h"
 
-/* One scenario's day-by-day simulation (MODEL.md sections 1-6, 9-11). A bmc_sim is the
+/* One scenario's day-by-day simulation (docs/model.md sections 1-6, 9-11). A bmc_sim is the
  * workspace of one thread: its arrays and random streams are allocated once and reused for
  * every scenario that thread runs, so the daily loop never allocates. */
 typedef struct bmc_sim bmc_sim;
@@ -18,7 +18,7 @@ void bmc_sim_free(bmc_sim *s);
 
 /* Simulates scenario `scenario` of master seed `seed` and fills row `row` of b (b's first
  * scenario + row need not equal scenario: variants reuse a scenario's streams).
- * check_invariants verifies MODEL.md section 11 at the end of every day and returns
+ * check_invariants verifies docs/model.md section 11 at the end of every day and returns
  * BMC_EINTERNAL with a message when one fails. */
 int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check_invariants,
                 bmc_result_block *b, int row, bmc_err *err);

@@ -7,7 +7,7 @@
 
 #include "model.h"
 
-/* The officer pool of one scenario (MODEL.md section 4, version 2). On a working day in
+/* The officer pool of one scenario (docs/model.md section 4, version 2). On a working day in
  * month m it offers K_t = fte(t) x F x a_m officer-days, with one availability per calendar
  * month, persistent and seasonal:
  *     a_m = min(1, availability Sa[month] exp(y_m - v_a / 2)),

@@ -3,7 +3,7 @@
 
 #include <stdbool.h>
 
-/* The triage of MODEL.md section 7 (version 2): the rate R of first applications, the state
+/* The triage of docs/model.md section 7 (version 2): the rate R of first applications, the state
  * machine evaluated at month ends, and the share of capacity the policy lets new intake
  * take first. */
 typedef struct bmc_triage {

@@ -3,7 +3,7 @@
 
 #include <stdbool.h>
 
-/* The voorfase slot split of MODEL.md section 3. Of `slots` places on a working day, each
+/* The voorfase slot split of docs/model.md section 3. Of `slots` places on a working day, each
  * eligible category (in the approach, with waiting cases) first gets
  * floor(slots x share_c / sum of eligible shares), capped by its waiting cases; the slots left
  * over then go to the eligible categories in config order as far as their waiting cases go.

@@ -1,5 +1,5 @@
 /* What one random draw of the daily loop costs on this machine, for the samplers and the
- * parameters the baseline uses (engine/sampler.h): the floor under the speed of a scenario,
+ * parameters the baseline uses (engine/core/sampler.h): the floor under the speed of a scenario,
  * which takes about 18,500 such draws (see the README's Speed section). Built by
  * scripts/bench.sh (-DBACKLOGMC_BENCH=ON) and run at its end.
  * usage: bench_draws [MILLIONS]   (draws per measurement, default 5 million) */

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Writes engine/ziggurat_tables.h: the layers of the ziggurat for the standard normal used
-by engine/normal.h (Marsaglia and Tsang 2000, "The ziggurat method for generating random
+"""Writes engine/core/ziggurat_tables.h: the layers of the ziggurat for the standard normal used
+by engine/core/normal.h (Marsaglia and Tsang 2000, "The ziggurat method for generating random
 variables", J. Stat. Software 5(8); 256 layers of equal area under f(x) = exp(-x^2/2)).
 
 x[1] = R > x[2] > ... > x[256] = 0 are the right edges of the layers, x[0] = V / f(R) the
 width of the base layer stretched to area V (the base holds the tail beyond R as well).
 R is solved so that the recursion x[i+1] = f^-1(f(x[i]) + V / x[i]) closes at the top with
 area exactly V, in double precision with only the standard library.
-usage: scripts/gen_ziggurat.py > engine/ziggurat_tables.h
+usage: scripts/gen_ziggurat.py > engine/core/ziggurat_tables.h
 """
 import math
 

@@ -47,15 +47,10 @@ import report_cycle  # noqa: E402
 
 FORMAT = "backlogmc-results"
 SCHEMA = 2
-LEVELS = [5, 10, 25, 50, 75, 85, 90, 95]
-FAN = [5, 25, 50, 75, 95]
-GROUPS = ["all", "triage_fired", "triage_never"]
-EVENTS = ["complete_by_target", "p95_by_target", "complete_by_horizon"]
 BEYOND, NO_BOUND, NO_DATA = -1, -2, -3
-Z975 = 1.959963984540054
 FIGSIZE = (10, 5.6)
 DPI = 150
-MAX_CATEGORIES = 16   # BMC_MAX_CATEGORIES of engine/results.h
+MAX_CATEGORIES = 16   # BMC_MAX_CATEGORIES of models/results.h
 NAME_BYTES = 63       # a name of a category or variant (BMC_NAME_LEN - 1)
 
 
@@ -67,62 +62,11 @@ def text(v):
     return v.decode() if isinstance(v, bytes) else str(v)
 
 
-# ---- statistics for files without /summary (the same definitions as engine/summary*.c) --------
-
-def rank_of(n, level):
-    """Rank k = ceil(n level / 100) of the order statistic that estimates the quantile."""
-    return 0 if n == 0 else min(max((n * level + 99) // 100, 1), n)
-
-
-def binomial_cdf(n, p):
-    """P(B <= k) for k = 0..n."""
-    k = np.arange(n + 1, dtype=float)
-    lg = np.vectorize(math.lgamma)
-    logpmf = lg(n + 1.0) - lg(k + 1) - lg(n - k + 1) + k * math.log(p) + (n - k) * math.log1p(-p)
-    return np.cumsum(np.exp(logpmf))
-
-
-def ci_ranks(n, level, tail=0.025):
-    if n == 0:
-        return 0, 1
-    cdf = binomial_cdf(n, level / 100)
-    below = np.concatenate([[0.0], cdf[:-1]])          # P(B <= j - 1) for j = 0..n
-    lo = int(np.nonzero(below <= tail)[0].max())
-    above = 1 - below                                   # P(B >= j) for j = 0..n
-    ok = np.nonzero(above[1:] <= tail)[0]
-    hi = int(ok.min()) + 1 if ok.size else n + 1
-    return lo, hi
-
-
-def day_at_rank(sorted_days, rank):
-    return int(sorted_days[rank - 1])
-
-
-def wilson(x, n):
-    if n == 0:
-        return math.nan, math.nan
-    z2 = Z975 * Z975
-    ph = x / n
-    centre = (ph + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z975 * math.sqrt(ph * (1 - ph) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return (0.0 if x == 0 else max(0.0, centre - half), 1.0 if x == n else min(1.0, centre + half))
-
-
-def clopper_pearson(x, n):
-    try:
-        from scipy.stats import beta
-    except ImportError:
-        return math.nan, math.nan
-    if n == 0:
-        return math.nan, math.nan
-    return (0.0 if x == 0 else float(beta.ppf(0.025, x, n - x + 1)),
-            1.0 if x == n else float(beta.isf(0.025, x + 1, n - x)))
-
-
 # ---- reading ------------------------------------------------------------------------------------
 
 class Results:
-    """What the figures need, from /summary or computed from /scenarios and /trajectories."""
+    """What the figures need, all of it from the file's /summary: this script computes no
+    statistic of its own (engine/output/summary*.c is the one implementation)."""
 
     def __init__(self, path):
         self.path = path
@@ -157,9 +101,16 @@ class Results:
             if len(self.categories) > MAX_CATEGORIES:
                 raise ReportError(f"{path}: {len(self.categories)} categories, more than "
                                   f"{MAX_CATEGORIES}")
-            self.from_file = "summary" in f
-            self.s = read_summary(f["summary"]) if self.from_file else self.compute(f)
-            check_summary(self, self.s, "/summary" if self.from_file else "/scenarios")
+            if "summary" not in f:
+                raise ReportError(f"{path}: no /summary (the file is damaged or incomplete)")
+            self.s = read_summary(f["summary"])
+            # the levels, groups and events are the file's, not copies kept here
+            self.levels = [int(x) for x in self.s["level_percent"]]
+            self.fan_levels = [int(x) for x in self.s["monthly"]["level_percent"]] \
+                if self.s["monthly"] is not None else []
+            self.groups = self.s["groups"]
+            self.events = self.s["events"]
+            check_summary(self, self.s, "/summary")
             self.reference = "base"
             self.variants = {}    # name -> its summary, in configuration order
             self.paired = {}      # name -> its comparison with the reference, when present
@@ -204,24 +155,6 @@ class Results:
             return self.date(day).isoformat()
         return {BEYOND: f"after {self.horizon.isoformat()}", NO_BOUND: "open"}.get(day, "-")
 
-    def compute(self, f):
-        sc = f["scenarios"]
-        n = int(self.attrs["n_scenarios"])
-        fired = sc["first_triage_day"][:] >= 0
-        groups = [np.ones(n, bool), fired, ~fired]
-        s = {"n": np.array([g.sum() for g in groups]), "monthly": None}
-        for name in ["completion_day", "p95_day"]:
-            s[name] = day_quantiles(sc[name][:], groups, self.ndays)
-        cat = sc["category_completion_day"][:]
-        per = [day_quantiles(cat[:, c], groups, self.ndays) for c in range(cat.shape[1])]
-        s["category_completion_day"] = {k: np.stack([p[k] for p in per], axis=1)
-                                        for k in per[0]} if per else None
-        s["probability"] = probabilities(sc["completion_day"][:], sc["p95_day"][:], groups,
-                                         self.target_day)
-        if "trajectories" in f:
-            s["monthly"] = monthly_from_trajectories(f["trajectories"])
-        return s
-
 
 def iso_date(path, attrs, key):
     try:
@@ -238,7 +171,16 @@ def plain_name(name):
 
 def check_summary(r, s, where):
     """The shapes and ranges the figures rely on: a damaged file stops here, not in a plot."""
-    groups, levels = len(GROUPS), len(LEVELS)
+    groups, levels = len(r.groups), len(r.levels)
+    for need in ["all", "triage_fired", "triage_never"]:
+        if need not in r.groups:
+            raise ReportError(f"{r.path}: {where} has no group {need!r}")
+    for need in ["complete_by_target", "p95_by_target", "complete_by_horizon"]:
+        if need not in r.events:
+            raise ReportError(f"{r.path}: {where}/probability has no event {need!r}")
+    for need in [5, 50, 95]:
+        if need not in r.levels:
+            raise ReportError(f"{r.path}: {where} has no {need} % level")
     days = r.ndays
     for name in ["completion_day", "p95_day", "category_completion_day"]:
         q = s[name]
@@ -258,10 +200,10 @@ def check_summary(r, s, where):
     for k in ["estimate", "wilson_low", "wilson_high", "clopper_pearson_low",
               "clopper_pearson_high"]:
         a = np.asarray(p[k], dtype=float)
-        if a.shape != (groups, len(EVENTS)) or (np.nan_to_num(a, nan=0.5) < 0).any() \
+        if a.shape != (groups, len(r.events)) or (np.nan_to_num(a, nan=0.5) < 0).any() \
                 or (np.nan_to_num(a, nan=0.5) > 1).any():
             raise ReportError(f"{r.path}: {where}/probability/{k} is not a {groups} x "
-                              f"{len(EVENTS)} table of probabilities")
+                              f"{len(r.events)} table of probabilities")
     if np.asarray(s["n"]).shape != (groups,) or (np.asarray(s["n"]) < 0).any():
         raise ReportError(f"{r.path}: {where}/n is not {groups} scenario counts")
     m = s["monthly"]
@@ -272,8 +214,16 @@ def check_summary(r, s, where):
                               f"({len(r.months)})")
 
 
+def names_attr(obj, key):
+    v = obj.attrs.get(key)
+    if v is None:
+        return []
+    return [text(v)] if np.ndim(v) == 0 else [text(x).rstrip("\0") for x in v]
+
+
 def read_summary(g):
-    s = {"n": g["n"][:], "monthly": None}
+    s = {"n": g["n"][:], "monthly": None, "level_percent": g["level_percent"][:],
+         "groups": names_attr(g, "groups"), "events": names_attr(g["probability"], "events")}
     for name in ["completion_day", "p95_day", "category_completion_day"]:
         s[name] = {k: g[name][k][:] for k in ["quantile", "ci_low", "ci_high", "count_by_day"]}
     p = g["probability"]
@@ -300,85 +250,11 @@ def read_paired(g, path, name):
             p[k] = g[k][:]
     except KeyError as e:
         raise ReportError(f"{path}: /variants/{name}/paired lacks {e}") from None
-    if list(p["level_percent"]) != LEVELS:
-        raise ReportError(f"{path}: /variants/{name}/paired has levels "
-                          f"{list(p['level_percent'])}, expected {LEVELS}")
+    p["levels"] = [int(x) for x in p["level_percent"]]
+    if 50 not in p["levels"]:
+        raise ReportError(f"{path}: /variants/{name}/paired has no 50 % level")
     return p
 
-
-def day_quantiles(days, groups, ndays):
-    out = {k: np.zeros((len(groups), len(LEVELS)), np.int32) for k in
-           ["quantile", "ci_low", "ci_high"]}
-    out["count_by_day"] = np.zeros((len(groups), ndays + 1), np.int64)
-    for gi, mask in enumerate(groups):
-        d = days[mask].astype(np.int64)
-        n = d.size
-        out["count_by_day"][gi] = np.bincount(np.where(d < 0, ndays, d), minlength=ndays + 1)
-        srt = np.sort(np.where(d < 0, np.iinfo(np.int64).max, d))
-        srt = np.where(srt == np.iinfo(np.int64).max, BEYOND, srt)
-        for li, level in enumerate(LEVELS):
-            if n == 0:
-                out["quantile"][gi, li] = out["ci_low"][gi, li] = out["ci_high"][gi, li] = NO_DATA
-                continue
-            out["quantile"][gi, li] = day_at_rank(srt, rank_of(n, level))
-            lo, hi = ci_ranks(n, level)
-            out["ci_low"][gi, li] = NO_BOUND if lo < 1 else day_at_rank(srt, lo)
-            out["ci_high"][gi, li] = NO_BOUND if hi > n else day_at_rank(srt, hi)
-    return out
-
-
-def probabilities(completion, p95, groups, target_day):
-    events = [(completion >= 0) & (completion <= target_day), (p95 >= 0) & (p95 <= target_day),
-              completion >= 0]
-    shape = (len(groups), len(events))
-    p = {k: np.full(shape, math.nan) for k in ["estimate", "wilson_low", "wilson_high",
-                                              "clopper_pearson_low", "clopper_pearson_high"]}
-    p["count"] = np.zeros(shape, np.int64)
-    p["n"] = np.array([g.sum() for g in groups])
-    for gi, mask in enumerate(groups):
-        n = int(mask.sum())
-        for ei, ev in enumerate(events):
-            x = int((ev & mask).sum())
-            p["count"][gi, ei] = x
-            if n:
-                p["estimate"][gi, ei] = x / n
-            p["wilson_low"][gi, ei], p["wilson_high"][gi, ei] = wilson(x, n)
-            p["clopper_pearson_low"][gi, ei], p["clopper_pearson_high"][gi, ei] = \
-                clopper_pearson(x, n)
-    return p
-
-
-def fan(values):
-    """[S][M] -> [M][5] by the same rank rule, leaving NaN out."""
-    out = np.full((values.shape[1], len(FAN)), math.nan)
-    for m in range(values.shape[1]):
-        v = np.sort(values[:, m][~np.isnan(values[:, m])])
-        for li, level in enumerate(FAN):
-            if v.size:
-                out[m, li] = v[rank_of(v.size, level) - 1]
-    return out
-
-
-def monthly_from_trajectories(t):
-    grants, rej = t["grants"][:], t["rejections"][:]
-    first = grants + rej
-    new_dec = t["new_decisions"][:]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(first > 0, grants / first, math.nan)
-        on_time = np.where(new_dec > 0, t["new_on_time"][:] / new_dec, math.nan)
-        offered = t["officer_days_offered"][:]
-        idle = np.where(offered > 0, (offered - t["officer_days_used"][:]) / offered, math.nan)
-    return {"old_open_total": fan(t["old_open"][:].sum(axis=2)),
-            "first_decisions": fan(first),
-            "old_decisions_total": fan(t["old_decisions"][:].sum(axis=2)),
-            "new_decisions": fan(new_dec),
-            "grant_rate": fan(rate),
-            "new_on_time_share": fan(on_time),
-            "idle_share": fan(idle),
-            "triage_share": (t["triage"][:] > 0.5).mean(axis=0)}
-
-
-# ---- figures ------------------------------------------------------------------------------------
 
 def pct(x):
     """One decimal, two near 0 and 100 % where one would print 99.96 % as 100.0 %."""
@@ -481,14 +357,17 @@ def fan_chart(r, out, made, key, name, title, ylabel, share=False, stock=False):
     m = r.s["monthly"]
     if m is None or key not in m:
         return
+    col = {lv: i for i, lv in enumerate(r.fan_levels)}
+    if not all(lv in col for lv in (5, 25, 50, 75, 95)):
+        return
     q = m[key]
     x = month_positions(r, stock)
     fig, ax = plt.subplots(figsize=FIGSIZE)
-    ax.fill_between(x, q[:, 0], q[:, 4], color="tab:blue", alpha=0.2, linewidth=0,
+    ax.fill_between(x, q[:, col[5]], q[:, col[95]], color="tab:blue", alpha=0.2, linewidth=0,
                     label="5–95 % of scenarios")
-    ax.fill_between(x, q[:, 1], q[:, 3], color="tab:blue", alpha=0.4, linewidth=0,
+    ax.fill_between(x, q[:, col[25]], q[:, col[75]], color="tab:blue", alpha=0.4, linewidth=0,
                     label="25–75 %")
-    ax.plot(x, q[:, 2], color="tab:blue", linewidth=2, label="median")
+    ax.plot(x, q[:, col[50]], color="tab:blue", linewidth=2, label="median")
     target_line(ax, r)
     ax.set_title(title)
     ax.set_xlabel("month")
@@ -509,7 +388,7 @@ def fig_categories(r, out, made):
     if cat is None or not r.categories:
         return
     q = cat["quantile"][0]  # [C][levels]
-    li = {lv: i for i, lv in enumerate(LEVELS)}
+    li = {lv: i for i, lv in enumerate(r.levels)}
     fig, ax = plt.subplots(figsize=(FIGSIZE[0], max(3.0, 0.7 * len(r.categories) + 1.8)))
     beyond = r.horizon + timedelta(days=60)
 
@@ -554,7 +433,7 @@ def days_text(v, none="–"):
 
 
 def paired_at(p, level, key="diff_quantile"):
-    return math.nan if p["both_complete"] == 0 else float(p[key][LEVELS.index(level)])
+    return math.nan if p["both_complete"] == 0 else float(p[key][p["levels"].index(level)])
 
 
 def p_later_text(p, label="P(later) "):
@@ -568,7 +447,7 @@ def fig_variants(r, out, made):
         return
     rows = [(r.reference, r.s)] + [(n, r.variants.get(n)) for n in names]
     ny = len(rows)
-    li = LEVELS.index(50)
+    li = r.levels.index(50)
     fig, (ax, bx, cx) = plt.subplots(
         1, 3, sharey=True, figsize=(FIGSIZE[0] + 4, max(3.6, 0.7 * ny + 2.2)),
         gridspec_kw={"width_ratios": [3, 2, 3]})
@@ -690,7 +569,7 @@ CAPTIONS = {
 
 def variants_markdown(r):
     ref = r.reference
-    li = LEVELS.index(50)
+    li = r.levels.index(50)
     lines = ["", "## Variants", "",
              f"Each variant is simulated on the same scenarios as {ref} (the configuration "
              "without overrides), with the same random numbers, so a scenario's difference is "
@@ -755,11 +634,10 @@ def markdown(r, made):
              f"{r.target} |",
              *([f"| forecast as of | {a['as_of']} (from the state in /state/text) |"]
                if "as_of" in a else []),
-             f"| numbers from | {'/summary' if r.from_file else '/scenarios (no /summary)'} |",
              "", "## Completion of the old cases", "",
              "| quantile | date | 95 % interval |", "|---|---|---|"]
     c = r.s["completion_day"]
-    for i, level in enumerate(LEVELS):
+    for i, level in enumerate(r.levels):
         lines.append(f"| {level} % | {r.day_text(c['quantile'][0, i])} | "
                      f"{r.day_text(c['ci_low'][0, i])} – {r.day_text(c['ci_high'][0, i])} |")
     lines += ["", "## Probabilities", "",
@@ -771,9 +649,10 @@ def markdown(r, made):
     event_text = {"complete_by_target": f"all decided by {r.target}",
                   "p95_by_target": f"≥ 95 % decided by {r.target}",
                   "complete_by_horizon": f"all decided by {r.horizon}"}
-    for g, gname in enumerate(GROUPS):
-        for e, ename in enumerate(EVENTS):
-            lines.append(f"| {group_text[gname]} | {event_text[ename]} | {p['n'][g]} | "
+    for g, gname in enumerate(r.groups):
+        for e, ename in enumerate(r.events):
+            lines.append(f"| {group_text.get(gname, gname)} | {event_text.get(ename, ename)} | "
+                         f"{p['n'][g]} | "
                          f"{pct(p['estimate'][g, e])} | {pct(p['wilson_low'][g, e])} – "
                          f"{pct(p['wilson_high'][g, e])} | "
                          f"{pct(p['clopper_pearson_low'][g, e])} – "
@@ -783,7 +662,7 @@ def markdown(r, made):
         lines += ["", "## Completion per category", "",
                   "| category | 5 % | median | 95 % interval of the median | 95 % |",
                   "|---|---|---|---|---|"]
-        i5, i50, i95 = LEVELS.index(5), LEVELS.index(50), LEVELS.index(95)
+        i5, i50, i95 = r.levels.index(5), r.levels.index(50), r.levels.index(95)
         for ci, name in enumerate(r.categories):
             q = cat["quantile"][0, ci]
             lines.append(f"| {name} | {r.day_text(q[i5])} | {r.day_text(q[i50])} | "

@@ -3,7 +3,7 @@
 applications in configs/data/monthly.csv, and a check of the intake-level distribution
 against the yearly counts 2015-2025 in configs/data/yearly.csv.
 
-The factors are shares of a year's count per month x 12 (MODEL.md section 5, version 2): the
+The factors are shares of a year's count per month x 12 (docs/model.md section 5, version 2): the
 expected count of month m is level x S[m] / 12, whatever the month's length.
 
 Method: a multiplicative fit log(v[y, m]) = level[y] + trend[y] (m - 5.5) + s[m] by least

@@ -18,9 +18,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import LEVELS, Results, ReportError  # noqa: E402  (also finds h5py)
+from report import Results, ReportError  # noqa: E402  (also finds h5py)
 
-MEDIAN = LEVELS.index(50)
 ENTRY = re.compile(r"^(\d+)\.(h5|entry|ckpt)$")
 COLUMNS = ["entry", "config", "options", "scenarios", "median completion", "95 % interval",
            "P(all by target)", "95 % interval", "P(95 % by target)", "P(all by horizon)",
@@ -41,9 +40,10 @@ def row(folder, number, entry):
     r = Results(h5)
     c = r.s["completion_day"]
     p = r.s["probability"]
+    median = r.levels.index(50)
     return [number, r.attrs["config_name"], entry, str(r.attrs["n_scenarios"]),
-            r.day_text(c["quantile"][0][MEDIAN]),
-            f"{r.day_text(c['ci_low'][0][MEDIAN])} .. {r.day_text(c['ci_high'][0][MEDIAN])}",
+            r.day_text(c["quantile"][0][median]),
+            f"{r.day_text(c['ci_low'][0][median])} .. {r.day_text(c['ci_high'][0][median])}",
             percent(p["estimate"][0][0]),
             f"{percent(p['wilson_low'][0][0])} .. {percent(p['wilson_high'][0][0])}",
             percent(p["estimate"][0][1]), percent(p["estimate"][0][2]),

@@ -1,4 +1,4 @@
-/* The day's allocation of MODEL.md section 6 (version 2) on constructed cases with known
+/* The day's allocation of docs/model.md section 6 (version 2) on constructed cases with known
  * answers: work conservation after the old cases are done, held categories, the voorfase
  * split by decision shares, and the scenario factors on work content. Every run checks the
  * invariants each day (check = true), the idle rule among them. */
@@ -133,7 +133,7 @@ static void test_hold_until_approach(void **state)
     }
 }
 
-/* Voorfase places follow the plan's decision shares s_c / w_c (MODEL.md section 3, version
+/* Voorfase places follow the plan's decision shares s_c / w_c (docs/model.md section 3, version
  * 2). A: 10,000 cases at work 1 (2 hearings, 2 decisions a day); B: 2,500 at work 0.25 (4
  * decisions a day, no hearing); equal grant rates, so the shares are the untilted
  * b = (10,000, 625) officer-days and the decision shares are 10,000 : 2,500 = 0.8 : 0.2. With
@@ -165,7 +165,7 @@ static void test_voorfase_decision_shares(void **state)
 }
 
 /* rates_factor multiplies a category's approach hearings and decisions per day, and so its
- * remand work (MODEL.md section 4). One category in the approach from the start (2 hearings
+ * remand work (docs/model.md section 4). One category in the approach from the start (2 hearings
  * and 2 decisions a day: work 1) with rates_factor 0.5 (work 2), grant rate 0 and every
  * rejection annulled after 30 days: 1000 first decisions at 2 officer-days and 1000 remand
  * decisions at 1 / (2 x 0.5) = 1 officer-day, 3000 officer-days in all. */

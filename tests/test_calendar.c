@@ -1,4 +1,4 @@
-/* Dates, Easter and the Dutch public holidays (MODEL.md section 1) against dates written
+/* Dates, Easter and the Dutch public holidays (docs/model.md section 1) against dates written
  * out by hand, and the calendar tables of a period against a naive day-by-day walk that does
  * not use the date functions under test. */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* MODEL.md section 4 calibration anchor: with regular work content everywhere (2
+/* docs/model.md section 4 calibration anchor: with regular work content everywhere (2
  * officer-days per first decision, old and new cases alike) the default staff must give
  * about 33,000 first decisions a year (fact: IND 2024, 33,160). configs/regular-only.yaml
  * with the new-case tracks at regular work content and the staff factor F fixed at 1 (2024

@@ -1,4 +1,4 @@
-/* MODEL.md section 11 over whole runs of the baseline and of high intake under each triage
+/* docs/model.md section 11 over whole runs of the baseline and of high intake under each triage
  * policy: the engine checks the invariants every day (check = true fails the run otherwise),
  * among them that no officer-day stays unused while a ready case exists (section 6, version
  * 2), and the totals at the horizon balance exactly. */

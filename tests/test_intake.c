@@ -1,4 +1,4 @@
-/* New intake (MODEL.md section 5, version 2) against its exact monthly expectation. The
+/* New intake (docs/model.md section 5, version 2) against its exact monthly expectation. The
  * seasonality factors are shares of a year's count, and the deviation factor
  * exp(x_m - v_x / 2) has mean one in every month (x starts from its stationary law), so
  *     E[arrivals in month m] = L S[m] / 12

@@ -1,4 +1,4 @@
-/* Intake conditioned on observed history (MODEL.md section 12): the Kalman filter against
+/* Intake conditioned on observed history (docs/model.md section 12): the Kalman filter against
  * hand-computed examples (written here as a two-state filter and as a joint-Gaussian
  * conditioning, independently of the engine's three-state form), gaps, the coverage of the
  * posterior level on data the engine's own intake model generates, the scenarios' draws from
@@ -259,7 +259,7 @@ static void test_scenarios_draw_from_posterior(void **state)
     bmc_model_free(m);
 }
 
-/* The triage window reaches back into the history (MODEL.md section 7): twelve months at
+/* The triage window reaches back into the history (docs/model.md section 7): twelve months at
  * 36,525 a year end the day before the start, so R is known at the first month end (April):
  * above 30,000 there and in May and June, triage is on from 1 July. Without the history the
  * first R comes after 90 days (June) and triage waits until September. And with the Pact

@@ -1,4 +1,4 @@
-/* The mechanisms of the IND approach (MODEL.md sections 3, 6, 7, 8) on hand-made inputs
+/* The mechanisms of the IND approach (docs/model.md sections 3, 6, 7, 8) on hand-made inputs
  * with known answers. */
 #include "testutil.h"
 
@@ -36,7 +36,7 @@ static void test_voorfase_split(void **state)
     assert_float_equal(inv3[2], 0, 0);
 }
 
-/* The tilt (MODEL.md section 6, version 2): shares s of officer-days, G the grant rate of the
+/* The tilt (docs/model.md section 6, version 2): shares s of officer-days, G the grant rate of the
  * decisions they buy, sum (s_c / w_c) g_c / sum (s_c / w_c). */
 static void test_plan_tilt(void **state)
 {
@@ -94,7 +94,7 @@ static void test_plan_grant_rate_decision_weighted(void **state)
     assert_float_equal(out[0] + out[1], 1, 1e-15);
 }
 
-/* R (MODEL.md section 7, version 2) over every first application from the first known day:
+/* R (docs/model.md section 7, version 2) over every first application from the first known day:
  * the last 365 days once a year is known; before that the arrivals so far divided by their
  * expected seasonal share of a year, from 90 days on. */
 static void test_triage_rate(void **state)
@@ -184,7 +184,7 @@ static void test_triage_in_run(void **state)
     bmc_model_free(m);
 }
 
-/* R counts every first application, old and new (MODEL.md section 7, version 2): with the
+/* R counts every first application, old and new (docs/model.md section 7, version 2): with the
  * Pact on 2026-06-12 and intake from 2026-04-01, the first month end from the Pact date
  * (06-30) already knows 91 days, so R is 36,525 there and triage fires after 06-30, 07-31
  * and 08-31. Counting the Pact intake alone, the first rate would come after 90 days of it,
@@ -319,7 +319,7 @@ static void test_remands_return_after_delay(void **state)
     bmc_model_free(m);
 }
 
-/* Grants and annulments together (MODEL.md sections 6 and 8): 1000 cases of grant rate 0.3
+/* Grants and annulments together (docs/model.md sections 6 and 8): 1000 cases of grant rate 0.3
  * with remand probability 0.2, all decided well before the horizon and every remand back
  * after 30 days and decided too. Per scenario (grants, remands) is then multinomial with
  * 1000 trials and probabilities g = 0.3 and (1 - g) r = 0.14: means 300 and 140, variances

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Same seed, same data, however the work is split (MODEL.md section 10): 1 and 2 threads,
+# Same seed, same data, however the work is split (docs/model.md section 10): 1 and 2 threads,
 # 1 and 2 MPI ranks, 2 ranks x 2 threads, with trajectories and a last round in which rank 1
 # has nothing to do. Then the failure paths: a rank that fails must bring every rank down
 # with the one message, not hang them; a signal to one rank stops all of them after a

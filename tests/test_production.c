@@ -1,4 +1,4 @@
-/* The production rule (MODEL.md section 4) and the work content formula. */
+/* The production rule (docs/model.md section 4) and the work content formula. */
 #include "testutil.h"
 
 #include <math.h>

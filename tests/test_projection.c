@@ -1,4 +1,4 @@
-/* The deterministic mode (MODEL.md section 11): a fluid model whose completion date is
+/* The deterministic mode (docs/model.md section 11): a fluid model whose completion date is
  * computed here by hand, with a working-day calendar written out in this file. */
 #include "testutil.h"
 
@@ -141,7 +141,7 @@ static void test_baseline_projection(void **state)
     bmc_model_free(m);
 }
 
-/* The central projection takes every scenario-level parameter at its median (MODEL.md
+/* The central projection takes every scenario-level parameter at its median (docs/model.md
  * section 11, version 2), not its mean: a lognormal level of median 36,525 and sdlog 0.5 gives
  * 36,525 S[m] / 12 arrivals in month m (its mean would be e^0.125 = 13 % more), and the staff
  * factor triangular(0.85, 1, 1.05) its median 0.85 + sqrt(0.5 x 0.2 x 0.15) = 0.97247 (its

@@ -1,12 +1,11 @@
 #!/usr/bin/python3
-"""scripts/report.py on small files: one with /summary and no /trajectories (the fixture of
-test_summary_file), one with /trajectories and no /summary, one with neither, one with
-variants and their paired comparisons (/variants, docs/output.md, made here by hand). Every
-expected figure must be a real PNG of a readable size, and report.md must show each of them
-and each variant."""
+"""scripts/report.py on small files: the fixture of test_summary_file (/summary with monthly
+fan charts, no /trajectories), an engine run with /trajectories, an engine run with policy
+variants and their paired comparisons (one comparison removed), and files it must refuse: one
+without /summary (the report computes no statistic of its own) and one of another kind.
+Every expected figure must be a real PNG of a readable size, and report.md must show each of
+them and each variant."""
 
-import importlib.util
-import math
 import os
 import shutil
 import struct
@@ -75,126 +74,49 @@ def drop_summary(path):
             del f["summary"]
 
 
-def load_report_module():
-    spec = importlib.util.spec_from_file_location("report", os.path.join(SRC, "scripts",
-                                                                          "report.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def add_variants(path, names):
-    """Variants of the file's scenarios, written the way docs/output.md lays them out: each
-    moves every completion by a few days (varying by scenario); the summaries of the
-    completion day are recomputed, the other quantities are copied from the reference."""
-    rep = load_report_module()
-    rng = np.random.default_rng(5)
-    with h5py.File(path, "a") as f:
-        ndays = f["calendar/dates"].shape[0]
-        day0 = np.datetime64(f.attrs["day0"])
-        target = int((np.datetime64(f.attrs["target_date"]) - day0).astype(int))
-        ref = f["scenarios/completion_day"][:]
-        fired = f["scenarios/first_triage_day"][:] >= 0
-        groups = [np.ones(ref.size, bool), fired, ~fired]
-        v = f.create_group("variants")
-        v.attrs["names"] = names            # h5py: variable-length strings
-        v.attrs["reference"] = "base"
-        for i, name in enumerate(names):
-            g = v.create_group(name)
-            g.attrs["description"] = f"test variant {i}"
-            g.attrs["overrides"] = "x: 1\n"
-            shift = rng.integers(-30, 60, ref.size) + 20 * (i - 1)
-            var = np.where(ref < 0, -1, ref + shift)
-            var = np.where((var < 0) | (var >= ndays), -1, var)
-            f.copy("summary", f"variants/{name}/summary")
-            s = g["summary"]
-            dq = rep.day_quantiles(var, groups, ndays)
-            for k in ["quantile", "ci_low", "ci_high", "count_by_day"]:
-                s["completion_day"][k][...] = dq[k]
-            pr = rep.probabilities(var, f["scenarios/p95_day"][:], groups, target)
-            for k in ["estimate", "wilson_low", "wilson_high", "clopper_pearson_low",
-                      "clopper_pearson_high", "count"]:
-                s["probability"][k][:, 0] = pr[k][:, 0]
-            if name != "no-paired":
-                write_paired(rep, g.create_group("paired"), ref, var, ndays, target)
-
-
-def write_paired(rep, g, ref, var, ndays, target):
-    big = np.iinfo(np.int64).max
-    a, b = np.where(ref < 0, big, ref), np.where(var < 0, big, var)
-    both = (ref >= 0) & (var >= 0)
-    diff = np.where(both, var - ref, np.nan)
-    d = np.sort((var - ref)[both])
-    n = ref.size
-    rt, vt = (ref >= 0) & (ref <= target), (var >= 0) & (var <= target)
-    counts = {"n": n, "later": int((b > a).sum()), "earlier": int((b < a).sum()),
-              "tied": int((b == a).sum()), "both_complete": int(both.sum()),
-              "target_reference_only": int((rt & ~vt).sum()),
-              "target_variant_only": int((vt & ~rt).sum())}
-    for k, x in counts.items():
-        g.attrs[k] = np.int64(x)
-    g.attrs["diff_mean"] = float(d.mean()) if d.size else math.nan
-    g.attrs["diff_sd"] = float(d.std(ddof=1)) if d.size > 1 else math.nan
-    q, lo, hi = [], [], []
-    for level in rep.LEVELS:
-        k = rep.rank_of(d.size, level)
-        kl, kh = rep.ci_ranks(d.size, level)
-        q.append(d[k - 1] if d.size else math.nan)
-        lo.append(d[kl - 1] if d.size and kl >= 1 else math.nan)
-        hi.append(d[kh - 1] if d.size and kh <= d.size else math.nan)
-    g["completion_day_diff"] = diff
-    g["level_percent"] = np.array(rep.LEVELS, np.int32)
-    g["diff_quantile"], g["diff_ci_low"], g["diff_ci_high"] = (np.array(x, float)
-                                                               for x in (q, lo, hi))
-    g["p_later"] = [counts["later"] / n, *rep.wilson(counts["later"], n)]
-    b5, c5 = counts["target_reference_only"] + 0.5, counts["target_variant_only"] + 0.5
-    dd = (c5 - b5) / (n + 2)
-    half = rep.Z975 * math.sqrt(((b5 + c5) / (n + 2) - dd * dd) / (n + 2))
-    g["p_target_difference"] = [(c5 - b5) / n, max(-1, dd - half), min(1, dd + half)]
-    g["diff_count"] = np.bincount(d.astype(np.int64) + ndays, minlength=2 * ndays + 1)
-
-
 def main():
     shutil.rmtree(WORK, ignore_errors=True)  # results of an earlier run are not replaced
     os.makedirs(WORK)
     # /summary with monthly fan charts, no /trajectories
-    md = run_report(FIXTURE, os.path.join(WORK, "fixture"), BASIC + FANS)
-    check("numbers from | /summary" in md, "fixture report does not say /summary")
+    run_report(FIXTURE, os.path.join(WORK, "fixture"), BASIC + FANS)
 
-    # /trajectories but no /summary: everything computed by the script
+    # an engine run with /trajectories: the figures come from /summary all the same
     traj = os.path.join(WORK, "traj.h5")
     backlogmc("run", "configs/baseline.yaml", "--scenarios", "40", "--seed", "3",
               "--threads", "2", "--trajectories", "--quiet", "--out", traj)
-    drop_summary(traj)
-    md = run_report(traj, os.path.join(WORK, "traj"), BASIC + FANS)
-    check("/scenarios (no /summary)" in md, "traj report does not say where numbers came from")
+    run_report(traj, os.path.join(WORK, "traj"), BASIC + FANS)
 
-    # neither: no fan charts, and the report says why
-    flat = os.path.join(WORK, "flat.h5")
-    backlogmc("run", "configs/baseline.yaml", "--scenarios", "20", "--seed", "3",
-              "--threads", "2", "--quiet", "--out", flat)
-    drop_summary(flat)
-    md = run_report(flat, os.path.join(WORK, "flat"), BASIC)
-    check("Fan charts need monthly values" in md, "flat report does not explain the fans")
+    # without /summary: refused (no statistic is computed here), no report folder left
+    bare = os.path.join(WORK, "bare.h5")
+    shutil.copy(traj, bare)
+    drop_summary(bare)
+    p = subprocess.run(REPORT + [bare, "--out", os.path.join(WORK, "bare")],
+                       capture_output=True, text=True)
+    check(p.returncode == 4 and "no /summary" in p.stderr,
+          f"no /summary: exit {p.returncode}, {p.stderr.strip()}")
+    check(not os.path.exists(os.path.join(WORK, "bare")), "a report folder was left behind")
 
     # variants on the same scenarios, in configuration order, with paired comparisons; one
-    # without (a file from before /variants/<name>/paired): still drawn, said to be missing
+    # without its comparison: still drawn, said to be missing
     var = os.path.join(WORK, "variants.h5")
-    shutil.copy(FIXTURE, var)
-    names = ["one-hearing", "high-intake", "no-paired"]
-    add_variants(var, names)
+    backlogmc("run", "configs/policy-variants.yaml", "--scenarios", "40", "--seed", "3",
+              "--threads", "2", "--quiet", "--out", var)
+    with h5py.File(var, "a") as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["variants"].attrs["names"]]
+        del f[f"variants/{names[-1]}/paired"]
     md = run_report(var, os.path.join(WORK, "variants"), BASIC + FANS + ["variants.png"])
     check("## Variants" in md, "no Variants section")
     with h5py.File(var, "r") as f:
         for name in names:
             check(f"| {name} |" in md, f"report.md does not mention {name}")
-        for name in names[:2]:
+        for name in names[:-1]:
             p = f[f"variants/{name}/paired"].attrs
             counts = f"| {p['later']} / {p['earlier']} / {p['tied']} |"
             check(counts in md, f"report.md lacks the paired counts of {name}: {counts}")
-    check("| no-paired | no paired comparison in the file |" in md, "no-paired not reported")
+    check(f"| {names[-1]} | no paired comparison in the file |" in md,
+          "the variant without a comparison is not reported")
     check("base (reference)" in md, "the reference row is missing")
-    check(md.index("| one-hearing |") < md.index("| high-intake |"),
+    check(md.index(f"| {names[0]} |") < md.index(f"| {names[1]} |"),
           "variants not in configuration order")
     check("P(later)" in md and "Agresti" in md, "paired columns missing")
     # a file of another kind is refused with a message

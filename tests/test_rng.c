@@ -1,4 +1,4 @@
-/* Keyed Philox streams (MODEL.md section 10): Random123's known answers, the documented key
+/* Keyed Philox streams (docs/model.md section 10): Random123's known answers, the documented key
  * and counter layout pinned against Random123's philox4x32(), the gsl_rng type, independence
  * of purposes, re-keying, and uniformity at bounds justified below. */
 #include <setjmp.h>

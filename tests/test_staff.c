@@ -1,4 +1,4 @@
-/* The officer pool's availability (MODEL.md section 4, version 2): one value a month,
+/* The officer pool's availability (docs/model.md section 4, version 2): one value a month,
  * a_m = min(1, availability Sa[month] exp(y_m - v_a / 2)) with y an AR(1) started from its
  * stationary law. With a constant fte and F = 1 the month's offered officer-days are
  * fte x a_m x working days, so a_m is read back exactly from the trajectories. Against the

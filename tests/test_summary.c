@@ -478,7 +478,15 @@ static void test_file_round_trip(void **state)
     write_results(fx->cal, without, false, true);
     assert_int_equal(open_ids(), ids);
     read_back(with, true, true);
-    read_back(without, false, false);
+    /* without /summary: refused, never recomputed from /scenarios */
+    bmc_h5read *r = NULL;
+    bmc_err err;
+    assert_int_equal(bmc_h5read_open(without, &r, &err), BMC_OK);
+    bmc_summary *s = NULL;
+    assert_int_equal(bmc_h5read_summary(r, NULL, &s, &err), BMC_EIO);
+    assert_null(s);
+    assert_non_null(strstr(err.msg, "no /summary"));
+    bmc_h5read_close(r);
     assert_int_equal(open_ids(), ids);
 
     /* the stored numbers are the summary's own */

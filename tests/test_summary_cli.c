@@ -1,6 +1,6 @@
 /* `backlogmc summary` end to end: the tables of a known file, without and with two policy
  * variants, against golden files (set BACKLOGMC_UPDATE_GOLDEN=1 to rewrite them after a
- * deliberate change), the same tables when /summary has to be computed from /scenarios,
+ * deliberate change), a file without /summary refused (it is part of the schema),
  * variants that cannot be read reported without failing, and one clear line and exit code 4
  * for files it must refuse. */
 #define _POSIX_C_SOURCE 200809L
@@ -215,7 +215,7 @@ static void test_variants_unreadable(void **state)
     assert_non_null(mixed);
     assert_true(mixed < slower); /* by name */
     assert_non_null(strstr(out, "  variant not summarised: odd.h5: no /variants/unknown/"
-                                "scenarios\n"));
+                                "summary (the file is damaged or incomplete)\n"));
     assert_non_null(strstr(out, "  unknown                  no paired comparison in the file"));
     assert_non_null(strstr(out, "  slower                   no paired comparison in the file"));
     assert_non_null(strstr(out, "  paired comparison not read: odd.h5: /variants/slower/"
@@ -224,34 +224,6 @@ static void test_variants_unreadable(void **state)
     assert_non_null(strstr(out, "\n  mixed                            2        6        2"));
     free(out);
     free(err);
-}
-
-/* Drops the "source" line, the one line that says where the numbers came from. */
-static void drop_source_line(char *s)
-{
-    char *line = strstr(s, "  source ");
-    assert_non_null(line);
-    char *end = strchr(line, '\n');
-    memmove(line, end + 1, strlen(end + 1) + 1);
-}
-
-static void test_computed_when_missing(void **state)
-{
-    (void)state;
-    make_known("with.h5", true, VARIANTS);
-    make_known("without.h5", false, VARIANTS);
-    assert_int_equal(bmc("summary with.h5"), 0);
-    char *with = slurp_tmp("out");
-    assert_int_equal(bmc("summary without.h5"), 0);
-    char *without = slurp_tmp("out");
-    assert_non_null(strstr(without, "computed from /scenarios"));
-    drop_source_line(with);
-    drop_source_line(without);
-    assert_non_null(strstr(with, "Variants against base"));
-    char *a = strchr(with, '\n'), *b = strchr(without, '\n'); /* the first line names the file */
-    assert_string_equal(a, b);
-    free(with);
-    free(without);
 }
 
 static void assert_refused(const char *args, int code, const char *needle)
@@ -300,6 +272,9 @@ static void test_refusals(void **state)
         assert_refused("summary vx.h5", 4, why[k]);
     }
     assert_refused("summary .", 4, "it is a directory");
+    /* /summary is part of the schema: a file without it is refused, not recomputed */
+    make_known("without.h5", false, NO_VARIANTS);
+    assert_refused("summary without.h5", 4, "no /summary (the file is damaged or incomplete)");
     assert_refused("summary", 2, "summary needs one results FILE.h5");
     assert_refused("summary a.h5 b.h5", 2, "summary needs one results FILE.h5");
 }
@@ -312,7 +287,6 @@ int main(void)
         cmocka_unit_test(test_known_table),
         cmocka_unit_test(test_variants_table),
         cmocka_unit_test(test_variants_unreadable),
-        cmocka_unit_test(test_computed_when_missing),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,4 +1,4 @@
-/* Directional checks with common random numbers (MODEL.md section 10): the same scenarios
+/* Directional checks with common random numbers (docs/model.md section 10): the same scenarios
  * with the same streams under two policies, compared pair by pair. */
 #include "testutil.h"
 

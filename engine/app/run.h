@@ -17,7 +17,7 @@
  * the same arguments and gets the same status and message back. */
 
 /* A policy variant: simulated on the same scenarios with the same random streams as the
- * reference model (common random numbers, MODEL.md section 10) and written under
+ * reference model (common random numbers, docs/model.md section 10) and written under
  * /variants/<name> with its paired comparison (docs/output.md). */
 typedef struct bmc_variant {
     const char *name;
@@ -33,7 +33,7 @@ typedef struct bmc_run_options {
     const char *out_path;
     int threads;            /* per rank; 0 = OMP_NUM_THREADS, else the cores of the rank */
     bool trajectories;
-    bool check_invariants;  /* verify MODEL.md section 11 every simulated day */
+    bool check_invariants;  /* verify docs/model.md section 11 every simulated day */
     bool quiet;             /* no progress lines */
     int block_size;         /* scenarios per rank and round; 0 = default */
     const char *config_name;

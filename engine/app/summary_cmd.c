@@ -26,8 +26,6 @@ static void print_provenance(const char *path, const bmc_h5read_info *in, FILE *
     fprintf(out, "  engine         backlogmc %s, git %s\n", in->engine_version, in->git_commit);
     fprintf(out, "  created        %s\n", in->created);
     fprintf(out, "  period         %s to %s, Pact %s, target %s\n", d0, horizon, pact, target);
-    fprintf(out, "  source         %s\n",
-            in->has_summary ? "/summary" : "computed from /scenarios (the file has no /summary)");
     fprintf(out, "\n");
 }
 

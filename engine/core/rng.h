@@ -6,7 +6,7 @@
 #include <gsl/gsl_rng.h>
 
 /* Every random number of a scenario comes from a stream keyed by (master seed, scenario,
- * purpose) and nothing else (MODEL.md section 10). A stream is Philox4x32-10 in counter
+ * purpose) and nothing else (docs/model.md section 10). A stream is Philox4x32-10 in counter
  * mode: key = master seed, counter = (block, purpose, scenario low, scenario high), so
  * streams never overlap and adding draws to one purpose leaves the others unchanged.
  * The stream is a gsl_rng, so GSL's samplers work on it directly. */

@@ -2,12 +2,6 @@
 
 #include <stdint.h>
 
-/* Fails the build when a field is added to bmc_result_block: add it to the list below too. */
-_Static_assert(sizeof(bmc_result_block) ==
-                   sizeof(const bmc_layout *) + 2 * sizeof(int) + sizeof(int64_t) +
-                       14 * sizeof(void *) + (BMC_TRAJ_COUNT + BMC_TRAJ_CAT_COUNT) * sizeof(double *),
-               "bmc_result_block changed: update bmc_block_columns");
-
 static void add(bmc_block_column *cols, int *n, void *data, size_t row_bytes, int rows)
 {
     cols[*n].data = data;
@@ -19,18 +13,9 @@ int bmc_block_columns(const bmc_result_block *b, int rows, bmc_block_column *col
 {
     const bmc_layout *l = b->layout;
     int n = 0;
-    add(cols, &n, b->completion_day, sizeof *b->completion_day, rows);
-    add(cols, &n, b->p90_day, sizeof *b->p90_day, rows);
-    add(cols, &n, b->p95_day, sizeof *b->p95_day, rows);
-    add(cols, &n, b->p99_day, sizeof *b->p99_day, rows);
-    add(cols, &n, b->decided_share_at_target, sizeof *b->decided_share_at_target, rows);
-    add(cols, &n, b->new_on_time_share, sizeof *b->new_on_time_share, rows);
-    add(cols, &n, b->triage_days, sizeof *b->triage_days, rows);
-    add(cols, &n, b->first_triage_day, sizeof *b->first_triage_day, rows);
-    add(cols, &n, b->grant_rate, sizeof *b->grant_rate, rows);
-    add(cols, &n, b->grant_rate_q_min, sizeof *b->grant_rate_q_min, rows);
-    add(cols, &n, b->grant_rate_q_max, sizeof *b->grant_rate_q_max, rows);
-    add(cols, &n, b->idle_share, sizeof *b->idle_share, rows);
+    for (int f = 0; f < bmc_n_scenario_fields; f++)
+        add(cols, &n, bmc_result_column(b, f),
+            bmc_scenario_fields[f].is_int ? sizeof(int32_t) : sizeof(double), rows);
     add(cols, &n, b->category_completion_day,
         sizeof *b->category_completion_day * (size_t)l->n_categories, rows);
     add(cols, &n, b->params, sizeof *b->params * (size_t)l->n_params, rows);

@@ -481,93 +481,6 @@ static int load_summary(bmc_h5read *r, bmc_h5ctx *e, const char *base, bmc_summa
     return rc;
 }
 
-/* ---- the summary from /scenarios --------------------------------------------------------- */
-
-/* Rows [first, first + count) of a [S] or [S][cols] dataset into buf. */
-static herr_t read_rows(hid_t ds, hid_t mtype, int64_t first, int count, hsize_t cols,
-                        void *buf)
-{
-    hid_t fs = H5Dget_space(ds);
-    int rank = fs < 0 ? -1 : H5Sget_simple_extent_ndims(fs);
-    hsize_t start[2] = {(hsize_t)first, 0}, cnt[2] = {(hsize_t)count, cols};
-    hsize_t elems = (hsize_t)count * (rank == 2 ? cols : 1);
-    herr_t rc = -1;
-    if (elems == 0) {
-        rc = 0;
-    } else if ((rank == 1 || rank == 2)
-               && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL) >= 0) {
-        hid_t ms = H5Screate_simple(1, &elems, NULL);
-        if (ms >= 0)
-            rc = H5Dread(ds, mtype, ms, fs, H5P_DEFAULT, buf);
-        bmc_h5_close_space(ms);
-    }
-    bmc_h5_close_space(fs);
-    return rc;
-}
-
-enum { SC_COMPLETION, SC_P90, SC_P95, SC_P99, SC_FIRST_TRIAGE, SC_CATEGORY, SC_N };
-
-static int32_t *scan_column(bmc_result_block *b, int k)
-{
-    int32_t *cols[SC_N] = {b->completion_day, b->p90_day, b->p95_day, b->p99_day,
-                           b->first_triage_day, b->category_completion_day};
-    return cols[k];
-}
-
-static int scan_blocks(bmc_h5read *r, bmc_h5ctx *e, const hid_t *ds, bmc_result_block *b,
-                       bmc_summary *s)
-{
-    hsize_t C = (hsize_t)r->info.layout.n_categories;
-    for (int64_t first = 0; first < r->info.n_scenarios; first += SCAN_ROWS) {
-        int64_t left = r->info.n_scenarios - first;
-        int count = left < SCAN_ROWS ? (int)left : SCAN_ROWS;
-        bmc_result_block_reset(b, first);
-        for (int k = 0; k < SC_N; k++)
-            if (read_rows(ds[k], H5T_NATIVE_INT32, first, count, C, scan_column(b, k)) < 0)
-                return bmc_h5_fail(e, "read scenarios %lld..%lld", (long long)first,
-                                   (long long)(first + count - 1));
-        b->count = count;
-        bmc_err why;
-        if (bmc_summary_add_block(s, b, &why))
-            return bmc_fail(e->err, BMC_EIO, "%s: %s", e->path, why.msg);
-    }
-    return BMC_OK;
-}
-
-static int scan_scenarios(bmc_h5read *r, bmc_h5ctx *e, const char *base, bmc_summary *s)
-{
-    static const char *const names[SC_N] = {"completion_day", "p90_day", "p95_day", "p99_day",
-                                            "first_triage_day", "category_completion_day"};
-    hsize_t S = (hsize_t)r->info.n_scenarios, C = (hsize_t)r->info.layout.n_categories;
-    hid_t ds[SC_N];
-    int rc = BMC_OK;
-    for (int k = 0; k < SC_N; k++)
-        ds[k] = H5I_INVALID_HID;
-    for (int k = 0; k < SC_N && !rc; k++) {
-        char name[512];
-        hsize_t dims[2];
-        snprintf(name, sizeof name, "%s/%s", base, names[k]);
-        int rank = dataset_shape(r->file, name, dims, 2);
-        if (rank != (k == SC_CATEGORY ? 2 : 1) || dims[0] != S || (rank == 2 && dims[1] != C))
-            rc = bmc_fail(e->err, BMC_EIO, "%s: %s is missing or has an unexpected shape",
-                          e->path, name);
-        else if ((ds[k] = H5Dopen2(r->file, name, H5P_DEFAULT)) < 0)
-            rc = bmc_h5_fail(e, "open %s", name);
-    }
-    bmc_layout layout = r->info.layout;
-    layout.trajectories = false;
-    layout.n_params = 0;
-    bmc_result_block *b = rc ? NULL : bmc_result_block_alloc(&layout, SCAN_ROWS);
-    if (!rc && !b)
-        rc = bmc_fail(e->err, BMC_ENOMEM, "%s: out of memory reading scenarios", e->path);
-    if (!rc)
-        rc = scan_blocks(r, e, ds, b, s);
-    bmc_result_block_free(b);
-    for (int k = 0; k < SC_N; k++)
-        bmc_h5_close_dataset(&ds[k]);
-    return rc;
-}
-
 int bmc_h5read_summary(bmc_h5read *r, const char *group, bmc_summary **out, bmc_err *err)
 {
     *out = NULL;
@@ -582,14 +495,10 @@ int bmc_h5read_summary(bmc_h5read *r, const char *group, bmc_summary **out, bmc_
     bmc_h5ctx e;
     bmc_h5ctx_begin(&e, r->path, err);
     snprintf(base, sizeof base, "%s%ssummary", where, where[1] ? "/" : "");
-    if (exists(r->file, base)) {
-        rc = load_summary(r, &e, base, *out);
-    } else {
-        snprintf(base, sizeof base, "%s%sscenarios", where, where[1] ? "/" : "");
-        rc = exists(r->file, base)
-                 ? scan_scenarios(r, &e, base, *out)
-                 : bmc_fail(err, BMC_EIO, "%s: no %s", r->path, base);
-    }
+    /* every results file of this schema has its summaries: one without is damaged or cut */
+    rc = exists(r->file, base) ? load_summary(r, &e, base, *out)
+                               : bmc_fail(err, BMC_EIO, "%s: no %s (the file is damaged or "
+                                          "incomplete)", r->path, base);
     bmc_h5ctx_end(&e);
     if (rc) {
         bmc_summary_free(*out);

@@ -7,7 +7,7 @@
 #include "status.h"
 
 /* A policy variant against the reference on the same scenarios (common random numbers,
- * MODEL.md section 10): the completion-day difference scenario by scenario. Integer counts
+ * docs/model.md section 10): the completion-day difference scenario by scenario. Integer counts
  * only, added block by block in any order, so every number is the same for any split of
  * the scenarios over threads, ranks or batches (docs/output.md, /variants/<name>/paired). */
 typedef struct bmc_paired bmc_paired;

@@ -9,7 +9,7 @@
 #include "results.h"
 #include "status.h"
 
-/* Summaries across scenarios (MODEL.md section 9): completion-date quantiles with
+/* Summaries across scenarios (docs/model.md section 9): completion-date quantiles with
  * distribution-free confidence intervals, also per category; probabilities with Wilson and
  * Clopper-Pearson intervals; the split by whether triage ever fired; monthly fan-chart
  * quantiles of the indicators.
