@@ -44,6 +44,40 @@ static void build_slots(bmc_model *m)
     }
 }
 
+/* Plan cycles (MODEL.md section 6) start at the earliest approach start, every cycle_months
+ * months; a state may move the grid to its plan_cycle_start (section 12). A cycle already
+ * in progress at the start of a run from a state takes its shares from the state's counts
+ * on day 0 (what they were at its real start is not in the state). */
+static void build_cycles(bmc_model *m)
+{
+    const bmc_params *p = &m->p;
+    bmc_date first = 0;
+    bool any = false;
+    for (int c = 0; c < p->n_categories; c++)
+        if (p->cat[c].has_approach && (!any || p->cat[c].approach_start < first)) {
+            first = p->cat[c].approach_start;
+            any = true;
+        }
+    if (!any)
+        return;
+    bmc_date anchor = p->start.active && p->start.cycle_given ? p->start.cycle_start : first;
+    /* the grid's first start on or after the earliest approach start */
+    int k = 0;
+    while (bmc_date_add_months(anchor, (k - 1) * p->cycle_months) >= first)
+        k--;
+    while (bmc_date_add_months(anchor, k * p->cycle_months) < first)
+        k++;
+    for (;; k++) {
+        int day = bmc_calendar_day_of(m->cal, bmc_date_add_months(anchor, k * p->cycle_months));
+        if (day >= m->ndays)
+            break;
+        if (day >= 0)
+            m->cycle_start[day] = 1;
+        else if (p->start.active)
+            m->cycle_start[0] = 1; /* in progress at the start */
+    }
+}
+
 /* Voorfase places, plan-cycle starts, the cap_new triage cap and the daily withdrawal
  * probability: everything per day that does not depend on the scenario. */
 static void build_tables(bmc_model *m)
@@ -54,21 +88,7 @@ static void build_tables(bmc_model *m)
     for (int t = 0; t < m->ndays; t++)
         m->voorfase_slots[t] = m->working[t] ? floor(m->voorfase_slots[t]) : 0;
 
-    /* cycles start at the earliest approach start, every cycle_months months */
-    bmc_date first = 0;
-    bool any = false;
-    for (int c = 0; c < p->n_categories; c++)
-        if (p->cat[c].has_approach && (!any || p->cat[c].approach_start < first)) {
-            first = p->cat[c].approach_start;
-            any = true;
-        }
-    for (int k = 0; any; k++) {
-        int day = bmc_calendar_day_of(m->cal, bmc_date_add_months(first, k * p->cycle_months));
-        if (day >= m->ndays)
-            break;
-        if (day >= 0)
-            m->cycle_start[day] = 1;
-    }
+    build_cycles(m);
 
     m->new_work_mean = 0;
     for (int k = 0; k < p->n_tracks; k++)
@@ -177,6 +197,46 @@ static int build_history(bmc_model *m, bmc_err *err)
         expected += m->intake_base[t];
         m->triage_expected[i] = expected;
     }
+    if (p->start.active && p->start.triage_given)
+        m->triage_start = p->start.triage;
+    return BMC_OK;
+}
+
+/* The old and new cases on day 0: the state's (MODEL.md section 12), else the configuration's
+ * initial counts, all ready. New cases of a state are spread over their lodging days before
+ * day 0. */
+static int build_start(bmc_model *m, bmc_err *err)
+{
+    const bmc_params *p = &m->p;
+    const bmc_start *st = &p->start;
+    for (int c = 0; c < p->n_categories; c++) {
+        m->start_waiting[c] = st->active ? st->waiting[c] : 0;
+        m->start_ready[c] = st->active ? st->ready[c] : p->cat[c].initial;
+        m->start_remands[c] = st->active ? st->remands[c] : 0;
+        m->old_initial_total += m->start_waiting[c] + m->start_ready[c];
+    }
+    m->old_done_before = st->active ? st->decided_old : 0;
+    m->old_initial_total += m->old_done_before;
+    if (!st->active)
+        return BMC_OK;
+    for (int k = 0; k < p->n_tracks; k++)
+        for (int j = 0; j < st->n_lodging[k]; j++) {
+            int before = (int)(p->start_date - st->lodging[k][j].first);
+            if (before > m->lodged_before)
+                m->lodged_before = before;
+        }
+    for (int k = 0; k < p->n_tracks && m->lodged_before > 0; k++) {
+        if (!(m->lodged[k] = calloc((size_t)m->lodged_before, sizeof *m->lodged[k])))
+            return bmc_fail(err, BMC_ENOMEM, "out of memory building the model");
+        for (int j = 0; j < st->n_lodging[k]; j++) {
+            const bmc_lodging *l = &st->lodging[k][j];
+            for (bmc_date d = l->first; d <= l->last; d++) {
+                double n = bmc_lodging_day_count(l, (int)(d - l->first), p->deterministic);
+                m->lodged[k][m->lodged_before - (int)(p->start_date - d)] += n;
+                m->new_open_before += n;
+            }
+        }
+    }
     return BMC_OK;
 }
 
@@ -241,11 +301,13 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
     m->pact_day = day_of_clamped(m, p->pact_date);
     m->target_day = day_of_clamped(m, p->target_date);
     for (int c = 0; c < p->n_categories; c++) {
-        m->approach_day[c] =
-            p->cat[c].has_approach ? day_of_clamped(m, p->cat[c].approach_start) : m->ndays;
-        if (m->approach_day[c] < m->ndays)
+        /* an approach that started before a state's as-of date has a negative day: its
+         * cases are where the state says, and no start event moves them */
+        int day = p->cat[c].has_approach ? bmc_calendar_day_of(m->cal, p->cat[c].approach_start)
+                                         : m->ndays;
+        m->approach_day[c] = day < m->ndays ? day : m->ndays;
+        if (m->approach_day[c] >= 0 && m->approach_day[c] < m->ndays)
             m->approach_starts[m->approach_day[c]] = 1;
-        m->old_initial_total += p->cat[c].initial;
         double stay = 1;
         for (int k = 0; k < p->n_categories; k++) {
             m->reclass_row[c][k] = p->reclass[c][k];
@@ -256,7 +318,9 @@ int bmc_model_create(const bmc_params *p, bmc_model **out, bmc_err *err)
         m->reclass_row[c][c] = stay > 0 ? stay : 0;
     }
     build_tables(m);
-    int rc = build_history(m, err);
+    int rc = build_start(m, err);
+    if (rc == BMC_OK)
+        rc = build_history(m, err);
     if (rc != BMC_OK) {
         bmc_model_free(m);
         return rc;
@@ -284,6 +348,8 @@ void bmc_model_free(bmc_model *m)
     free(m->cycle_start);
     free(m->triage_cap);
     free(m->approach_starts);
+    for (int k = 0; k < BMC_MAX_TRACKS; k++)
+        free(m->lodged[k]);
     free(m);
 }
 

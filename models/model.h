@@ -83,12 +83,24 @@ typedef struct bmc_model {
     double new_work_mean;       /* officer-days per new first decision over the tracks, at
                                  * unit work factor */
     int pact_day, target_day;
-    int approach_day[BMC_MAX_CATEGORIES]; /* ndays when the category never switches */
+    /* ndays when the category never switches; negative when its approach started before
+     * the start (a run from a state) */
+    int approach_day[BMC_MAX_CATEGORIES];
     uint8_t *approach_starts;   /* [ndays] 1 when some category's approach starts that day */
     bool reclass_moves[BMC_MAX_CATEGORIES]; /* the category's reclassification row moves cases */
     /* reclass_row[c][k]: an attendee of c goes to k; the diagonal holds the rest, who stay */
     double reclass_row[BMC_MAX_CATEGORIES][BMC_MAX_CATEGORIES];
-    double old_initial_total;
+    double old_initial_total;   /* open old cases at the start + decided or closed before */
+    /* the start (MODEL.md section 12): from the state when there is one, else the
+     * configuration's initial counts, all ready */
+    double start_waiting[BMC_MAX_CATEGORIES];
+    double start_ready[BMC_MAX_CATEGORIES];
+    double start_remands[BMC_MAX_CATEGORIES];
+    double old_done_before;     /* old cases decided or closed before the start */
+    double new_open_before;     /* new cases open at the start */
+    int lodged_before;          /* days before day 0 that hold open new cases */
+    /* [lodged_before] open new cases per track by lodging day -lodged_before .. -1 */
+    double *lodged[BMC_MAX_TRACKS];
     /* scenario-level parameters */
     int n_slots;
     const bmc_dist *slot_dist[BMC_P_MAX];

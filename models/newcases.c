@@ -3,13 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-int bmc_track_queue_init(bmc_track_queue *q, const bmc_track_params *t, int ndays)
+int bmc_track_queue_init(bmc_track_queue *q, const bmc_track_params *t, int ndays, int before)
 {
     memset(q, 0, sizeof *q);
-    q->open = calloc((size_t)ndays, sizeof *q->open);
+    q->open = calloc((size_t)ndays + (size_t)before, sizeof *q->open);
     if (!q->open)
         return BMC_ENOMEM;
     q->ndays = ndays;
+    q->before = before;
     q->deadline = t->deadline_days;
     q->lead = t->lead_days;
     q->work = t->work;
@@ -25,7 +26,7 @@ void bmc_track_queue_release(bmc_track_queue *q)
 
 void bmc_track_queue_reset(bmc_track_queue *q)
 {
-    memset(q->open, 0, (size_t)q->ndays * sizeof *q->open);
+    memset(q->open, 0, ((size_t)q->ndays + (size_t)q->before) * sizeof *q->open);
     q->head = 0;
     q->ready_upto = -1;
     q->ready = 0;
@@ -41,7 +42,7 @@ double bmc_track_queue_decide(bmc_track_queue *q, int day, double n)
         double take = q->open[q->head] < left ? q->open[q->head] : left;
         q->open[q->head] -= take;
         left -= take;
-        if (day - q->head <= q->deadline)
+        if (day + q->before - q->head <= q->deadline)
             on_time += take;
         if (q->open[q->head] <= dust) {
             q->open[q->head] = 0;
@@ -59,7 +60,7 @@ double bmc_track_queue_decide(bmc_track_queue *q, int day, double n)
 double bmc_track_queue_open_late(const bmc_track_queue *q, int day)
 {
     double late = 0;
-    for (int d = q->head; d < q->ndays && day - d > q->deadline; d++)
+    for (int d = q->head; d < q->ndays + q->before && day + q->before - d > q->deadline; d++)
         late += q->open[d];
     return late;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "holidays.h"
+#include "state.h"
 
 /* Shares that should sum to 1 may carry rounding from a spreadsheet; anything further off
  * is a mistake in the config. */
@@ -323,7 +324,8 @@ static int load_category(cfg_map *parent, int i, bmc_category_params *c, bool *h
 
 static int load_reclassification(cfg_map *o, bmc_params *p, bmc_err *err);
 
-static int load_old_cases(cfg_map *root, bmc_params *p, bmc_err *err)
+/* With a state the approach of a category may have started before the run (section 12). */
+static int load_old_cases(cfg_map *root, bmc_params *p, bool has_state, bmc_err *err)
 {
     cfg_map o;
     TRY(cfg_get_map(root, "old_cases", true, &o, err));
@@ -341,7 +343,7 @@ static int load_old_cases(cfg_map *root, bmc_params *p, bmc_err *err)
             if (strcmp(p->cat[j].name, c->name) == 0)
                 return cfg_fail_at_item(&o, "categories", i, BMC_ECONFIG, err,
                                         "category name \"%s\" is used twice", c->name);
-        if (c->has_approach && (c->approach_start < p->start_date ||
+        if (c->has_approach && ((!has_state && c->approach_start < p->start_date) ||
                                 c->approach_start > p->horizon_date))
             return cfg_fail_at_item(&o, "categories", i, BMC_ECONFIG, err,
                                     "approach_start of %s lies outside start_date..horizon_date",
@@ -483,24 +485,40 @@ static int load_flows(cfg_map *root, bmc_params *p, bmc_err *err)
 
 int bmc_params_load(bmc_cfg *cfg, bmc_params *p, bmc_err *err)
 {
+    return bmc_params_load_state(cfg, NULL, p, err);
+}
+
+int bmc_params_load_state(bmc_cfg *cfg, const bmc_state_source *state, bmc_params *p,
+                          bmc_err *err)
+{
     memset(p, 0, sizeof *p);
     cfg_map root = cfg_root(cfg);
+    char path[4096];
+    bool has_key;
+    TRY(bmc_state_config_path(cfg, path, sizeof path, &has_key, err));
+    bool has_state = state || has_key;
     TRY(load_time(&root, p, err));
     TRY(load_run(&root, p, err));
     TRY(load_staff(&root, p, err));
     TRY(load_intake(&root, p, err));
-    TRY(load_old_cases(&root, p, err));
+    TRY(load_old_cases(&root, p, has_state, err));
     TRY(load_voorfase(&root, p, err));
     TRY(load_plan(&root, p, err));
     TRY(load_triage(&root, p, err));
     TRY(load_flows(&root, p, err));
-    TRY(bmc_history_load(&root, "intake_history", bmc_history_month_of(p->start_date),
+    /* with a state the history must end before the state's start (checked there) */
+    TRY(bmc_history_load(&root, "intake_history",
+                         has_state ? -1 : bmc_history_month_of(p->start_date),
                          &p->intake_history, err));
     if (p->intake_history.n > 0 && p->annual_level.kind != BMC_DIST_LOGNORMAL)
         return cfg_fail_at(&root, "intake_history", BMC_ECONFIG, err,
                            "conditioning on intake_history needs intake.annual_level as a "
                            "lognormal {median, sdlog}: its log is the filter's prior");
-    return cfg_finish(&root, err);
+    TRY(cfg_finish(&root, err));
+    if (!has_state)
+        return BMC_OK;
+    bmc_state_source file = {path, NULL};
+    return bmc_state_load(state ? state : &file, p, NULL, err);
 }
 
 static void print_dist(FILE *out, const char *label, const bmc_dist *d)
@@ -516,6 +534,28 @@ static void print_rates(FILE *out, const char *stage, const bmc_rates *r)
             r->hearings_per_day, r->decisions_per_day, r->hearing_share);
 }
 
+/* The state the run starts from (MODEL.md section 12), in a few numbers. */
+static void print_start(const bmc_params *p, FILE *out)
+{
+    const bmc_start *s = &p->start;
+    double waiting = 0, ready = 0, remands = 0, new_open = 0;
+    for (int c = 0; c < p->n_categories; c++) {
+        waiting += s->waiting[c];
+        ready += s->ready[c];
+        remands += s->remands[c];
+    }
+    for (int k = 0; k < p->n_tracks; k++)
+        for (int j = 0; j < s->n_lodging[k]; j++)
+            new_open += s->lodging[k][j].count;
+    char as_of[11];
+    bmc_date_format(s->as_of, as_of);
+    fprintf(out, "  from the state as of %s: %.0f old cases open (%.0f waiting for the voorfase), "
+                 "%.0f remands, %.0f decided or closed before; %.0f new cases open; triage %s\n",
+            as_of, waiting + ready, waiting, remands, s->decided_old, new_open,
+            s->triage_given ? (s->triage.on ? "on (given)" : "off (given)")
+                            : "replayed from the intake history");
+}
+
 void bmc_params_print(const bmc_params *p, FILE *out)
 {
     char a[11], b[11], c[11], d[11];
@@ -524,6 +564,8 @@ void bmc_params_print(const bmc_params *p, FILE *out)
     bmc_date_format(p->pact_date, c);
     bmc_date_format(p->target_date, d);
     fprintf(out, "time\n  period %s .. %s, pact %s, target %s\n", a, b, c, d);
+    if (p->start.active)
+        print_start(p, out);
     fprintf(out, "  holidays:");
     for (unsigned bit = 1; bit <= BMC_HOL_BOXING_DAY; bit <<= 1)
         if (p->holiday_rules & bit)

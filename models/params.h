@@ -11,6 +11,7 @@
 #include "intake_history.h"
 #include "results.h"
 #include "schedule.h"
+#include "start.h"
 #include "status.h"
 #include "triage.h"
 #include "yamlcfg.h"
@@ -19,6 +20,7 @@
  * 1-9). Plain data, no pointers: a model can copy it and a variant can override it. */
 
 #define BMC_MAX_TRACKS 8
+_Static_assert(BMC_MAX_TRACKS == BMC_MAX_START_TRACKS, "a start holds every track");
 #define BMC_MAX_HOLIDAYS 256
 
 /* Work rates of one stage of a category (docs/model.md section 4). */
@@ -128,11 +130,24 @@ typedef struct bmc_params {
     /* chain indicators (section 9) */
     double nareis_per_grant;
     double appeals_per_rejection;
+
+    /* an actual state at an as-of date replaces the initial conditions (section 12); the
+     * start date is then the day after as_of */
+    bmc_start start;
 } bmc_params;
 
 /* Reads and validates every key; unknown keys and inconsistencies are errors with
- * file:line:col and key path. */
+ * file:line:col and key path. A `state: FILE` key (relative to the configuration file)
+ * starts the run from that state file (state.h). */
 int bmc_params_load(bmc_cfg *cfg, bmc_params *p, bmc_err *err);
+/* The same with the state from `state` (state.h) instead of the `state:` key; NULL: as
+ * bmc_params_load. */
+struct bmc_state_source;
+int bmc_params_load_state(bmc_cfg *cfg, const struct bmc_state_source *state, bmc_params *p,
+                          bmc_err *err);
+/* Starts the run from state s: p->start = s (active), start_date = as_of + 1. The caller
+ * has validated s against p (state.h does). */
+void bmc_params_apply_start(bmc_params *p, const bmc_start *s);
 /* A readable listing of the resolved parameters (for `backlogmc check`). */
 void bmc_params_print(const bmc_params *p, FILE *out);
 

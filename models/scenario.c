@@ -25,7 +25,8 @@ int bmc_sim_create(const bmc_model *m, bmc_sim **out, bmc_err *err)
         if (!(s->rng[k] = bmc_stream_alloc()))
             goto oom;
     for (int k = 0; k < m->p.n_tracks; k++) {
-        if (bmc_track_queue_init(&s->track[k], &m->p.track[k], m->ndays) != BMC_OK)
+        if (bmc_track_queue_init(&s->track[k], &m->p.track[k], m->ndays, m->lodged_before) !=
+            BMC_OK)
             goto oom;
         s->n_tracks_ready = k + 1;
     }
@@ -123,7 +124,9 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
         const bmc_category_params *k = &p->cat[c];
         bmc_old_category *o = &s->old[c];
         memset(o, 0, sizeof *o);
-        o->ready = k->initial;
+        o->waiting = m->start_waiting[c];
+        o->ready = m->start_ready[c];
+        o->remands = m->start_remands[c];
         o->grant_rate = s->param[BMC_P_CATEGORY(c, BMC_PC_GRANT_RATE)];
         o->work_regular = bmc_work_content(k->regular.hearing_share, k->regular.hearings_per_day,
                                            k->regular.decisions_per_day);
@@ -149,15 +152,19 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
     }
     /* g*: the grant rate of the initial non-priority stock, unless configured */
     double w = 0, wg = 0;
-    for (int c = 0; c < p->n_categories; c++)
+    s->remands_open = 0;
+    for (int c = 0; c < p->n_categories; c++) {
+        s->remands_open += s->old[c].remands;
         if (!p->cat[c].priority) {
-            w += p->cat[c].initial;
-            wg += p->cat[c].initial * s->old[c].grant_rate;
+            double open = s->old[c].waiting + s->old[c].ready;
+            w += open;
+            wg += open * s->old[c].grant_rate;
         }
+    }
     if (!s->remand_due_clean)
         memset(s->remand_due, 0, (size_t)m->ndays * (size_t)p->n_categories * sizeof(double));
     s->remand_due_clean = false; /* until this run reaches the horizon */
-    s->remands_scheduled = s->remands_open = 0;
+    s->remands_scheduled = 0;
     s->grant_target = p->grant_target_initial ? (w > 0 ? wg / w : 0) : p->grant_target;
     s->plan_active = false;
     s->triage = m->triage_start;
@@ -166,8 +173,11 @@ static void begin_scenario(bmc_sim *s, uint64_t seed, int64_t scenario)
     s->new_work_factor = s->param[BMC_P_NEW_WORK_FACTOR];
     s->triage_cap_factor = s->new_work_factor;
     for (int k = 0; k < p->n_tracks; k++) {
-        bmc_track_queue_reset(&s->track[k]);
-        s->track[k].work = p->track[k].work * s->new_work_factor;
+        bmc_track_queue *q = &s->track[k];
+        bmc_track_queue_reset(q);
+        q->work = p->track[k].work * s->new_work_factor;
+        for (int d = 0; d < m->lodged_before; d++) /* a state's open new cases */
+            q->open_total += q->open[d] = m->lodged[k][d];
     }
     bmc_intake_begin(&s->intake, s->param[BMC_P_ANNUAL_LEVEL]);
     if (m->posterior.active)
@@ -357,7 +367,8 @@ static int check_invariants(const bmc_sim *s, int t, bmc_err *err)
 {
     const bmc_model *m = s->m;
     /* exact in stochastic mode (counts are whole numbers held exactly in doubles) */
-    double tol = s->det ? 1e-6 * (1 + s->tot.old_total + s->tot.new_arrivals) : 0;
+    double tol =
+        s->det ? 1e-6 * (1 + s->tot.old_total + m->new_open_before + s->tot.new_arrivals) : 0;
     double open = 0, decided = 0, closed = 0;
     for (int c = 0; c < m->p.n_categories; c++) {
         const bmc_old_category *o = &s->old[c];
@@ -371,11 +382,11 @@ static int check_invariants(const bmc_sim *s, int t, bmc_err *err)
         decided += o->decided;
         closed += o->closed;
     }
-    if (fabs(s->tot.old_total - (decided + closed + open)) > tol)
+    if (fabs(s->tot.old_total - (m->old_done_before + decided + closed + open)) > tol)
         return bmc_fail(err, BMC_EINTERNAL,
-                        "day %d: old cases not conserved: %.17g in, %.17g decided + %.17g "
-                        "closed + %.17g open",
-                        t, s->tot.old_total, decided, closed, open);
+                        "day %d: old cases not conserved: %.17g in, %.17g done before the "
+                        "start + %.17g decided + %.17g closed + %.17g open",
+                        t, s->tot.old_total, m->old_done_before, decided, closed, open);
     double new_open = 0;
     for (int k = 0; k < m->p.n_tracks; k++) {
         const bmc_track_queue *q = &s->track[k];
@@ -384,11 +395,12 @@ static int check_invariants(const bmc_sim *s, int t, bmc_err *err)
                             m->p.track[k].name);
         new_open += q->open_total;
     }
-    if (fabs(s->tot.new_arrivals - (s->tot.new_decided + new_open)) > tol)
+    if (fabs(m->new_open_before + s->tot.new_arrivals - (s->tot.new_decided + new_open)) > tol)
         return bmc_fail(err, BMC_EINTERNAL,
-                        "day %d: new cases not conserved: %.17g arrived, %.17g decided + %.17g "
-                        "open",
-                        t, s->tot.new_arrivals, s->tot.new_decided, new_open);
+                        "day %d: new cases not conserved: %.17g open at the start + %.17g "
+                        "arrived, %.17g decided + %.17g open",
+                        t, m->new_open_before, s->tot.new_arrivals, s->tot.new_decided,
+                        new_open);
     if (s->tot.officer_days_used > s->tot.officer_days_offered * (1 + 1e-12) + 1e-9)
         return bmc_fail(err, BMC_EINTERNAL, "day %d: officer-days used %.17g > offered %.17g",
                         t, s->tot.officer_days_used, s->tot.officer_days_offered);
@@ -455,6 +467,12 @@ static void write_row(bmc_sim *s, bmc_result_block *b, int row)
 int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check, bmc_result_block *b,
                 int row, bmc_err *err)
 {
+    return bmc_sim_run_until(s, seed, scenario, check, b, row, s->m->ndays - 1, err);
+}
+
+int bmc_sim_run_until(bmc_sim *s, uint64_t seed, int64_t scenario, bool check,
+                      bmc_result_block *b, int row, int last_day, bmc_err *err)
+{
     const bmc_model *m = s->m;
     begin_scenario(s, seed, scenario);
     if (b->layout->trajectories) {
@@ -466,7 +484,7 @@ int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check, bmc_res
     }
     s->month_new_arrivals = 0;
     double new_decided_settled = 0;
-    for (int t = 0; t < m->ndays; t++) {
+    for (int t = 0; t <= last_day && t < m->ndays; t++) {
         if (s->triage.on) {
             s->triage_days++;
             if (s->first_triage_day < 0)
@@ -512,6 +530,8 @@ int bmc_sim_run(bmc_sim *s, uint64_t seed, int64_t scenario, bool check, bmc_res
         if (t == m->ndays - 1 || m->quarter_index[t + 1] != m->quarter_index[t])
             close_quarter(s);
     }
+    if (last_day < m->ndays - 1)
+        return BMC_OK; /* stopped early: the state stays for bmc_state_export */
     s->remand_due_clean = true; /* every remand due within the horizon came back */
     write_row(s, b, row);
     return BMC_OK;

@@ -39,6 +39,11 @@ void bmc_sim_parameter_uniforms(bmc_sim *s, uint64_t seed, int64_t scenario, dou
  * uses, with the history's (l, x) drawn from the posterior when the model has one. */
 void bmc_scenario_parameters(const bmc_model *m, gsl_rng *r, int64_t scenario, bool det,
                              const double *override, double *param);
+/* The same, stopped at the end of day last_day (< the last day): the row of b is not
+ * written, and the workspace holds the scenario's state at the end of that day (what
+ * bmc_state_export reads). last_day >= the last day is bmc_sim_run. */
+int bmc_sim_run_until(bmc_sim *s, uint64_t seed, int64_t scenario, bool check,
+                      bmc_result_block *b, int row, int last_day, bmc_err *err);
 
 /* Totals at the horizon of the last run, for tests and `backlogmc check`. */
 typedef struct bmc_sim_totals {

@@ -3,13 +3,16 @@
 into a tornado chart, a bar chart of the Sobol indices and their tables: report_sensitivity.py;
 a backtest file into its PIT histograms, coverage and fans: report_backtest.py).
 
-    scripts/report.py results/baseline.h5 [--out DIR]
+    scripts/report.py results/baseline.h5 [--out DIR] [--monitor MONITOR.h5]
+                      [--attribution ATTRIBUTION.h5]
     scripts/report.py results/baseline-backtest.h5 [--out DIR]   (scripts/report_backtest.py)
 
 writes DIR (default: <name>-report next to the file, e.g. results/baseline-report/) with
 report.md and one PNG per figure. The numbers come from the file's /summary group (written by
 `backlogmc run`); for files without one they are computed here from /scenarios, and the fan
-charts from /trajectories when the file has them.
+charts from /trajectories when the file has them. --monitor adds the table of `backlogmc
+monitor --out` with the actuals drawn over the fan, --attribution the table and waterfall of
+`backlogmc attribute --out` (scripts/report_cycle.py).
 
 The report is drawn in a temporary folder beside DIR and renamed to DIR only when it is
 complete, so a failure never leaves a half-written report. An existing DIR is replaced only
@@ -42,9 +45,11 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
-# a sensitivity or backtest file has a report of its own, in a module beside this script
+# a sensitivity or backtest file has a report of its own, in a module beside this script (found
+# also when report.py is loaded as a module)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report_backtest  # noqa: E402
+import report_cycle  # noqa: E402
 import report_sensitivity  # noqa: E402
 
 FORMAT = "backlogmc-results"
@@ -634,6 +639,8 @@ def markdown(r, made):
              f"| created | {a.get('created')} |",
              f"| period | {r.day0} to {r.horizon}; Pact {a.get('pact_date')}; target "
              f"{r.target} |",
+             *([f"| forecast as of | {a['as_of']} (from the state in /state/text) |"]
+               if "as_of" in a else []),
              "", "## Completion of the old cases", "",
              "| quantile | date | 95 % interval |", "|---|---|---|"]
     c = r.s["completion_day"]
@@ -670,6 +677,7 @@ def markdown(r, made):
                          f"{r.day_text(cat['ci_high'][0, ci, i50])} | {r.day_text(q[i95])} |")
     if r.variant_names:
         lines += variants_markdown(r)
+    lines += r.cycle_lines
     if r.left_out:
         lines += ["", f"{len(r.left_out)} variant(s) left out: a name that is not a plain group "
                   f"name of at most {NAME_BYTES} bytes.", ""]
@@ -694,6 +702,7 @@ def markdown(r, made):
 
 # Everything report.py may write into its folder: an existing folder is replaced only when it
 # holds nothing else.
+CAPTIONS.update(report_cycle.CAPTIONS)
 REPORT_FILES = ({"report.md"} | set(CAPTIONS) | set(report_sensitivity.CAPTIONS)
                 | set(report_backtest.CAPTIONS))
 
@@ -725,7 +734,7 @@ def publish(tmp, out):
     shutil.rmtree(old)
 
 
-def report(path, out):
+def report(path, out, monitor=None, attribution=None):
     """Draws into a temporary folder beside out, renamed to out once complete."""
     check_replaceable(out)
     sensitivity = report_sensitivity.is_sensitivity(path)
@@ -744,15 +753,23 @@ def report(path, out):
         elif backtest:
             md, made = report_backtest.draw(path, tmp)
         else:
-            md, made = draw(r, tmp)
+            md, made = draw(r, tmp, monitor, attribution)
         publish(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return os.path.join(out, os.path.basename(md)), made
 
 
-def draw(r, out):
+def draw(r, out, monitor=None, attribution=None):
     made = []
+    r.cycle_lines = []
+    try:
+        if monitor:
+            r.cycle_lines += report_cycle.monitor_section(monitor, out, made)
+        if attribution:
+            r.cycle_lines += report_cycle.attribution_section(attribution, out, made)
+    except ValueError as e:
+        raise ReportError(one_line(e)) from e
     fig_cdf(r, out, made)
     fig_histogram(r, out, made)
     fan_chart(r, out, made, "old_open_total", "old_open_fan.png",
@@ -790,11 +807,14 @@ def main(argv):
                                  "written by backlogmc sensitivity, or a backtest file written "
                                  "by backlogmc backtest")
     ap.add_argument("--out", help="output directory (default: <name>-report next to the file)")
+    ap.add_argument("--monitor", help="a monitoring file of this forecast (backlogmc monitor "
+                                      "--out)")
+    ap.add_argument("--attribution", help="an attribution file (backlogmc attribute --out)")
     a = ap.parse_args(argv)
     out = a.out or os.path.join(os.path.dirname(a.file) or ".",
                                 os.path.splitext(os.path.basename(a.file))[0] + "-report")
     try:
-        md, made = report(a.file, out)
+        md, made = report(a.file, out, a.monitor, a.attribution)
     except (ReportError, report_backtest.BacktestError) as e:
         print(f"report.py: {one_line(e)}", file=sys.stderr)
         return 4

@@ -10,7 +10,7 @@ static bmc_track_queue queue(int deadline, int lead)
 {
     bmc_track_params t = {"t", 1, deadline, lead, 1};
     bmc_track_queue q;
-    assert_int_equal(bmc_track_queue_init(&q, &t, 100), BMC_OK);
+    assert_int_equal(bmc_track_queue_init(&q, &t, 100, 0), BMC_OK);
     return q;
 }
 

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "cli_args.h"
 #include "params.h"
 #include "projection.h"
 #include "relief.h"
@@ -11,6 +12,7 @@
 
 typedef struct check_args {
     const char *config;
+    const char *state; /* --state FILE */
     const char *sets[MAX_SET_OPTIONS];
     int n_sets;
 } check_args;
@@ -26,6 +28,9 @@ static int parse_check_args(int argc, char **argv, check_args *a, bmc_err *err)
             if (a->n_sets == MAX_SET_OPTIONS)
                 return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SET_OPTIONS);
             a->sets[a->n_sets++] = argv[++i];
+        } else if (!strcmp(o, "--state")) {
+            BMC_TRY(bmc_arg_path(o, i + 1 < argc ? argv[i + 1] : NULL, &a->state, err));
+            i++;
         } else if (o[0] == '-' && o[1] != '\0') {
             return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for check (try --help)", o);
         } else if (!a->config) {
@@ -43,8 +48,15 @@ static int check_command(const check_args *a, FILE *out, bmc_err *err)
 {
     bmc_run_input in = {0};
     bmc_run_input_args ia = {.config = a->config, .sets = a->sets, .n_sets = a->n_sets,
-                              .scenarios = -1, .seed = -1, .deterministic = true};
+                              .scenarios = -1, .seed = -1, .deterministic = true,
+                              .state = a->state};
     int rc = bmc_run_input_load(&ia, &in, err);
+    if (rc == BMC_OK && in.state_text) {
+        char as_of[11];
+        bmc_date_format(in.p.start.as_of, as_of);
+        fprintf(out, "%s: state is valid; the run starts from it, as of %s\n", in.state_name,
+                as_of);
+    }
     if (rc == BMC_OK) {
         fprintf(out, "%s: configuration is valid\n\n", a->config);
         bmc_params_print(&in.p, out);

@@ -30,6 +30,8 @@ const char bmc_cmd_run_options[] =
     "  --force             replace an earlier backlogmc results file at the output path\n"
     "                      (nothing else is ever replaced)\n"
     "  --set KEY.PATH=V    override any config key, validated like the file (repeatable)\n"
+    "  --state FILE        start from the actual state in FILE (default: state: of the\n"
+    "                      config; MODEL.md section 12); also for check\n"
     "  --threads T         OpenMP threads per rank (default: OMP_NUM_THREADS, else the\n"
     "                      cores, shared by the ranks of a node)\n"
     "  --trajectories      also write monthly trajectories per scenario (large)\n"
@@ -59,6 +61,7 @@ typedef struct run_args {
     long long seed;      /* -1 = from config */
     int threads;
     bool trajectories, check_invariants, quiet, force, timing;
+    const char *state;           /* --state FILE */
     const char *checkpoint;      /* --checkpoint or --resume FILE */
     double checkpoint_every;     /* seconds; 0 = default */
     long long block_size;        /* 0 = default */
@@ -100,6 +103,9 @@ static int parse_run_args(int argc, char **argv, run_args *a, bmc_err *err)
             i++;
         } else if (!strcmp(o, "--force")) {
             a->force = true;
+        } else if (!strcmp(o, "--state")) {
+            rc = bmc_arg_path(o, val, &a->state, err);
+            i++;
         } else if (!strcmp(o, "--trajectories")) {
             a->trajectories = true;
         } else if (!strcmp(o, "--check-invariants")) {
@@ -158,7 +164,7 @@ static bmc_run_input_args input_args(const run_args *a, bool deterministic)
 {
     return (bmc_run_input_args){.config = a->config, .sets = a->sets, .n_sets = a->n_sets,
                                 .scenarios = a->scenarios, .seed = a->seed,
-                                .deterministic = deterministic};
+                                .deterministic = deterministic, .state = a->state};
 }
 
 /* results/<config file name without directory and extension>.h5 */
@@ -246,6 +252,8 @@ static int run_command(const run_args *a, FILE *out, bmc_err *err)
             .quiet = a->quiet,
             .config_name = a->config,
             .config_text = in.text,
+            .state_text = in.state_text,
+            .as_of = in.p.start.as_of,
             .checkpoint = a->checkpoint,
             .checkpoint_every = a->checkpoint_every,
             .resume = a->resume,
@@ -255,7 +263,8 @@ static int run_command(const run_args *a, FILE *out, bmc_err *err)
             .variants = in.variants,
             .timing = a->timing,
         };
-        o.inputs = cfg_inputs(in.cfg, &o.n_inputs);
+        o.inputs = in.inputs;
+        o.n_inputs = in.n_inputs;
         bmc_run_summary s;
         if (rc == BMC_OK)
             rc = bmc_run_input_attach_design(&in, precision > 0, o.scenarios, batch, err);

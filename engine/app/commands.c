@@ -22,6 +22,15 @@ const bmc_command bmc_commands[] = {
     {"backtest", "CONFIG --series FILE [options]",
      "score the intake forecast against an observed series, write an HDF5 backtest file",
      bmc_cmd_backtest_options, bmc_cmd_backtest},
+    {"state", "CONFIG --as-of D [options]",
+     "the central projection's state at the end of day D as a state file", bmc_cmd_state_options,
+     bmc_cmd_state},
+    {"monitor", "FORECAST STATE [options]",
+     "where a state's actuals lie in the forecast's monthly distributions",
+     bmc_cmd_monitor_options, bmc_cmd_monitor},
+    {"attribute", "OLD NEW [options]",
+     "why the forecast moved from OLD to NEW (results files or configurations)",
+     bmc_cmd_attribute_options, bmc_cmd_attribute},
 };
 const int bmc_n_commands = (int)(sizeof bmc_commands / sizeof bmc_commands[0]);
 

@@ -32,10 +32,18 @@ int bmc_cmd_check(int argc, char **argv, FILE *out, bmc_err *err);
 int bmc_cmd_summary(int argc, char **argv, FILE *out, bmc_err *err);
 int bmc_cmd_solve(int argc, char **argv, FILE *out, bmc_err *err);
 int bmc_cmd_sensitivity(int argc, char **argv, FILE *out, bmc_err *err);
-extern const char bmc_cmd_run_options[];
 extern const char bmc_cmd_solve_options[];
 extern const char bmc_cmd_sensitivity_options[];
 int bmc_cmd_backtest(int argc, char **argv, FILE *out, bmc_err *err);
 extern const char bmc_cmd_backtest_options[];
+/* MODEL.md sections 12 and 13: the central projection's state at a date, monitoring a
+ * forecast with a state's actuals, and the attribution of the change between two forecasts */
+int bmc_cmd_state(int argc, char **argv, FILE *out, bmc_err *err);
+int bmc_cmd_monitor(int argc, char **argv, FILE *out, bmc_err *err);
+int bmc_cmd_attribute(int argc, char **argv, FILE *out, bmc_err *err);
+extern const char bmc_cmd_run_options[];
+extern const char bmc_cmd_state_options[];
+extern const char bmc_cmd_monitor_options[];
+extern const char bmc_cmd_attribute_options[];
 
 #endif

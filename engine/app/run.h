@@ -40,6 +40,8 @@ typedef struct bmc_run_options {
     int block_size;         /* scenarios per rank and round; 0 = default */
     const char *config_name;
     const char *config_text;
+    const char *state_text; /* the state file the run starts from (NULL: none), and its */
+    bmc_date as_of;         /* as-of date: both go to the file and the checkpoint identity */
     const char *checkpoint; /* save finished scenarios to this file (NULL: none) */
     double checkpoint_every; /* seconds between syncs of the checkpoint; <= 0: 300 */
     bool resume;            /* continue the run saved in `checkpoint` */

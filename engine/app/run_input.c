@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "param_design.h"
+#include "state.h"
+#include "textfile.h"
 
 static void apply_run_args(const bmc_run_input_args *a, bmc_params *p)
 {
@@ -40,6 +42,60 @@ static int check_comparable(const bmc_params *ref, const bmc_params *v, const cf
                     cv->where, cv->name, what);
 }
 
+/* The state file's text: kept for the results file, and read from it, so that what the run
+ * used is what the file says. The limits of every text input (textfile.h). */
+static int read_state_text(const char *path, char **out, bmc_err *err)
+{
+    char why[160];
+    size_t len;
+    if (bmc_text_read(path, out, &len, why, sizeof why) != 0)
+        return bmc_fail(err, BMC_EIO, "%s: cannot read the state file: %s", path, why);
+    return BMC_OK;
+}
+
+/* The files the run reads, which no output may overwrite: the configuration with its
+ * base: files, and the state. */
+static int list_inputs(bmc_run_input *in, bmc_err *err)
+{
+    int n = 0;
+    const char *const *cfg = cfg_inputs(in->cfg, &n);
+    in->inputs = calloc((size_t)n + 1, sizeof *in->inputs);
+    if (!in->inputs)
+        return bmc_fail(err, BMC_ENOMEM, "out of memory");
+    for (int i = 0; i < n; i++)
+        in->inputs[i] = cfg[i];
+    if (in->state_text)
+        in->inputs[n++] = in->state_name;
+    in->n_inputs = n;
+    return BMC_OK;
+}
+
+/* The state of the run: --state, else the configuration's state: key. */
+static int load_state(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *err)
+{
+    bool has_key = false;
+    BMC_TRY(bmc_state_config_path(in->cfg, in->state_name, sizeof in->state_name, &has_key,
+                                  err));
+    if (a->state)
+        snprintf(in->state_name, sizeof in->state_name, "%s", a->state);
+    if (!a->state && !has_key)
+        return BMC_OK;
+    return read_state_text(in->state_name, &in->state_text, err);
+}
+
+/* A variant starts from the reference's state: its own state: key must not differ. */
+static int same_state(bmc_run_input *in, const cfg_variant *v, bmc_err *err)
+{
+    char ref[4096], var[4096];
+    bool ref_has, var_has;
+    BMC_TRY(bmc_state_config_path(in->cfg, ref, sizeof ref, &ref_has, err));
+    BMC_TRY(bmc_state_config_path(v->cfg, var, sizeof var, &var_has, err));
+    if (ref_has != var_has || strcmp(ref, var))
+        return bmc_fail(err, BMC_ECONFIG, "%s: variant \"%s\" changes state:; a variant "
+                        "starts from the reference's state", v->where, v->name);
+    return BMC_OK;
+}
+
 static int load_variants(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *err)
 {
     int n = in->n_variants;
@@ -52,7 +108,10 @@ static int load_variants(const bmc_run_input_args *a, bmc_run_input *in, bmc_err
         return bmc_fail(err, BMC_ENOMEM, "out of memory for %d variants", n);
     for (int i = 0; i < n; i++) {
         cfg_variant *v = &in->cv[i];
-        int rc = bmc_params_load(v->cfg, &in->vp[i], err);
+        bmc_state_source src = {in->state_name, in->state_text};
+        int rc = same_state(in, v, err);
+        if (rc == BMC_OK)
+            rc = bmc_params_load_state(v->cfg, in->state_text ? &src : NULL, &in->vp[i], err);
         if (rc == BMC_OK) {
             in->vp[i].scenarios = in->p.scenarios;
             in->vp[i].seed = in->p.seed;
@@ -81,7 +140,12 @@ int bmc_run_input_load(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *
     if (rc == BMC_OK)
         rc = cfg_take_variants(in->cfg, &in->cv, &in->n_variants, err);
     if (rc == BMC_OK)
-        rc = bmc_params_load(in->cfg, &in->p, err);
+        rc = load_state(a, in, err);
+    if (rc == BMC_OK)
+        rc = list_inputs(in, err);
+    bmc_state_source src = {in->state_name, in->state_text};
+    if (rc == BMC_OK)
+        rc = bmc_params_load_state(in->cfg, in->state_text ? &src : NULL, &in->p, err);
     if (rc == BMC_OK) {
         apply_run_args(a, &in->p);
         rc = bmc_model_create(&in->p, &in->m, err);
@@ -102,6 +166,8 @@ void bmc_run_input_free(bmc_run_input *in)
     bmc_model_free(in->m);
     bmc_design_free(in->design);
     free(in->text);
+    free(in->state_text);
+    free(in->inputs);
     cfg_free(in->cfg);
     memset(in, 0, sizeof *in);
 }

@@ -24,6 +24,11 @@ typedef struct bmc_run_input {
     bmc_model **vm;      /* [n_variants] */
     bmc_variant *variants; /* [n_variants], for bmc_run */
     bmc_design *design;  /* run.design of the reference, attached to every model; NULL: plain */
+    char *state_text;      /* the state file the run starts from (MODEL.md section 12), as
+                            * read; NULL without one */
+    char state_name[4096]; /* its path */
+    const char **inputs;   /* the files read (configuration, base: files, state): no output */
+    int n_inputs;          /* may overwrite them */
 } bmc_run_input;
 
 typedef struct bmc_run_input_args {
@@ -33,10 +38,12 @@ typedef struct bmc_run_input_args {
     long long scenarios;     /* < 1: the config's */
     long long seed;          /* < 0: the config's */
     bool deterministic;      /* force the central projection (check) */
+    const char *state;       /* --state FILE (NULL: the configuration's state: key, if any) */
 } bmc_run_input_args;
 
-/* BMC_ECONFIG naming file, line and key for a bad configuration, also for a variant that
- * changes what the comparison needs fixed (the simulated period, the old-case categories). */
+/* BMC_ECONFIG naming file, line and key for a bad configuration or state file, also for a
+ * variant that changes what the comparison needs fixed (the simulated period, the old-case
+ * categories, the state). BMC_EIO when the state file cannot be read. */
 int bmc_run_input_load(const bmc_run_input_args *a, bmc_run_input *in, bmc_err *err);
 void bmc_run_input_free(bmc_run_input *in);
 

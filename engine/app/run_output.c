@@ -11,6 +11,12 @@
 void run_identity(const run *r, bmc_run_identity *id)
 {
     bmc_run_identity_make(&r->saved[0], r->o->seed, r->o->scenarios, r->o->config_text, id);
+    if (r->o->state_text) { /* a resume must start from the same state: FNV-1a of its text */
+        uint64_t h = 14695981039346656037ULL;
+        for (const char *c = r->o->state_text; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+        bmc_run_identity_add_value(id, h);
+    }
     for (int k = 1; k < r->n_sets; k++)
         bmc_run_identity_add_layout(id, &r->saved[k]);
     if (run_precision_stop(r->o)) {
@@ -108,6 +114,8 @@ static bmc_run_meta run_meta(const run *r)
         .cal = m->cal,
         .target_date = m->p.target_date,
         .pact_date = m->p.pact_date,
+        .state_text = o->state_text,
+        .as_of = o->as_of,
         .n_variants = r->n_sets - 1,
     };
 }

@@ -16,6 +16,11 @@ static void print_provenance(const char *path, const bmc_h5read_info *in, FILE *
     bmc_date_format(in->pact_date, pact);
     bmc_date_format(in->target_date, target);
     fprintf(out, "backlogmc summary of %s\n", path);
+    if (in->has_state) {
+        char as_of[16];
+        bmc_date_format(in->as_of, as_of);
+        fprintf(out, "  forecast as of %s (from the state in /state/text)\n", as_of);
+    }
     fprintf(out, "  configuration  %s\n", in->config_name);
     fprintf(out, "  scenarios      %lld, master seed %llu%s\n", (long long)in->n_scenarios,
             (unsigned long long)in->seed,

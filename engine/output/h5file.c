@@ -118,3 +118,32 @@ int bmc_h5file_commit(bmc_h5file *f, bmc_err *err)
     bmc_h5ctx_end(&e);
     return rc;
 }
+
+int bmc_h5_file_check(const bmc_h5_file_plan *plan, bmc_err *err)
+{
+    bmc_out_plan check = {.out = plan->path, .force = plan->force, .inputs = plan->inputs,
+                          .n_inputs = plan->n_inputs, .format = plan->format,
+                          .what = plan->what, .earlier = plan->earlier};
+    return bmc_out_plan_check(&check, err);
+}
+
+int bmc_h5_write_file(const bmc_h5_file_plan *plan, bmc_h5_fill fill, const void *arg,
+                      bmc_err *err)
+{
+    BMC_TRY(bmc_h5_file_check(plan, err));
+    bmc_h5file f;
+    BMC_TRY(bmc_h5file_create(&f, plan->path, plan->what ? plan->what : "file", err));
+    bmc_h5ctx e;
+    bmc_h5ctx_begin(&e, plan->path, err);
+    int rc = bmc_h5_attr_string(&e, f.id, "format", plan->format);
+    if (rc == BMC_OK)
+        rc = fill(&e, f.id, arg);
+    if (rc == BMC_OK)
+        rc = bmc_h5file_check(&f, err);
+    bmc_h5ctx_end(&e);
+    if (rc != BMC_OK) {
+        bmc_h5file_discard(&f);
+        return rc;
+    }
+    return bmc_h5file_commit(&f, err);
+}

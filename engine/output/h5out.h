@@ -24,6 +24,10 @@ typedef struct bmc_run_meta {
     const bmc_calendar *cal;  /* day 0 date, working days, month starts */
     bmc_date target_date;
     bmc_date pact_date;
+    /* The state the run started from (MODEL.md section 12): its text goes to /state/text and
+     * its as-of date to the root attribute as_of; NULL without a state. */
+    const char *state_text;
+    bmc_date as_of;
     /* Leave /trajectories out even when the layout has them: the driver can compute the
      * monthly values for the summary in every run and store them per scenario only when
      * asked (--trajectories). false keeps them whenever the layout has them. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "h5text.h"
 
 /* The category names as an attribute, so a [.., n_categories] dataset explains itself. */
 static int attr_categories(bmc_h5ctx *e, hid_t obj, const bmc_layout *l)
@@ -33,12 +34,26 @@ static int write_root_attributes(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m
         || (rc = bmc_h5_attr_date(e, file, "target_date", m->target_date))
         || (rc = bmc_h5_attr_date(e, file, "pact_date", m->pact_date)))
         return rc;
+    if (m->state_text)
+        return bmc_h5_attr_date(e, file, "as_of", m->as_of);
     return BMC_OK;
 }
 
 static int write_config(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m)
 {
     return bmc_h5_write_config(e, file, m->config_text);
+}
+
+/* /state/text: the state file the run started from, as it was read. */
+static int write_state(bmc_h5ctx *e, hid_t file, const bmc_run_meta *m)
+{
+    if (!m->state_text)
+        return BMC_OK;
+    hid_t g = bmc_h5_create_group(file, "state");
+    int rc = g < 0 ? bmc_h5_fail(e, "create /state") : bmc_h5_write_text(e, g, "text",
+                                                                          m->state_text);
+    bmc_h5_close_group(g);
+    return rc;
 }
 
 /* A one-dimensional dataset that is complete at open (calendar, names). */
@@ -294,6 +309,7 @@ int h5out_write_layout(bmc_h5ctx *e, bmc_h5out *h, const bmc_run_meta *meta)
     int rc;
     const bmc_layout *l = &h->sets[0].layout;
     if ((rc = write_root_attributes(e, h->file, meta)) || (rc = write_config(e, h->file, meta))
+        || (rc = write_state(e, h->file, meta))
         || (rc = write_calendar(e, h->file, meta->cal, l->n_months))
         || (rc = write_categories(e, h->file, l)) || (rc = create_set(e, h, &h->sets[0], h->file)))
         return rc;

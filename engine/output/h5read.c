@@ -208,6 +208,10 @@ static int read_dates(bmc_h5ctx *e, hid_t file, bmc_h5read_info *in)
         || bmc_date_parse(pact, &in->pact_date))
         return bmc_fail(e->err, BMC_EIO, "%s: day0, target_date or pact_date is not a date",
                         e->path);
+    char as_of[32] = "";
+    in->has_state = bmc_h5_attr_read_string(file, "as_of", as_of, sizeof as_of);
+    if (in->has_state && bmc_date_parse(as_of, &in->as_of))
+        return bmc_fail(e->err, BMC_EIO, "%s: as_of is not a date", e->path);
     hsize_t days = 0, months = 0;
     if (dataset_shape(file, "/calendar/dates", &days, 1) != 1 || days < 1
         || days > (hsize_t)INT32_MAX
@@ -336,6 +340,16 @@ void bmc_h5read_close(bmc_h5read *r)
 const bmc_h5read_info *bmc_h5read_get_info(const bmc_h5read *r)
 {
     return &r->info;
+}
+
+hid_t bmc_h5read_file(const bmc_h5read *r)
+{
+    return r->file;
+}
+
+const char *bmc_h5read_path(const bmc_h5read *r)
+{
+    return r->path;
 }
 
 /* ---- the summary from /summary ----------------------------------------------------------- */

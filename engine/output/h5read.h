@@ -4,7 +4,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <hdf5.h>
+
 #include "calendar.h"
+#include "h5vfd.h"
 #include "results.h"
 #include "status.h"
 #include "variants.h"
@@ -25,6 +28,8 @@ typedef struct bmc_h5read_info {
     int64_t n_scenarios;
     bool deterministic;
     bmc_date day0, target_date, pact_date;
+    bool has_state;      /* the run started from a state (/state/text, root attribute as_of) */
+    bmc_date as_of;      /* that state's as-of date */
     int ndays;           /* simulated days: the length of /calendar/dates */
     int target_day;      /* target_date as a day index */
     bmc_layout layout;   /* categories and months; trajectories = /trajectories exists */
@@ -50,6 +55,9 @@ bool bmc_h5read_is_results(const char *path);
 /* The same for another kind of backlogmc file: its format attribute is `format`. */
 bool bmc_h5read_is_format(const char *path, const char *format);
 const bmc_h5read_info *bmc_h5read_get_info(const bmc_h5read *r);
+/* The open file and its path, for readers of further parts (h5text.h, monthly_hist.h). */
+hid_t bmc_h5read_file(const bmc_h5read *r);
+const char *bmc_h5read_path(const bmc_h5read *r);
 
 /* The summary of the results under group (NULL or "" for the main results, or
  * "variants/<name>"): the day histograms of <group>/summary when it exists, else computed

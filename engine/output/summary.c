@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "monthly_hist.h"
 #include "summary_bins.h"
 #include "stats.h"
 
@@ -440,21 +441,23 @@ int64_t bmc_summary_monthly_defined(const bmc_summary *s, int series, int month)
     return bmc_summary_n(s, BMC_SUM_ALL) - h[s->series_bins[series] - 1];
 }
 
+const int64_t *bmc_summary_monthly_histogram(const bmc_summary *s, int series, int month)
+{
+    if (!s->monthly || series < 0 || series >= s->n_series || month < 0
+        || month >= s->layout.n_months)
+        return NULL;
+    return month_hist(s, series, month);
+}
+
+int bmc_summary_monthly_bins(int series)
+{
+    return bmc_summary_monthly_is_share(series) ? BMC_BINS_SHARE_N : BMC_BINS_COUNT_N;
+}
+
 double bmc_summary_monthly_quantile(const bmc_summary *s, int series, int month, int level)
 {
-    int64_t n = bmc_summary_monthly_defined(s, series, month);
-    if (n == 0)
-        return NAN;
-    int64_t rank = bmc_stats_quantile_rank(n, level), cum = 0;
-    const int64_t *h = month_hist(s, series, month);
-    int bin = 0;
-    for (; bin < s->series_bins[series] - 2; bin++) {
-        cum += h[bin];
-        if (cum >= rank)
-            break;
-    }
-    return bmc_summary_monthly_is_share(series) ? bmc_bins_share_value(bin)
-                                                : bmc_bins_count_value(bin);
+    const int64_t *h = bmc_summary_monthly_histogram(s, series, month);
+    return h ? bmc_monthly_hist_quantile(h, series, level) : NAN;
 }
 
 int64_t bmc_summary_triage_count(const bmc_summary *s, int month)

@@ -146,6 +146,11 @@ void bmc_summary_probability(const bmc_summary *s, enum bmc_sum_group g, enum bm
  * indicators. */
 double bmc_summary_monthly_quantile(const bmc_summary *s, int series, int month, int level);
 int64_t bmc_summary_monthly_defined(const bmc_summary *s, int series, int month);
+/* The histogram of a monthly indicator in month m over all scenarios, in the bins of
+ * summary_bins.h (bmc_summary_monthly_bins of them, the last for "undefined"); NULL without
+ * monthly indicators or out of range. */
+const int64_t *bmc_summary_monthly_histogram(const bmc_summary *s, int series, int month);
+int bmc_summary_monthly_bins(int series);
 /* Scenarios with triage on at the end of month m. */
 int64_t bmc_summary_triage_count(const bmc_summary *s, int month);
 

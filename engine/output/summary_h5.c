@@ -321,6 +321,39 @@ static int write_monthly_counts(writer *w, hid_t g, int64_t *n, double *share)
     return rc;
 }
 
+/* The whole monthly distributions of the indicators that `backlogmc monitor` compares with
+ * observed values (MODEL.md section 12): [M][bins] counts, mostly zeros, deflated. */
+static int write_histograms(writer *w, hid_t parent)
+{
+    static const int SERIES[] = {BMC_MON_OLD_OPEN, BMC_MON_OLD_DECISIONS,
+                                 BMC_MON_NEW_ON_TIME_SHARE, BMC_MON_NEW_ARRIVALS};
+    hid_t g = bmc_h5_create_group(parent, "monthly_histogram");
+    if (g < 0)
+        return bmc_h5_fail(w->e, "create group /summary/monthly_histogram");
+    int rc = BMC_OK;
+    for (size_t k = 0; k < sizeof SERIES / sizeof SERIES[0] && !rc; k++) {
+        int series = SERIES[k], bins = bmc_summary_monthly_bins(series);
+        int64_t *buf = alloc_zero((size_t)w->M * (size_t)bins, sizeof *buf);
+        if (!buf) {
+            rc = no_memory(w, "monthly histograms");
+            break;
+        }
+        for (int m = 0; m < w->M; m++)
+            memcpy(buf + (size_t)m * (size_t)bins, bmc_summary_monthly_histogram(w->s, series, m),
+                   (size_t)bins * sizeof *buf);
+        const char *name = bmc_summary_monthly_name(series);
+        hsize_t dims[2] = {(hsize_t)w->M, (hsize_t)bins};
+        rc = bmc_h5_write_array_deflated(w->e, g, name, H5T_STD_I64LE, H5T_NATIVE_INT64, 2, dims,
+                                         buf);
+        if (!rc)
+            rc = attr_on(w, g, name, "bins",
+                             bmc_summary_monthly_is_share(series) ? "shares" : "counts");
+        free(buf);
+    }
+    H5Gclose(g);
+    return rc;
+}
+
 static int write_monthly(writer *w, hid_t parent)
 {
     hid_t g = bmc_h5_create_group(parent, "monthly");
@@ -391,6 +424,8 @@ static int write_all(writer *w, hid_t g)
         rc = write_probabilities(w, g);
     if (!rc && bmc_summary_has_monthly(w->s))
         rc = write_monthly(w, g);
+    if (!rc && bmc_summary_has_monthly(w->s))
+        rc = write_histograms(w, g);
     return rc;
 }
 

@@ -1,7 +1,9 @@
 /* libFuzzer harness over everything that reads a configuration (yamlcfg.c: the YAML reader,
  * base: files, --set, variants, the emitter; params.c: every key's validation; model.c: the
- * model built from it). Input: the text of a config file, optionally followed by a line "%%"
- * and then one --set assignment per line. Besides the sanitizers it checks one property:
+ * model built from it) and a state file (state_read.c: every key of MODEL.md section 12, and
+ * the model started from it). Input: the text of a config file, optionally followed by a line
+ * "%%" and then one --set assignment per line, optionally followed by a line "%%state" and
+ * then the text of a state file for that configuration. Besides the sanitizers it checks one property:
  * the resolved configuration that `run` stores in the results file (cfg_emit) reads back to
  * the same text. base: names files relative to the working directory, which is configs/ of
  * the source tree when BACKLOGMC_SOURCE_DIR says where that is. */
@@ -15,6 +17,7 @@
 
 #include "model.h"
 #include "params.h"
+#include "state.h"
 #include "variants.h"
 #include "yamlcfg.h"
 
@@ -57,11 +60,11 @@ static void check_round_trip(const char *text)
     cfg_free(again);
 }
 
-static void load_model(bmc_cfg *cfg)
+static void load_model(bmc_cfg *cfg, const bmc_state_source *state)
 {
     bmc_params p;
     bmc_err err;
-    if (bmc_params_load(cfg, &p, &err) != BMC_OK)
+    if (bmc_params_load_state(cfg, state, &p, &err) != BMC_OK)
         return;
     if (p.horizon_date - p.start_date > MAX_MODEL_DAYS)
         return;
@@ -70,8 +73,23 @@ static void load_model(bmc_cfg *cfg)
         bmc_model_free(m);
 }
 
+/* The part after a line "%%state": a state file's text (NUL-terminated copy; NULL without). */
+static char *split_state(const uint8_t *data, size_t *size)
+{
+    const char *text = (const char *)data;
+    for (size_t i = 0; i + 9 <= *size; i++)
+        if (!memcmp(text + i, "\n%%state\n", 9)) {
+            char *state = strndup(text + i + 9, *size - i - 9);
+            *size = i + 1;
+            return state;
+        }
+    return NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    char *state_text = split_state(data, &size);
+    bmc_state_source state = {"fuzz-state.yaml", state_text};
     const char *text = (const char *)data;
     size_t cfg_len = size;
     const char *sets = NULL;
@@ -83,8 +101,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     bmc_cfg *cfg = NULL;
     bmc_err err;
-    if (cfg_load_buffer("fuzz.yaml", text, cfg_len, &cfg, &err) != BMC_OK)
+    if (cfg_load_buffer("fuzz.yaml", text, cfg_len, &cfg, &err) != BMC_OK) {
+        free(state_text);
         return 0;
+    }
     int rc = BMC_OK;
     for (int n = 0; sets && sets < text + size && n < MAX_SETS && rc == BMC_OK; n++) {
         const char *end = memchr(sets, '\n', (size_t)(text + size - sets));
@@ -103,11 +123,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg_variant *v = NULL;
     int nv = 0;
     if (rc == BMC_OK && cfg_take_variants(cfg, &v, &nv, &err) == BMC_OK) {
-        load_model(cfg);
+        /* a state: key of the input would name files of configs/: only a state given here */
+        load_model(cfg, state_text ? &state : NULL);
         for (int i = 0; i < nv; i++)
-            load_model(v[i].cfg);
+            load_model(v[i].cfg, state_text ? &state : NULL);
     }
     cfg_variants_free(v, nv);
     cfg_free(cfg);
+    free(state_text);
     return 0;
 }
