@@ -67,5 +67,10 @@ int bmc_cli_main(int argc, char **argv, FILE *out, FILE *errout)
     /* under MPI every rank has the same message (agreed): rank 0 says it */
     if (rc != BMC_OK && bmc_mpi_launch_rank() == 0)
         fprintf(errout, "backlogmc: %s\n", err.msg);
+    /* Only now: MPI_Finalize waits for every rank, and mpirun ends the whole job as soon as
+     * one rank exits non-zero, so a rank finalizing earlier could have rank 0 killed before it
+     * printed the message (how to resume, what failed). */
+    fflush(errout);
+    bmc_mpi_stop();
     return exit_code(rc);
 }

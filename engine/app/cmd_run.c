@@ -274,8 +274,7 @@ static int run_command(const run_args *a, FILE *out, bmc_err *err)
             print_summary(in.m, &o, &s, out_path, out);
     }
     bmc_run_input_free(&in);
-    bmc_mpi_stop();
-    return rc;
+    return rc; /* MPI ends in cli.c, once rank 0 has printed */
 }
 
 int bmc_cmd_run(int argc, char **argv, FILE *out, bmc_err *err)
