@@ -48,16 +48,39 @@ static const char EXIT_CODES[] =
     "            4 input/output error, 5 stopped by a signal (no output), 6 stopped by a\n"
     "            signal after saving the checkpoint\n";
 
+/* text on lines of at most width columns, each indented by indent: a synopsis may be long,
+ * so the purpose goes on the lines below it */
+static void print_wrapped(FILE *out, const char *text, int indent, int width)
+{
+    int col = 0;
+    while (*text) {
+        size_t word = strcspn(text, " ");
+        if (col > 0 && col + 1 + (int)word > width) {
+            fputc('\n', out);
+            col = 0;
+        }
+        if (col == 0)
+            col = fprintf(out, "%*s", indent, "");
+        else
+            col += fprintf(out, " ");
+        col += fprintf(out, "%.*s", (int)word, text);
+        text += word;
+        text += strspn(text, " ");
+    }
+    fputc('\n', out);
+}
+
 void bmc_commands_usage(FILE *out)
 {
     fprintf(out, "usage: backlogmc COMMAND ...\n\n");
     for (int i = 0; i < bmc_n_commands; i++) {
-        char head[96];
-        snprintf(head, sizeof head, "%s %s", bmc_commands[i].name, bmc_commands[i].synopsis);
-        fprintf(out, "  backlogmc %-34s %s\n", head, bmc_commands[i].purpose);
+        fprintf(out, "  backlogmc %s %s\n", bmc_commands[i].name, bmc_commands[i].synopsis);
+        print_wrapped(out, bmc_commands[i].purpose, 6, 90);
     }
-    fprintf(out, "  backlogmc %-34s %s\n", "version", "version and git commit");
-    fprintf(out, "  backlogmc %-34s %s\n", "--help", "this text");
+    fprintf(out, "  backlogmc version\n");
+    print_wrapped(out, "version and git commit", 6, 90);
+    fprintf(out, "  backlogmc --help\n");
+    print_wrapped(out, "this text", 6, 90);
     for (int i = 0; i < bmc_n_commands; i++)
         if (bmc_commands[i].options)
             fprintf(out, "\n%s", bmc_commands[i].options);
