@@ -5,6 +5,8 @@
 #   - parallel efficiency at 2 threads (one process) and at 2 MPI ranks of 1 thread:
 #     rate / (2 x the 1-thread rate);
 #   - peak resident memory (/usr/bin/time -f %M) of runs of 10^4 and 10^5 scenarios;
+#   - whole-process wall time of 10^4 scenarios, 1 thread against 2 MPI ranks, and where each
+#     rank's time goes (--timing): throughput, output share, bytes sent per 10^4 scenarios;
 #   - with --full, the wall time of 10^6 scenarios on 2 threads (about 13 minutes here);
 #   - the cost of each kind of random draw the daily loop takes (scripts/bench_draws.c).
 # Two workers get 10 x the scenarios of one, so that the last, partly idle round and the
@@ -73,6 +75,36 @@ echo "2 ranks x 1 thread:  $(median_of "$tmp/rm2") scenarios/s, efficiency $(med
 for s in 10000 100000; do
     echo "peak RSS, $s scenarios: $(peak_rss_mb "$bin" run "$cfg" --scenarios $s --threads 2) MB   (/usr/bin/time -f %M ... --scenarios $s --threads 2)"
 done
+# Whole processes (start-up, reading, the final summaries and the file included): one process
+# of one thread against 2 MPI ranks of one thread, 10^4 scenarios, interleaved rounds.
+wall_of() {
+    t0=$(date +%s%N)
+    "$@" --quiet --out "$tmp/bench.h5" --force >/dev/null
+    t1=$(date +%s%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", (b - a) / 1e9}'
+}
+: >"$tmp/w1"; : >"$tmp/wm2"; : >"$tmp/ew"
+i=0
+while [ $i -lt "$repeat" ]; do
+    a=$(wall_of "$bin" run "$cfg" --scenarios 10000 --threads 1)
+    c=$(wall_of mpirun --oversubscribe --bind-to none -np 2 "$bin" run "$cfg" --scenarios 10000 \
+        --threads 1)
+    echo "$a" >>"$tmp/w1"; echo "$c" >>"$tmp/wm2"
+    awk -v x="$a" -v y="$c" 'BEGIN {print 100 * x / (2 * y)}' >>"$tmp/ew"
+    i=$((i + 1))
+done
+echo "10^4 scenarios, whole process: 1 thread $(median_of "$tmp/w1") s, 2 ranks x 1 thread $(median_of "$tmp/wm2") s wall, efficiency $(median_of "$tmp/ew" | awk '{printf "%.0f", $1}') % (rounds: $(range "$tmp/ew") %)"
+# Where each rank's time goes (--timing), at 10^4 and 2 x 10^4 scenarios: the difference of
+# the bytes rank 1 sends is what scenarios cost, the rest is the final reduction of the
+# summaries, paid once.
+for s in 10000 20000; do
+    mpirun --oversubscribe --bind-to none -np 2 "$bin" run "$cfg" --scenarios $s --threads 1 \
+        --timing --quiet --out "$tmp/bench.h5" --force 2>&1 | sed -n 's/^timing: *//p' >"$tmp/timing$s"
+done
+awk 'NR > 1 {printf "rank %s, 10^4 scenarios: %s scenarios in %s s simulating (%.0f scenarios/s), summaries %s s, output %s s (%.1f %% of its %s s), waiting in MPI %s s, sent %.1f MB\n", $1, $2, $3, $2 / $3, $4, $5, 100 * $5 / $7, $7, $6, $8 / 1e6}' "$tmp/timing10000"
+b1=$(awk '$1 == 1 {print $8}' "$tmp/timing10000")
+b2=$(awk '$1 == 1 {print $8}' "$tmp/timing20000")
+awk -v a="$b1" -v b="$b2" 'BEGIN {printf "rank 1 sends %.2f MB per 10^4 scenarios, plus %.1f MB once (the summaries reduced at the end)\n", (b - a) / 1e6, (2 * a - b) / 1e6}'
 if [ "$full" -eq 1 ]; then
     start=$(date +%s)
     "$bin" run "$cfg" --scenarios 1000000 --threads 2 --quiet --out "$tmp/bench.h5" --force >/dev/null

@@ -13,27 +13,6 @@
 
 #define N 200
 
-static bmc_params *load(const char *const *sets)
-{
-    char path[4096];
-    bmc_err err = {{0}};
-    bmc_cfg *cfg = NULL;
-    bmc_params *p = malloc(sizeof *p);
-    assert_non_null(p);
-    gsl_set_error_handler_off();
-    tu_path(path, sizeof path, "configs/baseline.yaml");
-    int rc = cfg_load_file(path, &cfg, &err);
-    for (int i = 0; rc == BMC_OK && sets && sets[i]; i++)
-        rc = cfg_apply_set(cfg, sets[i], &err);
-    if (rc == BMC_OK)
-        rc = bmc_params_load(cfg, p, &err);
-    if (rc != BMC_OK)
-        fprintf(stderr, "%s\n", err.msg);
-    assert_int_equal(rc, BMC_OK);
-    cfg_free(cfg);
-    return p;
-}
-
 static bmc_waterfall *attribute(const bmc_params *old, const bmc_params *new, int threads)
 {
     bmc_waterfall *w = calloc(1, sizeof *w);
@@ -98,8 +77,8 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    f->old = load(NULL);
-    f->new = load(CHANGES);
+    f->old = tu_params("configs/baseline.yaml", NULL);
+    f->new = tu_params("configs/baseline.yaml", CHANGES);
     f->forward = attribute(f->old, f->new, 2);
     f->forward_one_thread = attribute(f->old, f->new, 1);
     f->backward = attribute(f->new, f->old, 2);
@@ -209,7 +188,8 @@ static void test_different_categories_are_refused(void **state)
 {
     (void)state;
     const char *renamed[] = {"old_cases.categories[5].name=Other", NULL};
-    bmc_params *old = load(NULL), *new = load(renamed);
+    bmc_params *old = tu_params("configs/baseline.yaml", NULL);
+    bmc_params *new = tu_params("configs/baseline.yaml", renamed);
     bmc_waterfall w;
     bmc_attribute_options o = {.scenarios = 10, .seed = 1, .threads = 1, .reps = 100};
     bmc_err err = {{0}};

@@ -12,27 +12,6 @@
 #include "state.h"
 #include "state_export.h"
 
-static bmc_params *load_params(const char *rel, const char *const *sets)
-{
-    char path[4096];
-    bmc_err err = {{0}};
-    bmc_cfg *cfg = NULL;
-    bmc_params *p = malloc(sizeof *p);
-    assert_non_null(p);
-    gsl_set_error_handler_off();
-    tu_path(path, sizeof path, rel);
-    int rc = cfg_load_file(path, &cfg, &err);
-    for (int i = 0; rc == BMC_OK && sets && sets[i]; i++)
-        rc = cfg_apply_set(cfg, sets[i], &err);
-    if (rc == BMC_OK)
-        rc = bmc_params_load(cfg, p, &err);
-    if (rc != BMC_OK)
-        fprintf(stderr, "%s: %s\n", rel, err.msg);
-    assert_int_equal(rc, BMC_OK);
-    cfg_free(cfg);
-    return p;
-}
-
 static bmc_model *make_model(const bmc_params *p)
 {
     bmc_model *m = NULL;
@@ -73,7 +52,7 @@ static void test_state_continues_the_projection(void **state)
     (void)state;
     const char *sets[] = {"run.deterministic=true", "remands.probability=0",
                           "triage.threshold=30000", NULL};
-    bmc_params *pa = load_params("configs/baseline.yaml", sets);
+    bmc_params *pa = tu_params("configs/baseline.yaml", sets);
     bmc_model *ma = make_model(pa);
     bmc_result_block *a = tu_run(ma, pa->seed, 0, 1, true, true);
 
@@ -143,7 +122,7 @@ static const char STATE_2026_12[] =
 static void test_stochastic_day_one_total_is_the_state(void **state)
 {
     (void)state;
-    bmc_params *p = load_params("configs/baseline.yaml", NULL);
+    bmc_params *p = tu_params("configs/baseline.yaml", NULL);
     load_state_text(p, STATE_2026_12, NULL);
     assert_int_equal(p->start_date, bmc_date_from_ymd(2027, 1, 1));
     bmc_model *m = make_model(p);
@@ -188,7 +167,7 @@ static void late_count(bool deterministic, double accelerated_on_time)
         "intake.annual_level={dist: fixed, value: 0}",
         "staff.fte={interpolation: step, points: [[2027-01-01, 0], [2027-02-15, 1000000]]}",
         NULL};
-    bmc_params *p = load_params("configs/baseline.yaml", sets);
+    bmc_params *p = tu_params("configs/baseline.yaml", sets);
     load_state_text(p, "as_of: 2026-12-31\n"
                        "old_cases: {}\n"
                        "decided_old: 0\n"
@@ -230,7 +209,7 @@ static void test_decided_old_and_remands(void **state)
     const char *sets[] = {"run.deterministic=true", "remands.probability=0", NULL};
     int p90[2];
     for (int k = 0; k < 2; k++) {
-        bmc_params *p = load_params("configs/baseline.yaml", sets);
+        bmc_params *p = tu_params("configs/baseline.yaml", sets);
         char text[512];
         snprintf(text, sizeof text,
                  "as_of: 2026-12-31\nold_cases: {O: {ready: 1000, remands: 100}}\n"
@@ -265,7 +244,7 @@ static void test_triage_given_or_replayed(void **state)
         {"", 1500, false},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        bmc_params *p = load_params("configs/baseline.yaml", sets);
+        bmc_params *p = tu_params("configs/baseline.yaml", sets);
         char text[2048];
         int n = snprintf(text, sizeof text, "as_of: 2026-12-31\nold_cases: {}\ndecided_old: 0\n"
                                             "new_cases: {}\n%sintake_history:\n",
@@ -295,7 +274,7 @@ static void test_plan_cycle_grid(void **state)
     const char *cycles[] = {"", "plan_cycle_start: 2026-11-15\n"};
     const int expect[2][3] = {{2027, 1, 1}, {2027, 2, 15}};
     for (int k = 0; k < 2; k++) {
-        bmc_params *p = load_params("configs/baseline.yaml", NULL);
+        bmc_params *p = tu_params("configs/baseline.yaml", NULL);
         char text[512];
         snprintf(text, sizeof text, "as_of: 2026-12-31\nold_cases: {A: {ready: 10}}\n"
                                     "decided_old: 0\nnew_cases: {}\ntriage: {on: false}\n%s",
@@ -324,7 +303,7 @@ static void test_written_state_reads_back(void **state)
 {
     (void)state;
     const char *sets[] = {"run.deterministic=true", NULL};
-    bmc_params *pa = load_params("configs/baseline.yaml", sets);
+    bmc_params *pa = tu_params("configs/baseline.yaml", sets);
     bmc_model *ma = make_model(pa);
     bmc_snapshot *x = malloc(sizeof *x);
     bmc_err err = {{0}};
@@ -338,7 +317,7 @@ static void test_written_state_reads_back(void **state)
     fclose(f);
     assert_true(strncmp(text, "# illustrative\n# second line\nas_of: 2027-01-31\n", 47) == 0);
 
-    bmc_params *pb = load_params("configs/baseline.yaml", NULL);
+    bmc_params *pb = tu_params("configs/baseline.yaml", NULL);
     bmc_observed *obs = malloc(sizeof *obs);
     load_state_text(pb, text, obs);
     const bmc_start *a = &x->start, *r = &pb->start;
@@ -396,7 +375,7 @@ static void test_written_names_read_back(void **state)
     (void)state;
     const char *sets[] = {"run.deterministic=true", "old_cases.categories[1].name=\"A#1:[x]\"",
                           "intake.tracks[1].name=\"-fast\"", NULL};
-    bmc_params *pa = load_params("configs/baseline.yaml", sets);
+    bmc_params *pa = tu_params("configs/baseline.yaml", sets);
     bmc_model *ma = make_model(pa);
     bmc_snapshot *x = malloc(sizeof *x);
     bmc_err err = {{0}};
@@ -410,7 +389,7 @@ static void test_written_names_read_back(void **state)
     fclose(f);
     assert_non_null(strstr(text, "  \"A#1:[x]\": {waiting: "));
     assert_non_null(strstr(text, "  \"-fast\": [[2026-12, "));
-    bmc_params *pb = load_params("configs/baseline.yaml", sets + 1);
+    bmc_params *pb = tu_params("configs/baseline.yaml", sets + 1);
     load_state_text(pb, text, NULL);
     assert_near(pb->start.waiting[1], round(x->start.waiting[1]), 0);
     assert_int_equal(pb->start.n_lodging[1], 1);
@@ -428,7 +407,7 @@ static void test_histories_combine(void **state)
     (void)state;
     const char *sets[] = {"intake_history=[[2025-Q1, 7000], [2025-Q2, 7100], [2025-Q3, 7200]]",
                           NULL};
-    bmc_params *p = load_params("configs/baseline.yaml", sets);
+    bmc_params *p = tu_params("configs/baseline.yaml", sets);
     load_state_text(p, "as_of: 2025-12-31\nold_cases: {}\ndecided_old: 0\n"
                        "intake_history: [[2025-06, 2400], [2025-07, 2500], [2025-08, 2600], "
                        "[2025-09, 2700], [2025-10, 2800], [2025-11, 2900], [2025-12, 3000]]\n",
@@ -440,7 +419,7 @@ static void test_histories_combine(void **state)
     assert_int_equal(h->p[1].month, 2025 * 12 + 5);
     assert_near(h->p[7].count, 3000, 0);
     free(p);
-    p = load_params("configs/baseline.yaml", sets);
+    p = tu_params("configs/baseline.yaml", sets);
     load_state_text(p, "as_of: 2025-12-31\nold_cases: {}\ndecided_old: 0\n", NULL);
     assert_int_equal(p->intake_history.n, 3);
     free(p);

@@ -10,27 +10,6 @@
 #include "assert_near.h"
 #include "state.h"
 
-static bmc_params *baseline(const char *const *sets)
-{
-    char path[4096];
-    bmc_err err = {{0}};
-    bmc_cfg *cfg = NULL;
-    bmc_params *p = malloc(sizeof *p);
-    assert_non_null(p);
-    gsl_set_error_handler_off();
-    tu_path(path, sizeof path, "configs/baseline.yaml");
-    int rc = cfg_load_file(path, &cfg, &err);
-    for (int i = 0; rc == BMC_OK && sets && sets[i]; i++)
-        rc = cfg_apply_set(cfg, sets[i], &err);
-    if (rc == BMC_OK)
-        rc = bmc_params_load(cfg, p, &err);
-    if (rc != BMC_OK)
-        fprintf(stderr, "%s\n", err.msg);
-    assert_int_equal(rc, BMC_OK);
-    cfg_free(cfg);
-    return p;
-}
-
 /* The valid lines; a test replaces one of them (by its key) or appends one. */
 static const char *const VALID[] = {
     "as_of: 2026-12-31",
@@ -80,7 +59,7 @@ static void refused_with(bmc_params *p, const char *key, const char *line, const
 
 static void refused(const char *key, const char *line, const char *expect, const char *says)
 {
-    bmc_params *p = baseline(NULL);
+    bmc_params *p = tu_params("configs/baseline.yaml", NULL);
     refused_with(p, key, line, expect, says);
     free(p);
 }
@@ -88,7 +67,7 @@ static void refused(const char *key, const char *line, const char *expect, const
 static void test_the_valid_state_loads(void **state)
 {
     (void)state;
-    bmc_params *p = baseline(NULL);
+    bmc_params *p = tu_params("configs/baseline.yaml", NULL);
     char text[4096] = "";
     for (int i = 0; VALID[i]; i++) {
         strcat(text, VALID[i]);
@@ -256,7 +235,7 @@ static void test_plan_cycle_start(void **state)
                           "old_cases.categories[2].approach_start=never",
                           "old_cases.categories[3].approach_start=never",
                           "old_cases.categories[4].approach_start=never", NULL};
-    bmc_params *p = baseline(sets);
+    bmc_params *p = tu_params("configs/baseline.yaml", sets);
     refused_text(p, "as_of: 2026-12-31\nold_cases: {A: {ready: 1}}\ndecided_old: 0\n"
                     "new_cases: {}\ntriage: {on: false}\nplan_cycle_start: 2026-10-01\n",
                  "state.yaml:6:19: plan_cycle_start: ", "no category has an approach_start");
@@ -269,7 +248,7 @@ static void test_config_history_reaches_into_the_run(void **state)
 {
     (void)state;
     const char *sets[] = {"intake_history=[[2026-Q1, 5000]]", NULL};
-    bmc_params *p = baseline(sets);
+    bmc_params *p = tu_params("configs/baseline.yaml", sets);
     refused_text(p, "as_of: 2026-01-31\nold_cases: {A: {ready: 1}}\ndecided_old: 0\n",
                  "state.yaml:1:8: as_of: ",
                  "the configuration's intake_history reaches into the simulated period (from "
@@ -280,7 +259,7 @@ static void test_config_history_reaches_into_the_run(void **state)
 static void test_missing_file(void **state)
 {
     (void)state;
-    bmc_params *p = baseline(NULL);
+    bmc_params *p = tu_params("configs/baseline.yaml", NULL);
     bmc_err err = {{0}};
     bmc_state_source src = {"/nonexistent/state.yaml", NULL};
     assert_int_not_equal(bmc_state_load(&src, p, NULL, &err), BMC_OK);

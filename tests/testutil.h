@@ -54,27 +54,40 @@ static inline char *tu_slurp(const char *path)
     return buf;
 }
 
-/* Loads rel (relative to the source tree), applies the NULL-terminated overrides. */
-static inline bmc_model *tu_model(const char *rel, const char *const *sets)
+/* The parameters of rel (relative to the source tree) with the NULL-terminated overrides,
+ * malloc'd (the struct is large); the caller frees. */
+static inline bmc_params *tu_params(const char *rel, const char *const *sets)
 {
     char path[4096];
     bmc_err err = {{0}};
     bmc_cfg *cfg = NULL;
-    bmc_params p;
-    bmc_model *m = NULL;
+    bmc_params *p = malloc(sizeof *p);
+    assert_non_null(p);
     gsl_set_error_handler_off();
     tu_path(path, sizeof path, rel);
     int rc = cfg_load_file(path, &cfg, &err);
     for (int i = 0; rc == BMC_OK && sets && sets[i]; i++)
         rc = cfg_apply_set(cfg, sets[i], &err);
     if (rc == BMC_OK)
-        rc = bmc_params_load(cfg, &p, &err);
-    if (rc == BMC_OK)
-        rc = bmc_model_create(&p, &m, &err);
+        rc = bmc_params_load(cfg, p, &err);
+    if (rc != BMC_OK)
+        fprintf(stderr, "tu_params(%s): %s\n", rel, err.msg);
+    assert_int_equal(rc, BMC_OK);
+    cfg_free(cfg);
+    return p;
+}
+
+/* Loads rel (relative to the source tree), applies the NULL-terminated overrides. */
+static inline bmc_model *tu_model(const char *rel, const char *const *sets)
+{
+    bmc_err err = {{0}};
+    bmc_params *p = tu_params(rel, sets);
+    bmc_model *m = NULL;
+    int rc = bmc_model_create(p, &m, &err);
     if (rc != BMC_OK)
         fprintf(stderr, "tu_model(%s): %s\n", rel, err.msg);
     assert_int_equal(rc, BMC_OK);
-    cfg_free(cfg);
+    free(p);
     return m;
 }
 
