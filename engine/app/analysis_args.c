@@ -21,12 +21,7 @@ int bmc_analysis_arg(bmc_analysis_args *a, int argc, char **argv, int *i, bool *
     int rc = BMC_OK;
     *taken = true;
     if (!strcmp(o, "--set")) {
-        if (!val)
-            return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
-        if (a->n_sets == BMC_ANALYSIS_MAX_SETS)
-            return bmc_fail(err, BMC_EUSAGE, "more than %d --set options",
-                            BMC_ANALYSIS_MAX_SETS);
-        a->sets[a->n_sets++] = val;
+        BMC_TRY(bmc_arg_set(val, a->sets, &a->n_sets, BMC_ANALYSIS_MAX_SETS, err));
     } else if (!strcmp(o, "--scenarios")) {
         rc = bmc_arg_count(o, val, 1, 100000000LL, &a->scenarios, err);
     } else if (!strcmp(o, "--seed")) {

@@ -69,3 +69,13 @@ int bmc_arg_path(const char *opt, const char *text, const char **out, bmc_err *e
     *out = text;
     return BMC_OK;
 }
+
+int bmc_arg_set(const char *text, const char **sets, int *n, int max, bmc_err *err)
+{
+    if (!text)
+        return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
+    if (*n == max)
+        return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", max);
+    sets[(*n)++] = text;
+    return BMC_OK;
+}

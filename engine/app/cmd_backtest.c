@@ -55,11 +55,7 @@ static int parse_args(int argc, char **argv, backtest_args *a, bmc_err *err)
         int rc = BMC_OK;
         bool takes_value = true;
         if (!strcmp(o, "--set")) {
-            if (!val)
-                return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
-            if (a->n_sets == MAX_SETS)
-                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SETS);
-            a->sets[a->n_sets++] = val;
+            rc = bmc_arg_set(val, a->sets, &a->n_sets, MAX_SETS, err);
         } else if (!strcmp(o, "--series")) {
             rc = bmc_arg_path(o, val, &a->series, err);
         } else if (!strcmp(o, "--out")) {

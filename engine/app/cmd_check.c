@@ -23,11 +23,9 @@ static int parse_check_args(int argc, char **argv, check_args *a, bmc_err *err)
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--set")) {
-            if (i + 1 >= argc)
-                return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
-            if (a->n_sets == MAX_SET_OPTIONS)
-                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SET_OPTIONS);
-            a->sets[a->n_sets++] = argv[++i];
+            BMC_TRY(bmc_arg_set(i + 1 < argc ? argv[i + 1] : NULL, a->sets, &a->n_sets,
+                                MAX_SET_OPTIONS, err));
+            i++;
         } else if (!strcmp(o, "--state")) {
             BMC_TRY(bmc_arg_path(o, i + 1 < argc ? argv[i + 1] : NULL, &a->state, err));
             i++;

@@ -82,11 +82,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, bmc_err *err)
         long long v = 0;
         int rc = BMC_OK;
         if (!strcmp(o, "--set")) {
-            if (!val)
-                return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
-            if (a->n_sets == MAX_SET_OPTIONS)
-                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SET_OPTIONS);
-            a->sets[a->n_sets++] = val;
+            BMC_TRY(bmc_arg_set(val, a->sets, &a->n_sets, MAX_SET_OPTIONS, err));
             i++;
         } else if (!strcmp(o, "--scenarios")) {
             rc = bmc_arg_count(o, val, 1, 1000000000000LL, &a->scenarios, err);

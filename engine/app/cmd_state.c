@@ -43,11 +43,7 @@ static int parse(int argc, char **argv, state_args *a, bmc_err *err)
             BMC_TRY(bmc_arg_path(o, val, &a->state, err));
             i++;
         } else if (!strcmp(o, "--set")) {
-            if (!val)
-                return bmc_fail(err, BMC_EUSAGE, "--set needs KEY.PATH=VALUE");
-            if (a->n_sets == MAX_SET_OPTIONS)
-                return bmc_fail(err, BMC_EUSAGE, "more than %d --set options", MAX_SET_OPTIONS);
-            a->sets[a->n_sets++] = val;
+            BMC_TRY(bmc_arg_set(val, a->sets, &a->n_sets, MAX_SET_OPTIONS, err));
             i++;
         } else if (o[0] == '-' && o[1] != '\0') {
             return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for state (try --help)", o);
