@@ -21,7 +21,7 @@ int bmc_analysis_arg(bmc_analysis_args *a, int argc, char **argv, int *i, bool *
     int rc = BMC_OK;
     *taken = true;
     if (!strcmp(o, "--set")) {
-        BMC_TRY(bmc_arg_set(val, a->sets, &a->n_sets, BMC_ANALYSIS_MAX_SETS, err));
+        BMC_TRY(bmc_arg_set(val, a->sets, &a->n_sets, BMC_MAX_SET_OPTIONS, err));
     } else if (!strcmp(o, "--scenarios")) {
         rc = bmc_arg_count(o, val, 1, 100000000LL, &a->scenarios, err);
     } else if (!strcmp(o, "--seed")) {

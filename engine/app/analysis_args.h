@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "analysis_h5.h"
+#include "cli_args.h"
 #include "run_input.h"
 #include "status.h"
 
@@ -12,12 +13,11 @@
  * --scenarios, --seed, --threads, --out and --force, read the same way, and the output file
  * they write (results/<config name>-<suffix>.h5 by default, checked by outpaths.h). */
 
-#define BMC_ANALYSIS_MAX_SETS 256
 
 typedef struct bmc_analysis_args {
     const char *command;
     const char *config, *out;
-    const char *sets[BMC_ANALYSIS_MAX_SETS];
+    const char *sets[BMC_MAX_SET_OPTIONS];
     int n_sets;
     long long scenarios, seed, threads; /* -1, -1, 0: from the config / OpenMP */
     bool force;

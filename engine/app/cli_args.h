@@ -15,6 +15,9 @@ int bmc_arg_half_width(const char *opt, const char *text, double *out, bmc_err *
 int bmc_arg_seconds(const char *opt, const char *text, double *out, bmc_err *err);
 /* A non-empty file name no longer than a path may be. */
 int bmc_arg_path(const char *opt, const char *text, const char **out, bmc_err *err);
+/* --set options a command takes at most. */
+#define BMC_MAX_SET_OPTIONS 256
+
 /* One more --set KEY.PATH=VALUE into sets[*n] (at most max of them). */
 int bmc_arg_set(const char *text, const char **sets, int *n, int max, bmc_err *err);
 

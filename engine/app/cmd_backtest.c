@@ -14,7 +14,6 @@
 #include "run_input.h"
 #include "yamlcfg.h"
 
-#define MAX_SETS 256
 #define MAX_SCENARIOS 1000000 /* a forecast's sample: 480 MB of monthly counts per thread */
 
 const char bmc_cmd_backtest_options[] =
@@ -38,7 +37,7 @@ const char bmc_cmd_backtest_options[] =
 
 typedef struct backtest_args {
     const char *config, *series, *column, *origins, *horizons, *out;
-    const char *sets[MAX_SETS];
+    const char *sets[BMC_MAX_SET_OPTIONS];
     int n_sets;
     long long scenarios, seed; /* -1: the config's */
     int threads;
@@ -55,7 +54,7 @@ static int parse_args(int argc, char **argv, backtest_args *a, bmc_err *err)
         int rc = BMC_OK;
         bool takes_value = true;
         if (!strcmp(o, "--set")) {
-            rc = bmc_arg_set(val, a->sets, &a->n_sets, MAX_SETS, err);
+            rc = bmc_arg_set(val, a->sets, &a->n_sets, BMC_MAX_SET_OPTIONS, err);
         } else if (!strcmp(o, "--series")) {
             rc = bmc_arg_path(o, val, &a->series, err);
         } else if (!strcmp(o, "--out")) {

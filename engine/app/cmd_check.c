@@ -8,12 +8,11 @@
 #include "relief.h"
 #include "run_input.h"
 
-#define MAX_SET_OPTIONS 256
 
 typedef struct check_args {
     const char *config;
     const char *state; /* --state FILE */
-    const char *sets[MAX_SET_OPTIONS];
+    const char *sets[BMC_MAX_SET_OPTIONS];
     int n_sets;
 } check_args;
 
@@ -24,7 +23,7 @@ static int parse_check_args(int argc, char **argv, check_args *a, bmc_err *err)
         const char *o = argv[i];
         if (!strcmp(o, "--set")) {
             BMC_TRY(bmc_arg_set(i + 1 < argc ? argv[i + 1] : NULL, a->sets, &a->n_sets,
-                                MAX_SET_OPTIONS, err));
+                                BMC_MAX_SET_OPTIONS, err));
             i++;
         } else if (!strcmp(o, "--state")) {
             BMC_TRY(bmc_arg_path(o, i + 1 < argc ? argv[i + 1] : NULL, &a->state, err));

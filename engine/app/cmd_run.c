@@ -13,7 +13,6 @@
 #include "run_input.h"
 #include "yamlcfg.h"
 
-#define MAX_SET_OPTIONS 256
 
 const char bmc_cmd_run_options[] =
     "run options:\n"
@@ -55,7 +54,7 @@ const char bmc_cmd_run_options[] =
 typedef struct run_args {
     const char *config;
     const char *out;
-    const char *sets[MAX_SET_OPTIONS];
+    const char *sets[BMC_MAX_SET_OPTIONS];
     int n_sets;
     long long scenarios; /* -1 = from config */
     long long seed;      /* -1 = from config */
@@ -82,7 +81,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, bmc_err *err)
         long long v = 0;
         int rc = BMC_OK;
         if (!strcmp(o, "--set")) {
-            BMC_TRY(bmc_arg_set(val, a->sets, &a->n_sets, MAX_SET_OPTIONS, err));
+            BMC_TRY(bmc_arg_set(val, a->sets, &a->n_sets, BMC_MAX_SET_OPTIONS, err));
             i++;
         } else if (!strcmp(o, "--scenarios")) {
             rc = bmc_arg_count(o, val, 1, 1000000000000LL, &a->scenarios, err);

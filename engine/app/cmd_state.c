@@ -10,7 +10,6 @@
 #include "variants.h"
 #include "yamlcfg.h"
 
-#define MAX_SET_OPTIONS 256
 
 const char bmc_cmd_state_options[] =
     "state options (the state file goes to standard output, rounded to whole cases and\n"
@@ -24,7 +23,7 @@ typedef struct state_args {
     const char *config, *state;
     bmc_date as_of;
     bool has_as_of;
-    const char *sets[MAX_SET_OPTIONS];
+    const char *sets[BMC_MAX_SET_OPTIONS];
     int n_sets;
 } state_args;
 
@@ -43,7 +42,7 @@ static int parse(int argc, char **argv, state_args *a, bmc_err *err)
             BMC_TRY(bmc_arg_path(o, val, &a->state, err));
             i++;
         } else if (!strcmp(o, "--set")) {
-            BMC_TRY(bmc_arg_set(val, a->sets, &a->n_sets, MAX_SET_OPTIONS, err));
+            BMC_TRY(bmc_arg_set(val, a->sets, &a->n_sets, BMC_MAX_SET_OPTIONS, err));
             i++;
         } else if (o[0] == '-' && o[1] != '\0') {
             return bmc_fail(err, BMC_EUSAGE, "unknown option \"%s\" for state (try --help)", o);

@@ -12,7 +12,6 @@
 #include "h5util.h"
 #include "h5vfd.h"
 
-#define SCAN_ROWS 4096 /* scenarios read at a time when /summary is missing */
 
 struct bmc_h5read {
     char *path;
