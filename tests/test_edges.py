@@ -3,7 +3,7 @@
 allowed): configs/baseline.yaml with the key set by --set runs with --check-invariants (so
 conservation, non-negative counts and the idle rule hold every day), gives the same file
 with 1 and 2 threads, and shows the consequence the edge must have (checked on the file).
-Edges that make no sense are refused by the reader; tests/test_config.c and the bad-input
+Edges that make no sense are refused by the reader; tests/test_params.c and the bad-input
 corpus cover those."""
 import math
 import os
