@@ -6,12 +6,14 @@
 # rank that fails must bring every rank down with the one message, not hang them; a signal
 # to one rank stops all of them after a checkpoint that a run with another decomposition
 # resumes to the same data, also when a second signal comes while rank 0 saves it.
-# usage: test_mpi.sh BACKLOGMC MPIEXEC SOURCE_DIR SLOW_FSYNC_LIB   (ctest gives a timeout)
+# usage: test_mpi.sh BACKLOGMC MPIEXEC SOURCE_DIR SLOW_FSYNC_LIB SLOW_FINALIZE_LIB
+#        (ctest gives a timeout)
 set -eu
 bin=$1
 mpiexec=$2
 cd "$3"
 slow_fsync=$4
+slow_finalize=$5
 tmp=$(mktemp -d /tmp/bmc-mpi-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -135,6 +137,25 @@ grep -q "resumed:" "$tmp/out" || fail "the resumed run should say so"
 [ -e "$tmp/ck" ] && fail "a finished run should remove its checkpoint"
 "$bin" $args --threads 2 --out "$tmp/straight.h5" >/dev/null
 same "$tmp/straight.h5" "$tmp/stopped.h5"
+
+# rank 0 slow to leave MPI_Finalize (preloaded): rank 1 exits 6 first and mpirun ends the job,
+# so rank 0 must have said how to resume before it finalized
+rm -f "$tmp"/pid.*
+mpi -np 2 sh -c "echo \$\$ >'$tmp/pid.'\$OMPI_COMM_WORLD_RANK
+    if [ \$OMPI_COMM_WORLD_RANK = 0 ]; then
+        export LD_PRELOAD='$slow_finalize' BMC_SLOW_FINALIZE=3 ASAN_OPTIONS=\${ASAN_OPTIONS:-}:verify_asan_link_order=0
+    fi
+    exec '$bin' $args --threads 1 --block-size 24 --checkpoint '$tmp/ck3' --out '$tmp/late.h5'" \
+    >/dev/null 2>"$tmp/err" &
+job=$!
+while [ "$(stat -c %s "$tmp/ck3" 2>/dev/null || echo 0)" -lt 10000 ]; do sleep 0.05; done
+kill -TERM "$(cat "$tmp/pid.1")"
+set +e
+wait "$job"
+rc=$?
+set -e
+[ "$rc" -eq 6 ] || { cat "$tmp/err" >&2; fail "SIGTERM with rank 0 late to finalize: exit $rc, want 6"; }
+grep -q -- "--resume $tmp/ck3" "$tmp/err" || { cat "$tmp/err" >&2; fail "rank 0, late to finalize, should have said how to resume"; }
 
 # a second SIGTERM to rank 1, which has stopped and waits while rank 0 saves the checkpoint
 # (its fsync made 3 s slow), is caught like the first: the run ends with exit 6, not with
