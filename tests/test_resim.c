@@ -69,16 +69,15 @@ typedef struct collected {
     int32_t day[64];
     double share[64];
     double params[64][BMC_MAX_PARAMS];
-    int np;
 } collected;
 
+/* Called on the pool's threads at once: each writes only job j's slots. */
 static void take(void *ctx, int64_t j, const bmc_result_block *row, const bmc_model *m)
 {
     collected *c = ctx;
     c->day[j] = row->completion_day[0];
     c->share[j] = row->decided_share_at_target[0];
-    c->np = row->layout->n_params;
-    memcpy(c->params[j], row->params, (size_t)c->np * sizeof(double));
+    memcpy(c->params[j], row->params, (size_t)row->layout->n_params * sizeof(double));
 }
 
 /* A pool of two threads gives what one workspace gives, job by job. */
