@@ -39,14 +39,15 @@ bmc_job_setup() {
 # Runs "$@" in the background and passes SIGUSR1 on to it: the warning signal
 # (--signal=B:USR1@...) reaches the batch shell only. SIGTERM is not passed on, as Slurm sends
 # it to every process of the job (scancel, the time limit, preemption); it sets
-# bmc_job_ending=1. Returns the exit status of "$@".
+# bmc_job_ending=1. SIGUSR1 sets bmc_job_warned=1. Returns the exit status of "$@".
 bmc_job_forward() {
     "$@" &
     local child=$! rc before
     bmc_job_signalled=0
     bmc_job_ending=0
+    bmc_job_warned=0
     # shellcheck disable=SC2064
-    trap "bmc_job_signalled=1; kill -USR1 $child 2>/dev/null" USR1
+    trap "bmc_job_signalled=1; bmc_job_warned=1; kill -USR1 $child 2>/dev/null" USR1
     trap "bmc_job_signalled=1; bmc_job_ending=1" TERM
     wait "$child"
     rc=$?
@@ -66,6 +67,9 @@ bmc_job_forward() {
 # exists, nothing when its output exists (the output appears only once it is complete). A run
 # stopped by the warning signal (exit 6) requeues the job, which then resumes; a job ended by
 # SIGTERM is not requeued here (scancel, the time limit; a preempted job is requeued by Slurm).
+# The exit status alone does not say it: when one rank exits 6 first, srun --kill-on-bad-exit
+# (or mpirun) may kill another rank still leaving, and the step ends with 143. A warned run
+# that left its checkpoint and no output has saved what it did, whatever the status.
 bmc_job_forecast() {
     local out=$1 ckpt=$2 config=$3
     shift 3
@@ -94,7 +98,8 @@ bmc_job_forecast() {
     if [ "$bmc_job_ending" = 1 ]; then
         echo "backlogmc job: ended by SIGTERM; to continue from $ckpt, submit the job again" \
             "with BMC_OUTDIR=$(dirname "$out") (a preempted job is requeued by Slurm)"
-    elif [ "$rc" -eq 6 ] && [ -n "${SLURM_JOB_ID:-}" ]; then
+    elif [ -n "${SLURM_JOB_ID:-}" ] && { [ "$rc" -eq 6 ] ||
+        { [ "$bmc_job_warned" = 1 ] && [ -e "$ckpt" ] && [ ! -e "$out" ]; }; }; then
         echo "backlogmc job: stopped after saving $ckpt; requeueing job $SLURM_JOB_ID to resume"
         scontrol requeue "$SLURM_JOB_ID" ||
             echo "backlogmc job: the requeue failed; to continue, submit the job again with" \
