@@ -72,6 +72,10 @@ static int load_run(cfg_map *root, bmc_params *p, bmc_err *err)
     TRY(cfg_get_enum(&r, "design", false, bmc_design_names, BMC_DESIGN_COUNT, BMC_DESIGN_PLAIN,
                      &design, err));
     p->design = (enum bmc_design_kind)design;
+    TRY(cfg_get_seq(&r, "relief_intake_levels", false, 0, BMC_MAX_RELIEF_LEVELS,
+                    &p->n_relief_levels, err));
+    for (int i = 0; i < p->n_relief_levels; i++)
+        TRY(cfg_seq_double(&r, "relief_intake_levels", i, 1, 1e7, &p->relief_levels[i], err));
     p->scenarios = scenarios;
     p->seed = (uint64_t)seed;
     /* precision stop (README): batches until P(complete by target) is known well enough */

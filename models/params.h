@@ -7,6 +7,9 @@
 
 #include "calendar.h"
 #include "design.h"
+
+/* run.relief_intake_levels holds at most this many levels. */
+#define BMC_MAX_RELIEF_LEVELS 8
 #include "dist.h"
 #include "intake_history.h"
 #include "results.h"
@@ -69,6 +72,10 @@ typedef struct bmc_params {
     int64_t scenarios;
     bool deterministic;
     enum bmc_design_kind design; /* how the scenario-level parameters are sampled */
+    /* intake levels a year at which `check` gives the relief capacity besides the configured
+     * one (run.relief_intake_levels) */
+    double relief_levels[BMC_MAX_RELIEF_LEVELS];
+    int n_relief_levels;
     double precision_half_width; /* 0: a fixed number of scenarios */
     int64_t precision_batch, max_scenarios;
 

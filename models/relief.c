@@ -9,7 +9,6 @@
 #define FTE_MAX 1e6   /* the configuration's limit on staff.fte */
 #define LEVEL_MAX 1e7 /* and on intake.annual_level */
 
-static const double fixed_levels[BMC_RELIEF_LEVELS - 1] = {20000, 25000, 32000, 40000};
 
 /* "intake.annual_level=..." at median L, keeping the kind of a lognormal (an intake history
  * needs one); any other law is fixed at L, which is its median in the projection anyway. */
@@ -178,10 +177,11 @@ int bmc_relief_compute(const bmc_resim_source *src, bmc_relief *out, bmc_err *er
         rc = needed_fte(r, first, &out->runs, err);
         out->n_rows = 1;
     }
-    for (int k = 0; rc == BMC_OK && k < BMC_RELIEF_LEVELS - 1; k++)
-        if (fixed_levels[k] != out->row[0].level) /* the configured row has it already */
-            rc = row_at_level(src, m, fixed_levels[k], &out->row[out->n_rows++], &out->runs,
-                              err);
+    for (int k = 0; rc == BMC_OK && k < m->p.n_relief_levels; k++) {
+        double level = m->p.relief_levels[k];
+        if (level != out->row[0].level) /* the configured row has it already */
+            rc = row_at_level(src, m, level, &out->row[out->n_rows++], &out->runs, err);
+    }
     for (int k = 0; k < out->n_rows; k++)
         out->row[k].officer_days = out->row[k].fte * out->per_fte;
     if (rc == BMC_OK)

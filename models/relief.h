@@ -4,19 +4,21 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "params.h"
 #include "resim.h"
 #include "status.h"
 
 /* Relief capacity (README, `check`): from the central projection (docs/model.md section 11), the
  * constant capacity that clears the old cases by the target date, at the configured intake
- * level and at fixed levels; the intake level above which the configured capacity no longer
+ * level and at the levels of run.relief_intake_levels; the intake level above which the configured capacity no longer
  * clears them by the target; and the date it clears them. Every number is a bisection on the
  * deterministic model itself (re-simulated with staff.fte or the intake level overridden),
  * so it cannot disagree with the projection. A capacity is a constant fte from the start
  * date; in officer-days per working day it is fte x median fte_factor x availability (the
  * monthly availability at its mean, 1, and its seasonal factors averaged). */
 
-#define BMC_RELIEF_LEVELS 5
+/* the configured level and those of run.relief_intake_levels */
+#define BMC_RELIEF_LEVELS (1 + BMC_MAX_RELIEF_LEVELS)
 
 typedef struct bmc_relief_row {
     double level;         /* intake a year (the level's median) */

@@ -97,12 +97,47 @@ static void test_unreachable(void **state)
     free(text);
 }
 
+/* The levels come from run.relief_intake_levels: none gives the configured row alone, a level
+ * equal to the configured one is not repeated, and a level outside (0, 10^7] is refused. */
+static void test_levels_from_config(void **state)
+{
+    const char *none[] = {"run.relief_intake_levels=[]", NULL};
+    const char *two[] = {"run.relief_intake_levels=[3650, 5000]", NULL};
+    const char *const *sets[] = {none, two};
+    const int rows[] = {1, 2};
+    for (int i = 0; i < 2; i++) {
+        char *text = tu_source_text("tests/data/models/relief.yaml", sets[i]);
+        bmc_resim_source src = {.name = "relief.yaml", .text = text, .deterministic = true};
+        bmc_relief r;
+        bmc_err err = {{0}};
+        assert_int_equal(bmc_relief_compute(&src, &r, &err), BMC_OK);
+        assert_int_equal(r.n_rows, rows[i]);
+        assert_true(r.row[0].configured && r.row[0].level == 3650);
+        if (i == 1)
+            assert_true(r.row[1].level == 5000 && !r.row[1].configured);
+        free(text);
+    }
+    char path[4096];
+    tu_path(path, sizeof path, "tests/data/models/relief.yaml");
+    bmc_cfg *cfg = NULL;
+    bmc_err err = {{0}};
+    assert_int_equal(cfg_load_file(path, &cfg, &err), BMC_OK);
+    assert_int_equal(cfg_apply_set(cfg, "run.relief_intake_levels=[20000, 0]", &err), BMC_OK);
+    bmc_params *p = malloc(sizeof *p);
+    assert_non_null(p);
+    assert_int_equal(bmc_params_load(cfg, p, &err), BMC_ECONFIG);
+    assert_non_null(strstr(err.msg, "relief_intake_levels"));
+    free(p);
+    cfg_free(cfg);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_relief_against_fluid),
         cmocka_unit_test(test_unreachable),
+        cmocka_unit_test(test_levels_from_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
