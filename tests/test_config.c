@@ -170,8 +170,7 @@ static int setup(void **state)
 {
     (void)state;
     char path[4096];
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/bmc-config-XXXXXX");
-    if (!mkdtemp(tmpdir))
+    if (tu_tmpdir_make(tmpdir, sizeof tmpdir, "config") != 0)
         return -1;
     tu_path(fixdir, sizeof fixdir, "tests/data/config");
     fixture(path, sizeof path, "demo.yaml");
@@ -182,10 +181,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     free(demo_text);
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_tmpdir_remove(tmpdir);
 }
 
 /* ---- reading ---- */

@@ -16,8 +16,7 @@ static int setup(void **state)
 {
     (void)state;
     char path[4096];
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/bmc-params-XXXXXX");
-    if (!mkdtemp(tmpdir))
+    if (tu_tmpdir_make(tmpdir, sizeof tmpdir, "params") != 0)
         return -1;
     tu_path(path, sizeof path, "configs/baseline.yaml");
     baseline = tu_slurp(path);
@@ -27,10 +26,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     free(baseline);
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_tmpdir_remove(tmpdir);
 }
 
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "textfile.h"
+#include "testutil.h"
 #include "yamlcfg.h"
 
 static char tmpdir[64];
@@ -23,16 +24,13 @@ static char tmpdir[64];
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/bmc-limits-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return tu_tmpdir_make(tmpdir, sizeof tmpdir, "limits");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_tmpdir_remove(tmpdir);
 }
 
 /* Loads len bytes of text as "t.yaml"; returns the status, err filled. */

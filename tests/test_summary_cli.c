@@ -34,18 +34,15 @@ static bmc_calendar *cal;
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/bmc-sumcli-XXXXXX");
     cal = bmc_calendar_create(day0(), day0() + NDAYS - 1, NULL, NULL, NULL, 0);
-    return mkdtemp(tmpdir) && cal ? 0 : -1;
+    return tu_tmpdir_make(tmpdir, sizeof tmpdir, "sumcli") == 0 && cal ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     bmc_calendar_free(cal);
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_tmpdir_remove(tmpdir);
 }
 
 static const char *source_dir(void)

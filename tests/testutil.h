@@ -31,6 +31,23 @@ static inline void tu_path(char *buf, size_t n, const char *rel)
     snprintf(buf, n, "%s/%s", tu_source_dir(), rel);
 }
 
+/* A fresh directory /tmp/bmc-TAG-XXXXXX into dir[n]: 0, or -1 when it cannot be made. */
+static inline int tu_tmpdir_make(char *dir, size_t n, const char *tag)
+{
+    if (snprintf(dir, n, "/tmp/bmc-%s-XXXXXX", tag) >= (int)n)
+        return -1;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+/* Removes a directory of tu_tmpdir_make with everything in it: 0, or -1. */
+static inline int tu_tmpdir_remove(const char *dir)
+{
+    char cmd[4200];
+    if (snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) >= (int)sizeof cmd)
+        return -1;
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 /* The whole file, NUL-terminated and malloc'd; NULL when it cannot be read. */
 static inline char *tu_slurp(const char *path)
 {
