@@ -24,6 +24,7 @@
 #include "summary_h5.h"
 
 #include "summary_known.h"
+#include "testutil.h"
 
 #define GOLDEN "tests/data/summary/known.txt"
 #define GOLDEN_VARIANTS "tests/data/summary/known-variants.txt"
